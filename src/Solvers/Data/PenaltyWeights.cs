@@ -1,0 +1,39 @@
+namespace GrnFast.Solvers.Data;
+
+/// <summary>
+/// Per-edge penalty weights w_ij for (regulator i, target j), indices into the problem's regulator and
+/// target lists. Pairs not listed get <see cref="DefaultWeight"/>: 1 for a soft prior (or no prior),
+/// +infinity for a hard mask. A weight of +infinity removes the pair; weights below 1 favour an edge.
+/// Weights must be &gt; 0 (an unpenalised coefficient has no finite alpha_max).
+/// </summary>
+public sealed class PenaltyWeights
+{
+    private readonly Dictionary<long, double> _edges = new();
+
+    public PenaltyWeights(double defaultWeight = 1.0)
+    {
+        if (!(defaultWeight > 0)) throw new ArgumentOutOfRangeException(nameof(defaultWeight), defaultWeight, "penalty weights must be > 0 (or +infinity)");
+        DefaultWeight = defaultWeight;
+    }
+
+    /// <summary>Weight of every pair that is not set explicitly.</summary>
+    public double DefaultWeight { get; }
+
+    /// <summary>Number of explicitly set pairs.</summary>
+    public int Count => _edges.Count;
+
+    /// <summary>Sets w for (regulator, target). Setting a pair twice keeps the smaller weight (the strongest prior evidence wins).</summary>
+    public void Set(int regulator, int target, double weight)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(regulator);
+        ArgumentOutOfRangeException.ThrowIfNegative(target);
+        if (!(weight > 0)) throw new ArgumentOutOfRangeException(nameof(weight), weight, "penalty weights must be > 0 (or +infinity)");
+        long key = Key(regulator, target);
+        _edges[key] = _edges.TryGetValue(key, out var old) ? Math.Min(old, weight) : weight;
+    }
+
+    /// <summary>w for (regulator, target).</summary>
+    public double Get(int regulator, int target) => _edges.TryGetValue(Key(regulator, target), out var w) ? w : DefaultWeight;
+
+    private static long Key(int regulator, int target) => ((long)target << 32) | (uint)regulator;
+}
