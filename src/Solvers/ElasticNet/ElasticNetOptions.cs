@@ -63,6 +63,9 @@ public sealed record ElasticNetOptions
     /// <summary>Precision of the Gram / cross-product computation.</summary>
     public GramPrecision Precision { get; init; } = GramPrecision.Float64;
 
+    /// <summary>When set, every target also reports its coefficients at this 0-based path index (for agreement checks).</summary>
+    public int? SnapshotPathIndex { get; init; }
+
     /// <summary>Seed for anything random (cross-validation folds).</summary>
     public int Seed { get; init; }
 
@@ -75,6 +78,7 @@ public sealed record ElasticNetOptions
         if (!(PathMinRatio > 0 && PathMinRatio <= 1)) throw new ArgumentOutOfRangeException(nameof(PathMinRatio), PathMinRatio, "path min ratio must be in (0, 1]");
         if (!(Tolerance > 0 && double.IsFinite(Tolerance))) throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "tolerance must be > 0");
         if (MaxSweeps < 1) throw new ArgumentOutOfRangeException(nameof(MaxSweeps), MaxSweeps, "max sweeps must be >= 1");
+        if (SnapshotPathIndex is { } si && (si < 0 || si >= PathLength)) throw new ArgumentOutOfRangeException(nameof(SnapshotPathIndex), si, "the snapshot index must lie on the path");
         if (Selection is ModelSelection.CrossValidation { Folds: < 2 } cv) throw new ArgumentOutOfRangeException(nameof(Selection), cv.Folds, "cross-validation needs at least 2 folds");
         if (Selection is ModelSelection.Ebic { Gamma: var g } && !(g >= 0)) throw new ArgumentOutOfRangeException(nameof(Selection), g, "EBIC gamma must be >= 0");
     }

@@ -19,4 +19,10 @@ public sealed class TargetFit
     public required int[] Regulators { get; init; }
     public required double[] Coefficients { get; init; }
     public required double[] Importance { get; init; }
+
+    /// <summary>Coefficients at <see cref="ElasticNet.ElasticNetOptions.SnapshotPathIndex"/>, when it was asked for.</summary>
+    public PathSnapshot? Snapshot { get; init; }
 }
+
+/// <summary>The nonzero coefficients of one target at one alpha of its path.</summary>
+public sealed record PathSnapshot(double Alpha, int[] Regulators, double[] Coefficients);
