@@ -57,6 +57,7 @@ public sealed class ExpressionMoments
         return new ExpressionMoments(mean, variance);
     }
 
-    private static double ToDouble<T>(T v) where T : unmanaged
-        => typeof(T) == typeof(float) ? (float)(object)v : (double)(object)v;
+    // The JIT folds the typeof test per instantiation, so this is a plain load, no boxing.
+    internal static double ToDouble<T>(T v) where T : unmanaged
+        => typeof(T) == typeof(float) ? System.Runtime.CompilerServices.Unsafe.As<T, float>(ref v) : System.Runtime.CompilerServices.Unsafe.As<T, double>(ref v);
 }

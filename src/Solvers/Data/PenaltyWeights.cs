@@ -35,5 +35,9 @@ public sealed class PenaltyWeights
     /// <summary>w for (regulator, target).</summary>
     public double Get(int regulator, int target) => _edges.TryGetValue(Key(regulator, target), out var w) ? w : DefaultWeight;
 
+    /// <summary>Every explicitly set (regulator, target, weight).</summary>
+    public IEnumerable<(int Regulator, int Target, double Weight)> Entries
+        => _edges.Select(e => ((int)(uint)(e.Key & 0xFFFFFFFF), (int)(e.Key >> 32), e.Value));
+
     private static long Key(int regulator, int target) => ((long)target << 32) | (uint)regulator;
 }

@@ -1,20 +1,251 @@
+using System.Diagnostics;
 using GrnFast.Kernels;
 using GrnFast.Solvers.Data;
+using GrnFast.Solvers.Gram;
 using GrnFast.Solvers.Results;
 
 namespace GrnFast.Solvers.ElasticNet;
 
 /// <summary>
-/// Driver of the prior-weighted elastic net for every target gene: standardise, one Gram and cross-product
-/// by GEMM, then per-target coordinate descent on slices of them, in parallel and deterministically.
+/// Driver of the prior-weighted elastic net for every target gene j:
+///   minimize_theta (1/2n)||x_j - X_S theta||^2 + alpha sum_i w_ij (rho |theta_i| + (1 - rho)/2 theta_i^2)
+/// Standardise once, one GEMM for the Gram matrix and all cross-products, then per-target coordinate
+/// descent on slices of them, in parallel over targets. Each target is computed by one thread with a fixed
+/// order of operations, so results are the same bits for any thread count.
 /// </summary>
 public static class ElasticNetGrn
 {
     /// <summary>Fits every target of <paramref name="problem"/> on cells x genes <paramref name="expression"/>.</summary>
-    public static GrnFitResult Fit(MatrixView<float> expression, RegulatorTargetProblem problem, ElasticNetOptions options, SolverContext context)
-        => throw new NotImplementedException();
+    /// <param name="moments">Per-gene moments if the caller already computed them (saves one pass over the data).</param>
+    public static GrnFitResult Fit(MatrixView<float> expression, RegulatorTargetProblem problem, ElasticNetOptions options, SolverContext context, ExpressionMoments? moments = null)
+        => FitCore(expression, problem, options, context, moments);
 
-    /// <inheritdoc cref="Fit(MatrixView{float}, RegulatorTargetProblem, ElasticNetOptions, SolverContext)"/>
-    public static GrnFitResult Fit(MatrixView<double> expression, RegulatorTargetProblem problem, ElasticNetOptions options, SolverContext context)
-        => throw new NotImplementedException();
+    /// <inheritdoc cref="Fit(MatrixView{float}, RegulatorTargetProblem, ElasticNetOptions, SolverContext, ExpressionMoments?)"/>
+    public static GrnFitResult Fit(MatrixView<double> expression, RegulatorTargetProblem problem, ElasticNetOptions options, SolverContext context, ExpressionMoments? moments = null)
+        => FitCore(expression, problem, options, context, moments);
+
+    private static GrnFitResult FitCore<T>(MatrixView<T> x, RegulatorTargetProblem problem, ElasticNetOptions options, SolverContext context, ExpressionMoments? moments)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        options.Validate();
+        if (x.Rows < 2) throw new ArgumentException($"the expression matrix has {x.Rows} cells; at least 2 are needed", nameof(x));
+        if (options.Selection is ModelSelection.CrossValidation cvs && options.Alpha is null && cvs.Folds > x.Rows)
+            throw new ArgumentException($"{cvs.Folds}-fold cross-validation needs at least {cvs.Folds} cells, there are {x.Rows}", nameof(options));
+
+        var clock = Stopwatch.StartNew();
+        moments ??= typeof(T) == typeof(float)
+            ? ExpressionMoments.Compute((MatrixView<float>)(object)x)
+            : ExpressionMoments.Compute((MatrixView<double>)(object)x);
+        if (moments.Mean.Length != x.Cols) throw new ArgumentException("moments do not match the expression matrix", nameof(moments));
+
+        // Z columns: regulators first, then targets that are not regulators.
+        int q = problem.RegulatorColumns.Length;
+        var zColumnOf = new Dictionary<int, int>();
+        var sourceColumns = new List<int>(q + problem.TargetColumns.Length);
+        foreach (var c in problem.RegulatorColumns) { CheckColumn(c, x.Cols, moments, "regulator"); zColumnOf[c] = sourceColumns.Count; sourceColumns.Add(c); }
+        foreach (var c in problem.TargetColumns)
+        {
+            CheckColumn(c, x.Cols, moments, "target");
+            if (!zColumnOf.ContainsKey(c)) { zColumnOf[c] = sourceColumns.Count; sourceColumns.Add(c); }
+        }
+        var z = StandardizedExpression.Build(x, moments, sourceColumns.ToArray(), q, options.Precision == GramPrecision.Float32);
+        double standardizeSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var cross = CrossProducts.Compute(z, context.Blas);
+        double gramSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var candidates = problem.Candidates();
+        int targets = problem.TargetColumns.Length;
+        int pathLength = options.Alpha is null ? options.PathLength : 1;
+        var plan = new TargetPlan[targets];
+        for (int j = 0; j < targets; j++)
+        {
+            int zc = zColumnOf[problem.TargetColumns[j]];
+            plan[j] = new TargetPlan(candidates[j].Regulators, candidates[j].Weights, zc, z.Std[zc]);
+        }
+
+        // Every target's alpha grid comes from the full data, so cross-validation folds share it (as glmnet's cv does).
+        var alphaGrid = new double[targets * pathLength];
+        var alphaMax = new double[targets];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = context.Threads, CancellationToken = CancellationToken.None };
+        Parallel.For(0, targets, parallel, () => new TargetWorkspace(), (j, _, ws) =>
+        {
+            var p = plan[j];
+            ws.Load(cross, p.Candidates, p.Weights, p.ZColumn, p.Scale, pathLength);
+            alphaMax[j] = LambdaPath.AlphaMax(ws.CrossProduct.AsSpan(0, ws.Candidates), p.Weights, options.L1Ratio);
+            var grid = alphaGrid.AsSpan(j * pathLength, pathLength);
+            if (options.Alpha is { } a) grid[0] = a;
+            else LambdaPath.Grid(alphaMax[j], options.PathMinRatio, grid);
+            return ws;
+        }, _ => { });
+
+        double[]? cvError = null;
+        if (options.Alpha is null && options.Selection is ModelSelection.CrossValidation cv)
+            cvError = CrossValidate(z, cross, plan, alphaGrid, pathLength, options, cv.Folds, context);
+
+        var fits = new TargetFit[targets];
+        int done = 0;
+        Parallel.For(0, targets, parallel, () => new PathBuffers(pathLength, new TargetWorkspace()), (j, _, buffers) =>
+        {
+            fits[j] = FitTarget(j, plan[j], cross, alphaGrid.AsSpan(j * pathLength, pathLength), alphaMax[j], cvError, z.Cells, options, buffers, context.Cancellation);
+            context.Progress?.Report((Interlocked.Increment(ref done), targets));
+            return buffers;
+        }, _ => { });
+        double solveSeconds = clock.Elapsed.TotalSeconds;
+
+        return new GrnFitResult { Targets = fits, Timings = new StageTimings(standardizeSeconds, gramSeconds, solveSeconds) };
+    }
+
+    private static void CheckColumn(int column, int columns, ExpressionMoments moments, string role)
+    {
+        if ((uint)column >= (uint)columns) throw new ArgumentOutOfRangeException(nameof(column), column, $"{role} column outside the expression matrix ({columns} columns)");
+        if (!moments.IsUsable(column))
+            throw new ArgumentException($"{role} column {column} cannot be standardised (mean {moments.Mean[column]}, variance {moments.Variance[column]}): drop constant or non-finite genes first", nameof(column));
+    }
+
+    private static TargetFit FitTarget(int j, TargetPlan p, CrossProducts cross, ReadOnlySpan<double> alphas, double alphaMax, double[]? cvError, int cells,
+        ElasticNetOptions options, PathBuffers b, CancellationToken cancellation)
+    {
+        var ws = b.Workspace;
+        int k = alphas.Length;
+        ws.Load(cross, p.Candidates, p.Weights, p.ZColumn, p.Scale, k);
+        int s = ws.Candidates;
+        double qy = p.Scale * p.Scale * cross.ColumnSquares[p.ZColumn];
+        var entry = b.Entry(s);
+        LambdaPath.Run(ws, alphas, options.L1Ratio, qy, options, b.Certificates, b.Statuses, b.Rss, entry, cancellation);
+
+        int selected = 0;
+        if (k > 1)
+        {
+            if (cvError is not null)
+            {
+                var err = cvError.AsSpan(j * k, k);
+                for (int a = 1; a < k; a++) if (err[a] < err[selected]) selected = a;
+            }
+            else
+            {
+                double gamma = options.Selection is ModelSelection.Ebic e ? e.Gamma : 0.5;
+                double best = double.PositiveInfinity;
+                for (int a = 0; a < k; a++)
+                {
+                    int df = 0;
+                    foreach (var t in ws.PathTheta.AsSpan(a * s, s)) if (t != 0) df++;
+                    double rss = Math.Max(b.Rss[a], 1e-300 + 1e-15 * qy);
+                    double ebic = cells * Math.Log(rss) + df * Math.Log(cells) + 2 * gamma * df * Math.Log(Math.Max(s, 1));
+                    if (ebic < best) { best = ebic; selected = a; }
+                }
+            }
+        }
+
+        var coef = ws.PathTheta.AsSpan(selected * s, s);
+        bool pathImportance = k > 1 && options.L1Ratio > 0;
+        var regs = new List<int>();
+        var coefs = new List<double>();
+        var importance = new List<double>();
+        for (int i = 0; i < s; i++)
+        {
+            double imp = pathImportance ? entry[i] / p.Scale : Math.Abs(coef[i]);
+            if (imp == 0) continue;
+            regs.Add(p.Candidates[i]); coefs.Add(coef[i]); importance.Add(imp);
+        }
+
+        int worst = 0;
+        for (int a = 1; a < k; a++) if (Ratio(b.Certificates[a]) > Ratio(b.Certificates[worst])) worst = a;
+        PathSnapshot? snapshot = null;
+        if (options.SnapshotPathIndex is { } si && k > 1)
+        {
+            var th = ws.PathTheta.AsSpan(si * s, s);
+            var sr = new List<int>(); var sc = new List<double>();
+            for (int i = 0; i < s; i++) if (th[i] != 0) { sr.Add(p.Candidates[i]); sc.Add(th[i]); }
+            snapshot = new PathSnapshot(alphas[si], sr.ToArray(), sc.ToArray());
+        }
+        return new TargetFit
+        {
+            Target = j,
+            Status = b.Statuses[selected],
+            Certificate = b.Certificates[selected],
+            WorstCertificate = b.Certificates[worst],
+            AlphaMax = alphaMax,
+            SelectedAlpha = alphas[selected],
+            Candidates = s,
+            Regulators = regs.ToArray(),
+            Coefficients = coefs.ToArray(),
+            Importance = importance.ToArray(),
+            Snapshot = snapshot,
+        };
+    }
+
+    private static double Ratio(Certificate c) => double.IsNaN(c.DualityGap) ? double.PositiveInfinity : c.DualityGap / c.Tolerance;
+
+    /// <summary>
+    /// Mean held-out MSE per (target, alpha) over K folds of cells. The folds' Grams come from one GEMM per
+    /// fold; the training Gram is the full one minus the fold's. Standardisation uses all cells (a small,
+    /// documented leak, the price of one shared Z).
+    /// </summary>
+    private static double[] CrossValidate(StandardizedExpression z, CrossProducts all, TargetPlan[] plan, double[] alphaGrid, int k,
+        ElasticNetOptions options, int folds, SolverContext context)
+    {
+        int n = z.Cells, targets = plan.Length;
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        new Random(options.Seed).Shuffle(order);
+        var error = new double[targets * k];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = context.Threads };
+        for (int f = 0; f < folds; f++)
+        {
+            int start = (int)((long)n * f / folds), end = (int)((long)n * (f + 1) / folds);
+            var rows = order[start..end];
+            Array.Sort(rows);
+            var held = CrossProducts.ComputeFold(z, rows, context.Blas);
+            var train = CrossProducts.Complement(all, held);
+            Parallel.For(0, targets, parallel, () => new PathBuffers(k, new TargetWorkspace()), (j, _, b) =>
+            {
+                var p = plan[j];
+                var ws = b.Workspace;
+                ws.Load(train, p.Candidates, p.Weights, p.ZColumn, p.Scale, k);
+                int s = ws.Candidates;
+                double qy = p.Scale * p.Scale * train.ColumnSquares[p.ZColumn];
+                LambdaPath.Run(ws, alphaGrid.AsSpan(j * k, k), options.L1Ratio, qy, options, b.Certificates, b.Statuses, b.Rss, b.Entry(s), context.Cancellation);
+                // Held-out MSE from the fold's Gram: (1/n_f)||y_f - X_f theta||^2 = yy_f - 2 theta^T c_f + theta^T G_f theta.
+                double yy = p.Scale * p.Scale * held.ColumnSquares[p.ZColumn];
+                var heldCol = held.Column(p.ZColumn);
+                var nz = b.NonZero(s);
+                for (int a = 0; a < k; a++)
+                {
+                    var th = ws.PathTheta.AsSpan(a * s, s);
+                    int count = 0;
+                    double tc = 0;
+                    for (int i = 0; i < s; i++)
+                        if (th[i] != 0) { nz[count++] = i; tc += th[i] * heldCol[p.Candidates[i]] * p.Scale; }
+                    double tgt = 0;
+                    for (int u = 0; u < count; u++)
+                        for (int v = 0; v < count; v++)
+                            tgt += th[nz[u]] * th[nz[v]] * held.Gram(p.Candidates[nz[u]], p.Candidates[nz[v]]);
+                    error[j * k + a] += (yy - 2 * tc + tgt) / folds;
+                }
+                return b;
+            }, _ => { });
+        }
+        return error;
+    }
+
+    private readonly record struct TargetPlan(int[] Candidates, double[] Weights, int ZColumn, double Scale);
+
+    /// <summary>Per-thread path buffers, reused across targets.</summary>
+    private sealed class PathBuffers(int pathLength, TargetWorkspace workspace)
+    {
+        private double[] _entry = [];
+        private int[] _nonZero = [];
+        public TargetWorkspace Workspace { get; } = workspace;
+        public Certificate[] Certificates { get; } = new Certificate[pathLength];
+        public SolverStatus[] Statuses { get; } = new SolverStatus[pathLength];
+        public double[] Rss { get; } = new double[pathLength];
+        public Span<double> Entry(int s) { if (_entry.Length < s) _entry = new double[s]; return _entry.AsSpan(0, s); }
+        public Span<int> NonZero(int s) { if (_nonZero.Length < s) _nonZero = new int[s]; return _nonZero.AsSpan(0, s); }
+    }
 }

@@ -73,7 +73,7 @@ public sealed record ElasticNetOptions
     public void Validate()
     {
         if (!(L1Ratio >= 0 && L1Ratio <= 1)) throw new ArgumentOutOfRangeException(nameof(L1Ratio), L1Ratio, "l1 ratio must be in [0, 1]");
-        if (Alpha is { } a && !(a >= 0 && double.IsFinite(a))) throw new ArgumentOutOfRangeException(nameof(Alpha), a, "alpha must be finite and >= 0");
+        if (Alpha is { } a && !(a > 0 && double.IsFinite(a))) throw new ArgumentOutOfRangeException(nameof(Alpha), a, "alpha must be finite and > 0 (alpha = 0 is unpenalised least squares, which has no duality-gap certificate here)");
         if (PathLength < 1) throw new ArgumentOutOfRangeException(nameof(PathLength), PathLength, "the path needs at least one alpha");
         if (!(PathMinRatio > 0 && PathMinRatio <= 1)) throw new ArgumentOutOfRangeException(nameof(PathMinRatio), PathMinRatio, "path min ratio must be in (0, 1]");
         if (!(Tolerance > 0 && double.IsFinite(Tolerance))) throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "tolerance must be > 0");

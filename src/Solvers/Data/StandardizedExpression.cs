@@ -1,0 +1,106 @@
+using System.Runtime.InteropServices;
+using GrnFast.Kernels;
+using GrnFast.Kernels.Vectors;
+
+namespace GrnFast.Solvers.Data;
+
+/// <summary>
+/// The columns a run needs, centred and scaled to unit population variance, column-major:
+/// the q regulators first, then the target genes that are not regulators. Regulators first makes
+/// Z_reg a prefix of Z_all, so one GEMM Z_reg^T Z_all yields both the Gram matrix and the cross-products.
+/// Exactly one of <see cref="Float64"/> / <see cref="Float32"/> is set, by the chosen precision.
+/// </summary>
+internal sealed class StandardizedExpression
+{
+    private StandardizedExpression(int cells, int[] sourceColumns, int regulators, double[] mean, double[] std)
+    {
+        Cells = cells; SourceColumns = sourceColumns; Regulators = regulators; Mean = mean; Std = std;
+    }
+
+    /// <summary>n, the number of cells (rows).</summary>
+    public int Cells { get; }
+
+    /// <summary>For each column of Z, its column in the expression matrix.</summary>
+    public int[] SourceColumns { get; }
+
+    /// <summary>q: the first q columns of Z are the regulators, in the problem's order.</summary>
+    public int Regulators { get; }
+
+    /// <summary>Number of columns of Z.</summary>
+    public int Columns => SourceColumns.Length;
+
+    /// <summary>Mean and population standard deviation of each Z column's source (before standardising).</summary>
+    public double[] Mean { get; }
+    public double[] Std { get; }
+
+    public double[]? Float64 { get; private set; }
+    public float[]? Float32 { get; private set; }
+
+    /// <summary>Standardises <paramref name="sourceColumns"/> of <paramref name="x"/> with the given moments.</summary>
+    public static StandardizedExpression Build<T>(MatrixView<T> x, ExpressionMoments moments, int[] sourceColumns, int regulators, bool float32)
+        where T : unmanaged
+    {
+        int n = x.Rows, m = sourceColumns.Length;
+        var mean = new double[m];
+        var std = new double[m];
+        var scale = new double[m];
+        for (int k = 0; k < m; k++)
+        {
+            int c = sourceColumns[k];
+            mean[k] = moments.Mean[c];
+            std[k] = Math.Sqrt(moments.Variance[c]);
+            scale[k] = 1.0 / std[k];
+        }
+        var z = new StandardizedExpression(n, sourceColumns, regulators, mean, std);
+        if (float32) z.Float32 = new float[(long)n * m];
+        else z.Float64 = new double[(long)n * m];
+
+        if (x.Layout == MatrixLayout.ColumnMajor)
+        {
+            for (int k = 0; k < m; k++)
+            {
+                var col = x.Column(sourceColumns[k]);
+                if (float32)
+                {
+                    var dest = z.Float32.AsSpan(k * n, n);
+                    if (typeof(T) == typeof(float)) VectorKernels.CenterScale(MemoryMarshal.Cast<T, float>(col), mean[k], scale[k], dest);
+                    else { var d = MemoryMarshal.Cast<T, double>(col); for (int r = 0; r < n; r++) dest[r] = (float)((d[r] - mean[k]) * scale[k]); }
+                }
+                else
+                {
+                    var dest = z.Float64.AsSpan(k * n, n);
+                    if (typeof(T) == typeof(float)) VectorKernels.CenterScale(MemoryMarshal.Cast<T, float>(col), mean[k], scale[k], dest);
+                    else VectorKernels.CenterScale(MemoryMarshal.Cast<T, double>(col), mean[k], scale[k], dest);
+                }
+            }
+        }
+        else
+        {
+            // Row-major (NumPy C order): walk blocks of rows so each source row is read once while the
+            // destination columns of the block stay in cache.
+            var src = x.Data.Span;
+            int cols = x.Cols;
+            const int RowBlock = 64;
+            for (int r0 = 0; r0 < n; r0 += RowBlock)
+            {
+                int r1 = Math.Min(n, r0 + RowBlock);
+                for (int k = 0; k < m; k++)
+                {
+                    int c = sourceColumns[k];
+                    double mu = mean[k], s = scale[k];
+                    if (float32)
+                    {
+                        var dest = z.Float32.AsSpan(k * n, n);
+                        for (int r = r0; r < r1; r++) dest[r] = (float)((ExpressionMoments.ToDouble(src[r * cols + c]) - mu) * s);
+                    }
+                    else
+                    {
+                        var dest = z.Float64.AsSpan(k * n, n);
+                        for (int r = r0; r < r1; r++) dest[r] = (ExpressionMoments.ToDouble(src[r * cols + c]) - mu) * s;
+                    }
+                }
+            }
+        }
+        return z;
+    }
+}

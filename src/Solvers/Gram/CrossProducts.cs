@@ -1,0 +1,107 @@
+using GrnFast.Kernels.Blas;
+using GrnFast.Solvers.Data;
+
+namespace GrnFast.Solvers.Gram;
+
+/// <summary>
+/// C = Z_reg^T Z_all / n over a set of cells, q x m column-major, in double. Its first q columns are the
+/// regulator Gram (correlation) matrix G; column k &gt;= 0 holds the cross-products of every regulator with Z
+/// column k. Alongside, <see cref="ColumnSquares"/>[k] = z_k^T z_k / n (1 over all cells; less over a fold).
+/// Computed once by one GEMM, then sliced by every target's coordinate descent: no per-target pass over cells.
+/// </summary>
+internal sealed class CrossProducts
+{
+    public CrossProducts(int regulators, int columns, double[] data, double[] columnSquares, int cells)
+    {
+        Regulators = regulators; Columns = columns; Data = data; ColumnSquares = columnSquares; Cells = cells;
+    }
+
+    public int Regulators { get; }
+    public int Columns { get; }
+    public int Cells { get; }
+    public double[] Data { get; }
+    public double[] ColumnSquares { get; }
+
+    /// <summary>Column k of C (length q): Z_reg^T z_k / n.</summary>
+    public ReadOnlySpan<double> Column(int k) => Data.AsSpan(k * Regulators, Regulators);
+
+    /// <summary>G[r, s] for regulators r and s.</summary>
+    public double Gram(int r, int s) => Data[s * Regulators + r];
+
+    /// <summary>C over all cells of <paramref name="z"/>.</summary>
+    public static CrossProducts Compute(StandardizedExpression z, IBlas blas)
+    {
+        int n = z.Cells, q = z.Regulators, m = z.Columns;
+        var c = new double[(long)q * m];
+        if (n > 0 && q > 0 && m > 0)
+        {
+            if (z.Float64 is { } d)
+                blas.Gemm(Transpose.Yes, Transpose.No, q, m, n, 1.0 / n, d, n, d, n, 0.0, c, q);
+            else
+            {
+                var f = z.Float32!;
+                var cf = new float[(long)q * m];
+                blas.Gemm(Transpose.Yes, Transpose.No, q, m, n, 1.0f / n, f, n, f, n, 0.0f, cf, q);
+                for (long i = 0; i < c.LongLength; i++) c[i] = cf[i];
+            }
+        }
+        var squares = new double[m];
+        Array.Fill(squares, 1.0);
+        return new CrossProducts(q, m, c, squares, n);
+    }
+
+    /// <summary>
+    /// C over the cells in <paramref name="rows"/> only (a cross-validation fold), still scaled by that
+    /// fold's cell count, with the fold's column squares.
+    /// </summary>
+    public static CrossProducts ComputeFold(StandardizedExpression z, int[] rows, IBlas blas)
+    {
+        int n = z.Cells, q = z.Regulators, m = z.Columns, nf = rows.Length;
+        var c = new double[(long)q * m];
+        var squares = new double[m];
+        if (nf == 0) return new CrossProducts(q, m, c, squares, 0);
+        if (z.Float64 is { } d)
+        {
+            var zf = new double[(long)nf * m];
+            for (int k = 0; k < m; k++)
+            {
+                var src = d.AsSpan(k * n, n);
+                var dst = zf.AsSpan(k * nf, nf);
+                for (int i = 0; i < nf; i++) dst[i] = src[rows[i]];
+                double s = 0;
+                for (int i = 0; i < nf; i++) s += dst[i] * dst[i];
+                squares[k] = s / nf;
+            }
+            blas.Gemm(Transpose.Yes, Transpose.No, q, m, nf, 1.0 / nf, zf, nf, zf, nf, 0.0, c, q);
+        }
+        else
+        {
+            var f = z.Float32!;
+            var zf = new float[(long)nf * m];
+            for (int k = 0; k < m; k++)
+            {
+                var src = f.AsSpan(k * n, n);
+                var dst = zf.AsSpan(k * nf, nf);
+                for (int i = 0; i < nf; i++) dst[i] = src[rows[i]];
+                double s = 0;
+                for (int i = 0; i < nf; i++) s += (double)dst[i] * dst[i];
+                squares[k] = s / nf;
+            }
+            var cf = new float[(long)q * m];
+            blas.Gemm(Transpose.Yes, Transpose.No, q, m, nf, 1.0f / nf, zf, nf, zf, nf, 0.0f, cf, q);
+            for (long i = 0; i < c.LongLength; i++) c[i] = cf[i];
+        }
+        return new CrossProducts(q, m, c, squares, nf);
+    }
+
+    /// <summary>(n C_all - n_f C_fold) / (n - n_f): the cross-products of the training cells of a fold.</summary>
+    public static CrossProducts Complement(CrossProducts all, CrossProducts fold)
+    {
+        int n = all.Cells, nf = fold.Cells, nt = n - nf;
+        var c = new double[all.Data.LongLength];
+        for (long i = 0; i < c.LongLength; i++) c[i] = (n * all.Data[i] - nf * fold.Data[i]) / nt;
+        var squares = new double[all.Columns];
+        for (int k = 0; k < squares.Length; k++) squares[k] = (n * all.ColumnSquares[k] - nf * fold.ColumnSquares[k]) / nt;
+        return new CrossProducts(all.Regulators, all.Columns, c, squares, nt);
+    }
+}
