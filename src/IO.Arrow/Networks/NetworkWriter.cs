@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace GrnFast.IO;
+
+/// <summary>One inferred edge regulator -> target with its importance (ranking score) and coefficient.</summary>
+public readonly record struct NetworkEdge(string Regulator, string Target, double Importance, double Coefficient);
+
+/// <summary>One coefficient of a target's path at a given alpha.</summary>
+public readonly record struct PathCoefficient(string Regulator, string Target, double Alpha, double Coefficient);
+
+/// <summary>
+/// Writes networks as TSV (arboreto/pySCENIC convention): header <c>TF target importance coef</c>, rows sorted by
+/// importance descending, ties by TF then target (ordinal), numbers in invariant round-trip format. Written
+/// atomically (<see cref="AtomicFile"/>).
+/// </summary>
+public static class NetworkWriter
+{
+    /// <summary>The order of rows in the output: importance descending, then TF, then target (ordinal).</summary>
+    public static int Compare(NetworkEdge a, NetworkEdge b)
+    {
+        int c = b.Importance.CompareTo(a.Importance);
+        if (c != 0) return c;
+        c = string.CompareOrdinal(a.Regulator, b.Regulator);
+        return c != 0 ? c : string.CompareOrdinal(a.Target, b.Target);
+    }
+
+    public static void Write(string path, IEnumerable<NetworkEdge> edges)
+    {
+        var sorted = edges.ToArray();
+        Array.Sort(sorted, Compare);
+        AtomicFile.WriteText(path, w =>
+        {
+            w.Write("TF\ttarget\timportance\tcoef\n");
+            foreach (var e in sorted)
+                w.Write($"{e.Regulator}\t{e.Target}\t{Format(e.Importance)}\t{Format(e.Coefficient)}\n");
+        });
+    }
+
+    /// <summary>Writes <c>TF target alpha coef</c>, sorted by target, then |coef| descending, then TF.</summary>
+    public static void WritePathCoefficients(string path, IEnumerable<PathCoefficient> rows)
+    {
+        var sorted = rows.ToArray();
+        Array.Sort(sorted, (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.Target, b.Target);
+            if (c != 0) return c;
+            c = Math.Abs(b.Coefficient).CompareTo(Math.Abs(a.Coefficient));
+            return c != 0 ? c : string.CompareOrdinal(a.Regulator, b.Regulator);
+        });
+        AtomicFile.WriteText(path, w =>
+        {
+            w.Write("TF\ttarget\talpha\tcoef\n");
+            foreach (var r in sorted)
+                w.Write($"{r.Regulator}\t{r.Target}\t{Format(r.Alpha)}\t{Format(r.Coefficient)}\n");
+        });
+    }
+
+    /// <summary>Shortest text that parses back to the same double, invariant culture.</summary>
+    public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
