@@ -14,7 +14,7 @@ namespace GrnFast.IO;
 /// </summary>
 public static partial class NpyExpressionReader
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>The parsed header of an .npy file.</summary>
     public readonly record struct NpyHeader(bool IsDouble, bool FortranOrder, int Rows, int Cols, long DataOffset);
