@@ -117,7 +117,7 @@ public static class ElasticNetGrn
         int s = ws.Candidates;
         double qy = p.Scale * p.Scale * cross.ColumnSquares[p.ZColumn];
         var entry = b.Entry(s);
-        LambdaPath.Run(ws, alphas, options.L1Ratio, qy, options, b.Certificates, b.Statuses, b.Rss, entry, cancellation);
+        LambdaPath.Run(ws, alphas, options.L1Ratio, qy, options, options.Alpha is null, b.Certificates, b.Statuses, b.Rss, entry, cancellation);
 
         int selected = 0;
         if (k > 1)
@@ -210,7 +210,7 @@ public static class ElasticNetGrn
                 ws.Load(train, p.Candidates, p.Weights, p.ZColumn, p.Scale, k);
                 int s = ws.Candidates;
                 double qy = p.Scale * p.Scale * train.ColumnSquares[p.ZColumn];
-                LambdaPath.Run(ws, alphaGrid.AsSpan(j * k, k), options.L1Ratio, qy, options, b.Certificates, b.Statuses, b.Rss, b.Entry(s), context.Cancellation);
+                LambdaPath.Run(ws, alphaGrid.AsSpan(j * k, k), options.L1Ratio, qy, options, options.Alpha is null, b.Certificates, b.Statuses, b.Rss, b.Entry(s), context.Cancellation);
                 // Held-out MSE from the fold's Gram: (1/n_f)||y_f - X_f theta||^2 = yy_f - 2 theta^T c_f + theta^T G_f theta.
                 double yy = p.Scale * p.Scale * held.ColumnSquares[p.ZColumn];
                 var heldCol = held.Column(p.ZColumn);

@@ -38,7 +38,12 @@ internal static class LambdaPath
     /// alpha_k. <paramref name="entry"/>[i] receives the alpha at which coefficient i became nonzero
     /// (interpolated from its KKT slack at the previous alpha), 0 if it never did.
     /// </summary>
-    public static void Run(TargetWorkspace ws, ReadOnlySpan<double> alphas, double l1Ratio, double qy, ElasticNetOptions options,
+    /// <remarks>
+    /// When <paramref name="startsAtAlphaMax"/> (a grid from <see cref="Grid"/>, rho &gt; 0), theta = 0 is the
+    /// exact solution at alpha_0: it is set, not solved for, so round-off in l1 = alpha_max rho w cannot let
+    /// a 1e-16 coefficient in.
+    /// </remarks>
+    public static void Run(TargetWorkspace ws, ReadOnlySpan<double> alphas, double l1Ratio, double qy, ElasticNetOptions options, bool startsAtAlphaMax,
         Span<Certificate> certificates, Span<SolverStatus> statuses, Span<double> rss, Span<double> entry, CancellationToken cancellation)
     {
         int s = ws.Candidates;
@@ -57,8 +62,14 @@ internal static class LambdaPath
             // Sequential strong rule: discard i when |g_i| < rho w_i (2 alpha_k - alpha_{k-1}).
             double screen = k == 0 ? 1.0 : 2.0 - alphas[k - 1] / alpha;
             var penalty = new WeightedElasticNetPenalty(ws.L1.AsSpan(0, s), ws.L2.AsSpan(0, s));
-            certificates[k] = GramCoordinateDescent.Solve(ws, penalty, qy, options.Tolerance, options.MaxSweeps, screen, out statuses[k]);
             var theta = ws.Theta.AsSpan(0, s);
+            if (k == 0 && startsAtAlphaMax && l1Ratio > 0)
+            {
+                statuses[k] = SolverStatus.Converged;
+                double gap = GramCoordinateDescent.DualityGap(theta, ws.Gradient.AsSpan(0, s), ws.CrossProduct.AsSpan(0, s), penalty, qy);
+                certificates[k] = new Certificate(Math.Max(gap, 0), options.Tolerance * qy, 0);
+            }
+            else certificates[k] = GramCoordinateDescent.Solve(ws, penalty, qy, options.Tolerance, options.MaxSweeps, screen, out statuses[k]);
             theta.CopyTo(ws.PathTheta.AsSpan(k * s, s));
             rss[k] = GramCoordinateDescent.ResidualSumOfSquares(theta, ws.Gradient.AsSpan(0, s), ws.CrossProduct.AsSpan(0, s), qy);
             if (l1Ratio > 0)
