@@ -37,27 +37,10 @@ public sealed class ExpressionMoments
                 mean[c] = m; variance[c] = v;
             }
         }
+        else if (typeof(T) == typeof(float))
+            VectorKernels.ColumnMoments(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x.Data.Span), x.Rows, x.Cols, mean, variance);
         else
-        {
-            // Row-major: two passes over rows, accumulating every column at once (cache-friendly, fixed order).
-            var span = x.Data.Span;
-            for (int r = 0; r < x.Rows; r++)
-            {
-                var row = span.Slice(r * x.Cols, x.Cols);
-                for (int c = 0; c < x.Cols; c++) mean[c] += ToDouble(row[c]);
-            }
-            for (int c = 0; c < x.Cols; c++) mean[c] /= x.Rows;
-            for (int r = 0; r < x.Rows; r++)
-            {
-                var row = span.Slice(r * x.Cols, x.Cols);
-                for (int c = 0; c < x.Cols; c++) { double d = ToDouble(row[c]) - mean[c]; variance[c] += d * d; }
-            }
-            for (int c = 0; c < x.Cols; c++) variance[c] /= x.Rows;
-        }
+            VectorKernels.ColumnMoments(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(x.Data.Span), x.Rows, x.Cols, mean, variance);
         return new ExpressionMoments(mean, variance);
     }
-
-    // The JIT folds the typeof test per instantiation, so this is a plain load, no boxing.
-    internal static double ToDouble<T>(T v) where T : unmanaged
-        => typeof(T) == typeof(float) ? System.Runtime.CompilerServices.Unsafe.As<T, float>(ref v) : System.Runtime.CompilerServices.Unsafe.As<T, double>(ref v);
 }

@@ -64,7 +64,7 @@ internal sealed class StandardizedExpression
                 {
                     var dest = z.Float32.AsSpan(k * n, n);
                     if (typeof(T) == typeof(float)) VectorKernels.CenterScale(MemoryMarshal.Cast<T, float>(col), mean[k], scale[k], dest);
-                    else { var d = MemoryMarshal.Cast<T, double>(col); for (int r = 0; r < n; r++) dest[r] = (float)((d[r] - mean[k]) * scale[k]); }
+                    else VectorKernels.CenterScale(MemoryMarshal.Cast<T, double>(col), mean[k], scale[k], dest);
                 }
                 else
                 {
@@ -76,29 +76,23 @@ internal sealed class StandardizedExpression
         }
         else
         {
-            // Row-major (NumPy C order): walk blocks of rows so each source row is read once while the
-            // destination columns of the block stay in cache.
+            // Row-major (NumPy C order): the kernel gathers in tiles so each source row is read once per tile.
+            // It indexes mean and scale by source column.
+            var meanBySource = new double[x.Cols];
+            var scaleBySource = new double[x.Cols];
+            for (int k = 0; k < m; k++) { meanBySource[sourceColumns[k]] = mean[k]; scaleBySource[sourceColumns[k]] = scale[k]; }
             var src = x.Data.Span;
-            int cols = x.Cols;
-            const int RowBlock = 64;
-            for (int r0 = 0; r0 < n; r0 += RowBlock)
+            if (typeof(T) == typeof(float))
             {
-                int r1 = Math.Min(n, r0 + RowBlock);
-                for (int k = 0; k < m; k++)
-                {
-                    int c = sourceColumns[k];
-                    double mu = mean[k], s = scale[k];
-                    if (float32)
-                    {
-                        var dest = z.Float32.AsSpan(k * n, n);
-                        for (int r = r0; r < r1; r++) dest[r] = (float)((ExpressionMoments.ToDouble(src[r * cols + c]) - mu) * s);
-                    }
-                    else
-                    {
-                        var dest = z.Float64.AsSpan(k * n, n);
-                        for (int r = r0; r < r1; r++) dest[r] = (ExpressionMoments.ToDouble(src[r * cols + c]) - mu) * s;
-                    }
-                }
+                var f = MemoryMarshal.Cast<T, float>(src);
+                if (float32) VectorKernels.GatherCenterScale(f, n, x.Cols, sourceColumns, meanBySource, scaleBySource, z.Float32.AsSpan());
+                else VectorKernels.GatherCenterScale(f, n, x.Cols, sourceColumns, meanBySource, scaleBySource, z.Float64.AsSpan());
+            }
+            else
+            {
+                var d = MemoryMarshal.Cast<T, double>(src);
+                if (float32) VectorKernels.GatherCenterScale(d, n, x.Cols, sourceColumns, meanBySource, scaleBySource, z.Float32.AsSpan());
+                else VectorKernels.GatherCenterScale(d, n, x.Cols, sourceColumns, meanBySource, scaleBySource, z.Float64.AsSpan());
             }
         }
         return z;
