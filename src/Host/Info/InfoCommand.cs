@@ -1,0 +1,37 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using GrnFast.Kernels;
+using GrnFast.Kernels.Blas;
+
+namespace GrnFast.Host.Info;
+
+/// <summary><c>grnfast info</c>: what this build will run with on this machine.</summary>
+internal static class InfoCommand
+{
+    public static int Run(TextWriter stdout)
+    {
+        string blas;
+        try { blas = BlasResolver.Resolve().Name; }
+        catch (InvalidOperationException e) { blas = $"unusable ({e.Message})"; }
+        stdout.WriteLine($"grnfast {Version}");
+        stdout.WriteLine($"blas:            {blas}");
+        stdout.WriteLine($"blas search:     {BlasResolver.Describe()}");
+        stdout.WriteLine($"instruction set: {KernelInfo.InstructionSet}");
+        stdout.WriteLine($"threads:         {Environment.ProcessorCount} (--threads 0)");
+        stdout.WriteLine($"runtime:         {RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}");
+        stdout.WriteLine("environment:");
+        foreach (var name in new[] { BlasResolver.EnvironmentVariable, "DOTNET_EnableAVX512", "DOTNET_EnableAVX2", "DOTNET_EnableHWIntrinsic" })
+            stdout.WriteLine($"  {name,-26}{Environment.GetEnvironmentVariable(name) ?? "(unset)"}");
+        return 0;
+    }
+
+    public static string Version
+    {
+        get
+        {
+            var v = typeof(InfoCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+            int plus = v.IndexOf('+');
+            return plus > 0 && v.Length > plus + 8 ? v[..(plus + 8)] : v;
+        }
+    }
+}
