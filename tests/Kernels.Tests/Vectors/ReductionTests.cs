@@ -18,9 +18,9 @@ public class ReductionTests
                 var x = TestData.Doubles(rng, n, rate);
                 var y = TestData.Doubles(rng, n, rate);
                 double v = VectorKernels.Dot(x, y), s = ScalarKernels.Dot(x, y);
-                Assert.True(TestData.SameValue(v, s), $"Dot(double) n={n} seed={seed} rate={rate} [{KernelInfo.InstructionSet}]: vector {v:R} twin {s:R}");
+                if (!TestData.SameValue(v, s)) Assert.Fail($"Dot(double) n={n} seed={seed} rate={rate} [{KernelInfo.InstructionSet}]: vector {v:R} twin {s:R}");
                 if (rate > 0 && x.Zip(y).Any(p => double.IsNaN(p.First) || double.IsNaN(p.Second)))
-                    Assert.True(double.IsNaN(v), $"Dot(double) n={n} seed={seed}: NaN in, {v:R} out");
+                    if (!double.IsNaN(v)) Assert.Fail($"Dot(double) n={n} seed={seed}: NaN in, {v:R} out");
                 if (rate == 0) AssertCloseToSequential(v, x.Zip(y, (a, b) => a * b).ToArray(), $"Dot(double) n={n} seed={seed}");
             }
     }
@@ -36,9 +36,9 @@ public class ReductionTests
                 var x = TestData.Floats(rng, n, rate);
                 var y = TestData.Floats(rng, n, rate);
                 double v = VectorKernels.Dot(x, y), s = ScalarKernels.Dot(x, y);
-                Assert.True(TestData.SameValue(v, s), $"Dot(float) n={n} seed={seed} rate={rate} [{KernelInfo.InstructionSet}]: vector {v:R} twin {s:R}");
+                if (!TestData.SameValue(v, s)) Assert.Fail($"Dot(float) n={n} seed={seed} rate={rate} [{KernelInfo.InstructionSet}]: vector {v:R} twin {s:R}");
                 if (rate > 0 && x.Zip(y).Any(p => float.IsNaN(p.First) || float.IsNaN(p.Second)))
-                    Assert.True(double.IsNaN(v), $"Dot(float) n={n} seed={seed}: NaN in, {v:R} out");
+                    if (!double.IsNaN(v)) Assert.Fail($"Dot(float) n={n} seed={seed}: NaN in, {v:R} out");
                 if (rate == 0) AssertCloseToSequential(v, x.Zip(y, (a, b) => (double)a * b).ToArray(), $"Dot(float) n={n} seed={seed}");
             }
     }
@@ -52,8 +52,8 @@ public class ReductionTests
                 int seed = 3000 + n;
                 var x = TestData.Doubles(new Random(seed), n, rate);
                 double v = VectorKernels.SumOfSquares(x), s = ScalarKernels.SumOfSquares(x);
-                Assert.True(TestData.SameValue(v, s), $"SumOfSquares n={n} seed={seed} rate={rate} [{KernelInfo.InstructionSet}]: vector {v:R} twin {s:R}");
-                if (rate > 0 && x.Any(double.IsNaN)) Assert.True(double.IsNaN(v), $"SumOfSquares n={n} seed={seed}: NaN in, {v:R} out");
+                if (!TestData.SameValue(v, s)) Assert.Fail($"SumOfSquares n={n} seed={seed} rate={rate} [{KernelInfo.InstructionSet}]: vector {v:R} twin {s:R}");
+                if (rate > 0 && x.Any(double.IsNaN)) { if (!double.IsNaN(v)) Assert.Fail($"SumOfSquares n={n} seed={seed}: NaN in, {v:R} out"); }
                 if (rate == 0) AssertCloseToSequential(v, x.Select(a => a * a).ToArray(), $"SumOfSquares n={n} seed={seed}");
             }
     }
@@ -73,16 +73,16 @@ public class ReductionTests
                 var vf = VectorKernels.MeanVariance(xf);
                 var sf = ScalarKernels.MeanVariance(xf);
                 string where = $"MeanVariance n={n} seed={seed} rate={rate} [{KernelInfo.InstructionSet}]";
-                Assert.True(TestData.SameValue(vd.Mean, sd.Mean) && TestData.SameValue(vd.Variance, sd.Variance), $"{where} double: vector {vd} twin {sd}");
-                Assert.True(TestData.SameValue(vf.Mean, sf.Mean) && TestData.SameValue(vf.Variance, sf.Variance), $"{where} float: vector {vf} twin {sf}");
+                if (!(TestData.SameValue(vd.Mean, sd.Mean) && TestData.SameValue(vd.Variance, sd.Variance))) Assert.Fail($"{where} double: vector {vd} twin {sd}");
+                if (!(TestData.SameValue(vf.Mean, sf.Mean) && TestData.SameValue(vf.Variance, sf.Variance))) Assert.Fail($"{where} float: vector {vf} twin {sf}");
                 if (n == 0) Assert.True(double.IsNaN(vd.Mean) && double.IsNaN(vd.Variance), where);
-                if (rate > 0 && xd.Any(double.IsNaN)) Assert.True(double.IsNaN(vd.Mean) && double.IsNaN(vd.Variance), $"{where}: NaN in, {vd} out");
+                if (rate > 0 && xd.Any(double.IsNaN)) { if (!(double.IsNaN(vd.Mean) && double.IsNaN(vd.Variance))) Assert.Fail($"{where}: NaN in, {vd} out"); }
                 if (rate == 0 && n > 0)
                 {
                     double mean = xd.Sum() / n;
                     double variance = xd.Sum(a => (a - mean) * (a - mean)) / n;
-                    Assert.True(Math.Abs(vd.Mean - mean) <= 1e-13 * (1 + xd.Sum(Math.Abs) / n), $"{where}: mean {vd.Mean:R} vs {mean:R}");
-                    Assert.True(Math.Abs(vd.Variance - variance) <= 1e-12 * (1 + variance), $"{where}: variance {vd.Variance:R} vs {variance:R}");
+                    if (!(Math.Abs(vd.Mean - mean) <= 1e-13 * (1 + xd.Sum(Math.Abs) / n))) Assert.Fail($"{where}: mean {vd.Mean:R} vs {mean:R}");
+                    if (!(Math.Abs(vd.Variance - variance) <= 1e-12 * (1 + variance))) Assert.Fail($"{where}: variance {vd.Variance:R} vs {variance:R}");
                 }
             }
     }
@@ -110,6 +110,6 @@ public class ReductionTests
         double sequential = 0, magnitude = 0;
         foreach (double t in terms) { sequential += t; magnitude += Math.Abs(t); }
         double tolerance = 2 * (terms.Length + 1) * 1.1102230246251565e-16 * magnitude;
-        Assert.True(Math.Abs(value - sequential) <= tolerance, $"{where}: fixed order {value:R}, left-to-right {sequential:R}, tolerance {tolerance:R}");
+        if (!(Math.Abs(value - sequential) <= tolerance)) Assert.Fail($"{where}: fixed order {value:R}, left-to-right {sequential:R}, tolerance {tolerance:R}");
     }
 }

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace GrnFast.Kernels.Blas;
+
+/// <summary>
+/// A loaded CBLAS shared library and the entry points GrnFast calls. Loaded once per path and never
+/// unloaded (the cache below is the only process-wide state): other threads may be inside it.
+/// </summary>
+internal sealed unsafe class NativeBlasLibrary
+{
+    public const int ColMajor = 102, NoTrans = 111, Trans = 112, Upper = 121;
+
+    private static readonly ConcurrentDictionary<string, NativeBlasLibrary> Loaded = new(StringComparer.Ordinal);
+
+    private NativeBlasLibrary(string path, string vendor, nint handle)
+    {
+        Path = path;
+        Vendor = vendor;
+        Handle = handle;
+    }
+
+    /// <summary>The name or path the library was loaded from.</summary>
+    public string Path { get; }
+
+    /// <summary>"mkl", "openblas" or "blas" (a CBLAS without a thread-control entry point we know).</summary>
+    public string Vendor { get; }
+
+    public nint Handle { get; }
+
+    // cblas_?gemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    public delegate* unmanaged[Cdecl]<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void> Dgemm;
+    public delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemm;
+
+    // cblas_?syrk(order, uplo, trans, n, k, alpha, a, lda, beta, c, ldc)
+    public delegate* unmanaged[Cdecl]<int, int, int, int, int, double, double*, int, double, double*, int, void> Dsyrk;
+    public delegate* unmanaged[Cdecl]<int, int, int, int, int, float, float*, int, float, float*, int, void> Ssyrk;
+
+    /// <summary>openblas_set_num_threads or MKL_Set_Num_Threads; null when the library has neither.</summary>
+    public delegate* unmanaged[Cdecl]<int, void> SetThreads;
+
+    /// <summary>openblas_get_num_threads or MKL_Get_Max_Threads; null when the library has neither.</summary>
+    public delegate* unmanaged[Cdecl]<int> GetThreads;
+
+    /// <summary>Loads <paramref name="nameOrPath"/> (or returns the copy loaded before); false with a reason when it cannot be loaded or lacks a CBLAS symbol.</summary>
+    public static bool TryLoad(string nameOrPath, out NativeBlasLibrary? library, out string error)
+    {
+        if (Loaded.TryGetValue(nameOrPath, out library)) { error = ""; return true; }
+        if (!NativeLibrary.TryLoad(nameOrPath, out nint handle))
+        {
+            library = null;
+            error = $"{nameOrPath} could not be loaded (missing, wrong architecture, or its dependencies are missing)";
+            return false;
+        }
+        string vendor = NativeLibrary.TryGetExport(handle, "MKL_Set_Num_Threads", out _) ? "mkl"
+            : NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out _) ? "openblas"
+            : "blas";
+        var lib = new NativeBlasLibrary(nameOrPath, vendor, handle);
+        var missing = new List<string>();
+        lib.Dgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)Export(handle, "cblas_dgemm", missing);
+        lib.Sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)Export(handle, "cblas_sgemm", missing);
+        lib.Dsyrk = (delegate* unmanaged[Cdecl]<int, int, int, int, int, double, double*, int, double, double*, int, void>)Export(handle, "cblas_dsyrk", missing);
+        lib.Ssyrk = (delegate* unmanaged[Cdecl]<int, int, int, int, int, float, float*, int, float, float*, int, void>)Export(handle, "cblas_ssyrk", missing);
+        if (missing.Count > 0)
+        {
+            // A Fortran-only BLAS (no cblas_ symbols) is not usable; let it go rather than keep a half library.
+            NativeLibrary.Free(handle);
+            library = null;
+            error = $"{nameOrPath} loaded but lacks the CBLAS symbols {string.Join(", ", missing)}";
+            return false;
+        }
+        string setName = vendor == "mkl" ? "MKL_Set_Num_Threads" : "openblas_set_num_threads";
+        string getName = vendor == "mkl" ? "MKL_Get_Max_Threads" : "openblas_get_num_threads";
+        if (NativeLibrary.TryGetExport(handle, setName, out nint set)) lib.SetThreads = (delegate* unmanaged[Cdecl]<int, void>)set;
+        if (NativeLibrary.TryGetExport(handle, getName, out nint get)) lib.GetThreads = (delegate* unmanaged[Cdecl]<int>)get;
+
+        library = Loaded.GetOrAdd(nameOrPath, lib);
+        if (!ReferenceEquals(library, lib)) NativeLibrary.Free(handle); // another thread won the race; drop our reference count
+        error = "";
+        return true;
+    }
+
+    private static nint Export(nint handle, string name, List<string> missing)
+    {
+        if (NativeLibrary.TryGetExport(handle, name, out nint address)) return address;
+        missing.Add(name);
+        return 0;
+    }
+}
