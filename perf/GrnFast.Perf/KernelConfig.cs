@@ -10,6 +10,7 @@ public sealed class KernelConfig : ManualConfig
 {
     public KernelConfig()
     {
+        Add(DefaultConfig.Instance); // loggers, exporters and the usual columns
         AddColumn(new TagColumn("ISA", _ => KernelInfo.InstructionSet));
         AddColumn(new TagColumn("BLAS", _ => BlasResolver.Describe().Split(':')[0]));
     }
