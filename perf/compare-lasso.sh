@@ -31,6 +31,7 @@ mkdir -p "$OUT"
 
 echo "== machine"
 echo "cores: $(nproc) (online), $(grep -c ^processor /proc/cpuinfo) (cpuinfo); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg) - on a shared machine other jobs slow every tool; compare the load averages in the table"
 echo "memory: $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo)"
 echo "python: $($PY -c 'import sys, numpy, sklearn; print(sys.version.split()[0], "numpy", numpy.__version__, "sklearn", sklearn.__version__)' 2>&1)"
 echo "numpy BLAS (for sklearn's Gram): $($PY -c 'import numpy

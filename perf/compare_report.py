@@ -89,6 +89,10 @@ def main():
             note += ", EXTRAPOLATED linearly"
         if r.get("seconds_gram"):
             note += f", gram {r['seconds_gram']:.3g}s"
+        if "cpu_seconds_solve" in r:
+            note += f", solve cpu {r['cpu_seconds_solve']:.3g}s"
+        if r.get("loadavg_1min_at_end") is not None:
+            note += f", load avg {r['loadavg_1min_at_end']:.1f}"
         if r.get("convergence_warnings"):
             note += f", {r['convergence_warnings']} convergence warnings"
         tools.append((name, float(r["seconds"]), note, os.path.join(out, stem + ".tsv")))

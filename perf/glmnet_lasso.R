@@ -87,6 +87,8 @@ if (nzchar(opt$`coef-out`)) {
 }
 short <- 0L
 t_solve <- 0
+cpu <- function() { pt <- proc.time(); pt[["user.self"]] + pt[["sys.self"]] }
+cpu0 <- cpu()
 for (t in targets) {
   ts <- proc.time()[["elapsed"]]
   c <- sort(unique(cand[[as.character(t)]]))
@@ -105,7 +107,9 @@ for (t in targets) {
     writeLines(sprintf("%s\t%s\t%.17g\t%.17g", regs[c], genes[t], lam[idx], b + 0), out)
   }
 }
+cpu_solve <- cpu() - cpu0  # includes writing the coefficient rows (small)
 if (!is.null(out)) close(out)
+la <- tryCatch(as.numeric(strsplit(readLines("/proc/loadavg", 1), " ")[[1]][1]), error = function(e) NA)
 
 frac <- length(targets_all) / max(length(targets), 1)
 res <- list(
@@ -117,7 +121,8 @@ res <- list(
   path = K, min_ratio = opt$`min-ratio`, fits_with_fewer_lambdas = short,
   seconds_load = round(t_load, 3), seconds_standardise = round(t_std, 3), seconds_gram = 0,
   seconds_solve_measured = round(t_solve, 3), seconds_solve = round(t_solve * frac, 3),
-  seconds = round(t_std + t_solve * frac, 3))
+  seconds = round(t_std + t_solve * frac, 3),
+  cpu_seconds_solve = round(cpu_solve * frac, 3), loadavg_1min_at_end = la)
 js <- function(v) if (is.character(v)) sprintf("\"%s\"", gsub("\"", "'", v)) else if (is.logical(v)) tolower(as.character(v)) else format(v, digits = 10)
 txt <- paste0("{\n", paste(sprintf(" \"%s\": %s", names(res), sapply(res, js)), collapse = ",\n"), "\n}\n")
 if (res$extrapolated) txt <- sub("\n}\n$", sprintf(",\n \"note\": \"solve time measured on %d evenly spaced targets and scaled by %d/%d\"\n}\n",
