@@ -73,6 +73,10 @@ def main():
         try:
             sec, parts = grnfast_seconds(gt)
             note = ", ".join(f"{k} {v:.3g}" for k, v in parts.items())
+            with open(gt) as f:
+                raw = json.load(f)
+            if isinstance(raw, dict):
+                note += "".join(f", {k} {raw[k]}" for k in ("threads", "blas") if k in raw)
             tools.append(("GrnFast", sec, "total - load - write (" + note + ")", os.path.join(out, "grnfast", "coef25.tsv")))
         except Exception as e:  # noqa: BLE001
             print(f"warning: cannot read {gt}: {e}")
@@ -110,6 +114,7 @@ def main():
         if os.path.exists(cp):
             coefs[name] = read_coef(cp)
     names = list(coefs)
+    warnings = []
     if len(names) >= 2:
         print("\ncoefficients at the path index (standardised scale), pairs on the targets both solved:")
         print(f"{'pair':32s} {'targets':>7s} {'max|dcoef|':>11s} {'where (TF, target)':>22s} {'max|coef|':>10s} "
@@ -133,6 +138,13 @@ def main():
                 dal = max(abs(aa[t] - ab[t]) / max(abs(aa[t]), 1e-300) for t in common)
                 print(f"{names[i] + ' vs ' + names[j]:32s} {len(common):7d} {worst:11.3e} {where[0] + ',' + where[1]:>22s} "
                       f"{mx:10.3g} {supp:12d} {dal:14.2e}")
+                if dal > 1e-6:
+                    r = np.array([aa[t] / ab[t] for t in common if ab[t] != 0])
+                    warnings.append(f"{names[i]} vs {names[j]}: the alpha column differs (ratio {names[i]}/{names[j]}: "
+                                    f"min {r.min():.6g}, median {np.median(r):.6g}, max {r.max():.6g}) - different "
+                                    "alpha_max / path definition or a different alpha scale in the coefficient file")
+    for w in warnings:
+        print("WARNING:", w)
     return 0
 
 
