@@ -20,22 +20,26 @@ public sealed class ExpressionMoments
     /// <summary>A variance this small relative to the squared mean is round-off, not signal.</summary>
     public double ZeroVarianceFloor(int col) => 1e-24 + 1e-12 * Mean[col] * Mean[col];
 
-    public static ExpressionMoments Compute(MatrixView<float> x) => Compute<float>(x);
-    public static ExpressionMoments Compute(MatrixView<double> x) => Compute<double>(x);
+    /// <param name="threads">Column-major input is split over this many threads (0 = all cores); per-column bits do not depend on it.</param>
+    public static ExpressionMoments Compute(MatrixView<float> x, int threads = 0) => Compute<float>(x, threads);
 
-    private static ExpressionMoments Compute<T>(MatrixView<T> x) where T : unmanaged
+    /// <inheritdoc cref="Compute(MatrixView{float}, int)"/>
+    public static ExpressionMoments Compute(MatrixView<double> x, int threads = 0) => Compute<double>(x, threads);
+
+    private static ExpressionMoments Compute<T>(MatrixView<T> x, int threads) where T : unmanaged
     {
         var mean = new double[x.Cols];
         var variance = new double[x.Cols];
         if (x.Layout == MatrixLayout.ColumnMajor)
         {
-            for (int c = 0; c < x.Cols; c++)
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
+            Parallel.For(0, x.Cols, parallel, c =>
             {
                 var (m, v) = typeof(T) == typeof(float)
                     ? VectorKernels.MeanVariance(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x.Column(c)))
                     : VectorKernels.MeanVariance(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(x.Column(c)));
                 mean[c] = m; variance[c] = v;
-            }
+            });
         }
         else if (typeof(T) == typeof(float))
             VectorKernels.ColumnMoments(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x.Data.Span), x.Rows, x.Cols, mean, variance);

@@ -37,7 +37,7 @@ internal sealed class StandardizedExpression
     public float[]? Float32 { get; private set; }
 
     /// <summary>Standardises <paramref name="sourceColumns"/> of <paramref name="x"/> with the given moments.</summary>
-    public static StandardizedExpression Build<T>(MatrixView<T> x, ExpressionMoments moments, int[] sourceColumns, int regulators, bool float32)
+    public static StandardizedExpression Build<T>(MatrixView<T> x, ExpressionMoments moments, int[] sourceColumns, int regulators, bool float32, int threads)
         where T : unmanaged
     {
         int n = x.Rows, m = sourceColumns.Length;
@@ -55,9 +55,11 @@ internal sealed class StandardizedExpression
         if (float32) z.Float32 = new float[(long)n * m];
         else z.Float64 = new double[(long)n * m];
 
+        // Columns are independent: split them over threads (each column's bits do not depend on the split).
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         if (x.Layout == MatrixLayout.ColumnMajor)
         {
-            for (int k = 0; k < m; k++)
+            Parallel.For(0, m, parallel, k =>
             {
                 var col = x.Column(sourceColumns[k]);
                 if (float32)
@@ -72,7 +74,7 @@ internal sealed class StandardizedExpression
                     if (typeof(T) == typeof(float)) VectorKernels.CenterScale(MemoryMarshal.Cast<T, float>(col), mean[k], scale[k], dest);
                     else VectorKernels.CenterScale(MemoryMarshal.Cast<T, double>(col), mean[k], scale[k], dest);
                 }
-            }
+            });
         }
         else
         {
@@ -81,19 +83,26 @@ internal sealed class StandardizedExpression
             var meanBySource = new double[x.Cols];
             var scaleBySource = new double[x.Cols];
             for (int k = 0; k < m; k++) { meanBySource[sourceColumns[k]] = mean[k]; scaleBySource[sourceColumns[k]] = scale[k]; }
-            var src = x.Data.Span;
-            if (typeof(T) == typeof(float))
+            // Column chunks map to contiguous slices of Z and to disjoint parts of every source row.
+            int chunks = Math.Max(1, Math.Min(threads, m / 64));
+            Parallel.For(0, chunks, parallel, chunk =>
             {
-                var f = MemoryMarshal.Cast<T, float>(src);
-                if (float32) VectorKernels.GatherCenterScale(f, n, x.Cols, sourceColumns, meanBySource, scaleBySource, z.Float32.AsSpan());
-                else VectorKernels.GatherCenterScale(f, n, x.Cols, sourceColumns, meanBySource, scaleBySource, z.Float64.AsSpan());
-            }
-            else
-            {
-                var d = MemoryMarshal.Cast<T, double>(src);
-                if (float32) VectorKernels.GatherCenterScale(d, n, x.Cols, sourceColumns, meanBySource, scaleBySource, z.Float32.AsSpan());
-                else VectorKernels.GatherCenterScale(d, n, x.Cols, sourceColumns, meanBySource, scaleBySource, z.Float64.AsSpan());
-            }
+                int k0 = (int)((long)m * chunk / chunks), k1 = (int)((long)m * (chunk + 1) / chunks);
+                var columns = sourceColumns.AsSpan(k0, k1 - k0);
+                var src = x.Data.Span;
+                if (typeof(T) == typeof(float))
+                {
+                    var f = MemoryMarshal.Cast<T, float>(src);
+                    if (float32) VectorKernels.GatherCenterScale(f, n, x.Cols, columns, meanBySource, scaleBySource, z.Float32.AsSpan(k0 * n, (k1 - k0) * n));
+                    else VectorKernels.GatherCenterScale(f, n, x.Cols, columns, meanBySource, scaleBySource, z.Float64.AsSpan(k0 * n, (k1 - k0) * n));
+                }
+                else
+                {
+                    var d = MemoryMarshal.Cast<T, double>(src);
+                    if (float32) VectorKernels.GatherCenterScale(d, n, x.Cols, columns, meanBySource, scaleBySource, z.Float32.AsSpan(k0 * n, (k1 - k0) * n));
+                    else VectorKernels.GatherCenterScale(d, n, x.Cols, columns, meanBySource, scaleBySource, z.Float64.AsSpan(k0 * n, (k1 - k0) * n));
+                }
+            });
         }
         return z;
     }

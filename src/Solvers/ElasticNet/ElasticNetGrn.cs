@@ -37,8 +37,8 @@ public static class ElasticNetGrn
 
         var clock = Stopwatch.StartNew();
         moments ??= typeof(T) == typeof(float)
-            ? ExpressionMoments.Compute((MatrixView<float>)(object)x)
-            : ExpressionMoments.Compute((MatrixView<double>)(object)x);
+            ? ExpressionMoments.Compute((MatrixView<float>)(object)x, context.Threads)
+            : ExpressionMoments.Compute((MatrixView<double>)(object)x, context.Threads);
         if (moments.Mean.Length != x.Cols) throw new ArgumentException("moments do not match the expression matrix", nameof(moments));
 
         // Z columns: regulators first, then targets that are not regulators.
@@ -51,7 +51,7 @@ public static class ElasticNetGrn
             CheckColumn(c, x.Cols, moments, "target");
             if (!zColumnOf.ContainsKey(c)) { zColumnOf[c] = sourceColumns.Count; sourceColumns.Add(c); }
         }
-        var z = StandardizedExpression.Build(x, moments, sourceColumns.ToArray(), q, options.Precision == GramPrecision.Float32);
+        var z = StandardizedExpression.Build(x, moments, sourceColumns.ToArray(), q, options.Precision == GramPrecision.Float32, context.Threads);
         double standardizeSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
@@ -76,7 +76,7 @@ public static class ElasticNetGrn
         Parallel.For(0, targets, parallel, () => new TargetWorkspace(), (j, _, ws) =>
         {
             var p = plan[j];
-            ws.Load(cross, p.Candidates, p.Weights, p.ZColumn, p.Scale, pathLength);
+            ws.Load(cross, p.Candidates, p.Weights, p.ZColumn, p.Scale, pathLength, options.L1Ratio);
             alphaMax[j] = LambdaPath.AlphaMax(ws.CrossProduct.AsSpan(0, ws.Candidates), p.Weights, options.L1Ratio);
             var grid = alphaGrid.AsSpan(j * pathLength, pathLength);
             if (options.Alpha is { } a) grid[0] = a;
@@ -113,7 +113,7 @@ public static class ElasticNetGrn
     {
         var ws = b.Workspace;
         int k = alphas.Length;
-        ws.Load(cross, p.Candidates, p.Weights, p.ZColumn, p.Scale, k);
+        ws.Load(cross, p.Candidates, p.Weights, p.ZColumn, p.Scale, k, options.L1Ratio);
         int s = ws.Candidates;
         double qy = p.Scale * p.Scale * cross.ColumnSquares[p.ZColumn];
         var entry = b.Entry(s);
@@ -149,7 +149,7 @@ public static class ElasticNetGrn
         var importance = new List<double>();
         for (int i = 0; i < s; i++)
         {
-            double imp = pathImportance ? entry[i] / p.Scale : Math.Abs(coef[i]);
+            double imp = pathImportance ? options.L1Ratio * entry[i] / p.Scale : Math.Abs(coef[i]);
             if (imp == 0) continue;
             regs.Add(p.Candidates[i]); coefs.Add(coef[i]); importance.Add(imp);
         }
@@ -207,7 +207,7 @@ public static class ElasticNetGrn
             {
                 var p = plan[j];
                 var ws = b.Workspace;
-                ws.Load(train, p.Candidates, p.Weights, p.ZColumn, p.Scale, k);
+                ws.Load(train, p.Candidates, p.Weights, p.ZColumn, p.Scale, k, options.L1Ratio);
                 int s = ws.Candidates;
                 double qy = p.Scale * p.Scale * train.ColumnSquares[p.ZColumn];
                 LambdaPath.Run(ws, alphaGrid.AsSpan(j * k, k), options.L1Ratio, qy, options, options.Alpha is null, b.Certificates, b.Statuses, b.Rss, b.Entry(s), context.Cancellation);

@@ -18,7 +18,7 @@ internal static class GramCoordinateDescent
     /// <paramref name="screen"/> is the strong-rule threshold factor: coordinates with
     /// |g_i| &lt; screen * l1_i start outside the working set (1 = only KKT violators).
     /// </summary>
-    public static Certificate Solve(TargetWorkspace ws, scoped in WeightedElasticNetPenalty penalty, double qy, double tolerance, int maxSweeps, double screen, out SolverStatus status)
+    public static Certificate Solve(TargetWorkspace ws, scoped in WeightedElasticNetPenalty penalty, double qy, double tolerance, int maxSweeps, double screen, out SolverStatus status, out double rss)
     {
         int s = ws.Candidates;
         var theta = ws.Theta.AsSpan(0, s);
@@ -29,9 +29,10 @@ internal static class GramCoordinateDescent
         // Working set: nonzero coordinates plus those the strong rule cannot discard.
         ws.ClearWorkingSet();
         for (int i = 0; i < s; i++)
-            if (theta[i] != 0 || Math.Abs(g[i]) >= screen * penalty.L1[i]) ws.AddToWorkingSet(i);
+            if (theta[i] != 0 || Math.Abs(g[i]) >= screen * penalty.L1(i)) ws.AddToWorkingSet(i);
 
         double gap = double.PositiveInfinity;
+        rss = double.NaN;
         int sweeps = 0;
         status = SolverStatus.MaxIterations;
         while (sweeps < maxSweeps)
@@ -51,7 +52,7 @@ internal static class GramCoordinateDescent
                 VectorKernels.Axpy(-delta, ws.GramColumn(i), g);
             }
 
-            gap = DualityGap(theta, g, ws.CrossProduct.AsSpan(0, s), penalty, qy);
+            gap = DualityGap(theta, g, ws.CrossProduct.AsSpan(0, s), penalty, qy, out rss);
             if (!double.IsFinite(gap)) { status = SolverStatus.NumericalFailure; break; }
             if (gap <= tol)
             {
@@ -60,42 +61,54 @@ internal static class GramCoordinateDescent
             }
             // Not yet optimal: let in every coordinate outside the working set that violates its KKT condition.
             for (int i = 0; i < s; i++)
-                if (!ws.InWorkingSet(i) && Math.Abs(g[i]) > penalty.L1[i]) ws.AddToWorkingSet(i);
+                if (!ws.InWorkingSet(i) && Math.Abs(g[i]) > penalty.L1(i)) ws.AddToWorkingSet(i);
         }
         return new Certificate(gap, tol, sweeps);
     }
 
     /// <summary>
-    /// P(theta) - D(nu) for the Fenchel dual with the dual point nu = s r / n built from the residual:
-    ///   P = rss/2 + sum pen_i(theta_i),  rss = ||r||^2/n = q_y - c^T theta - theta^T g,
-    ///   D = s y^T r/n - s^2 rss/2 - sum_i pen_i*(s g_i),  y^T r/n = q_y - c^T theta,
-    /// with s = min(1, min over pure-l1 coordinates of l1_i / |g_i|) so the dual point is feasible.
-    /// It is &gt;= P(theta) - P(theta*) and 0 at the optimum.
+    /// P(theta) - D(nu), the smaller of two valid duality gaps, both from Gram quantities
+    /// (rss = ||r||^2/n = q_y - c^T theta - theta^T g, y^T r/n = q_y - c^T theta, P = rss/2 + sum pen_i(theta_i)):
+    /// <list type="bullet">
+    /// <item>the elastic net as a lasso on augmented data [X; sqrt(n l2) I] (scikit-learn's dual):
+    /// D = s y^T r/n - s^2/2 (rss + sum l2_i theta_i^2), s = min(1, min_i l1_i / |g_i - l2_i theta_i|);
+    /// tight when l2 is small, undefined for ridge (l1 = 0);</item>
+    /// <item>the Fenchel dual with the conjugate of each coordinate's penalty,
+    /// D = s y^T r/n - s^2 rss/2 - sum_i (s|g_i| - l1_i)_+^2 / (2 l2_i), s = min(1, min over l2_i = 0 of l1_i/|g_i|);
+    /// exact for ridge, loose when l2 is small.</item>
+    /// </list>
+    /// Each is &gt;= P(theta) - P(theta*) and 0 at the optimum, so their minimum is a certificate too.
     /// </summary>
-    public static double DualityGap(ReadOnlySpan<double> theta, ReadOnlySpan<double> g, ReadOnlySpan<double> c, scoped in WeightedElasticNetPenalty penalty, double qy)
+    public static double DualityGap(ReadOnlySpan<double> theta, ReadOnlySpan<double> g, ReadOnlySpan<double> c, scoped in WeightedElasticNetPenalty penalty, double qy, out double rss)
     {
         double thetaC = VectorKernels.Dot(theta, c);
         double thetaG = VectorKernels.Dot(theta, g);
-        double rss = qy - thetaC - thetaG;
+        rss = qy - thetaC - thetaG;
         double yr = qy - thetaC;
-        double pen = 0, scale = 1;
+        double pen = 0, ridge = 0, conjScale = 1, augScale = 1;
+        bool augmented = true;
         for (int i = 0; i < theta.Length; i++)
         {
-            if (theta[i] != 0) pen += penalty.Value(i, theta[i]);
-            if (penalty.L2[i] == 0)
+            double t = theta[i], l1 = penalty.L1(i), l2 = penalty.L2(i);
+            if (t != 0) { pen += penalty.Value(i, t); ridge += l2 * t * t; }
+            if (l1 == 0) augmented = false;
+            double v = Math.Abs(g[i] - l2 * t);
+            if (v * augScale > l1) augScale = l1 / v;
+            if (l2 == 0)
             {
                 double a = Math.Abs(g[i]);
-                if (a * scale > penalty.L1[i]) scale = penalty.L1[i] / a;
+                if (a * conjScale > l1) conjScale = l1 / a;
             }
         }
         double conj = 0;
-        for (int i = 0; i < theta.Length; i++) conj += penalty.Conjugate(i, scale * g[i]);
+        for (int i = 0; i < theta.Length; i++) conj += penalty.Conjugate(i, conjScale * g[i]);
         double primal = 0.5 * rss + pen;
-        double dual = scale * yr - 0.5 * scale * scale * rss - conj;
-        return primal - dual;
+        double gap = primal - (conjScale * yr - 0.5 * conjScale * conjScale * rss - conj);
+        if (augmented)
+        {
+            double augmentedGap = primal - (augScale * yr - 0.5 * augScale * augScale * (rss + ridge));
+            if (augmentedGap < gap) gap = augmentedGap;
+        }
+        return gap;
     }
-
-    /// <summary>||y - X theta||^2 / n from Gram quantities.</summary>
-    public static double ResidualSumOfSquares(ReadOnlySpan<double> theta, ReadOnlySpan<double> g, ReadOnlySpan<double> c, double qy)
-        => qy - VectorKernels.Dot(theta, c) - VectorKernels.Dot(theta, g);
 }

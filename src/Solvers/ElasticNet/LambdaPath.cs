@@ -57,25 +57,24 @@ internal static class LambdaPath
                 return;
             }
             double alpha = alphas[k];
-            ws.SetAlpha(alpha, l1Ratio);
             Array.Copy(ws.Gradient, ws.PreviousGradient, s);
             // Sequential strong rule: discard i when |g_i| < rho w_i (2 alpha_k - alpha_{k-1}).
             double screen = k == 0 ? 1.0 : 2.0 - alphas[k - 1] / alpha;
-            var penalty = new WeightedElasticNetPenalty(ws.L1.AsSpan(0, s), ws.L2.AsSpan(0, s));
+            var penalty = ws.Penalty(alpha);
             var theta = ws.Theta.AsSpan(0, s);
             if (k == 0 && startsAtAlphaMax && l1Ratio > 0)
             {
                 statuses[k] = SolverStatus.Converged;
-                double gap = GramCoordinateDescent.DualityGap(theta, ws.Gradient.AsSpan(0, s), ws.CrossProduct.AsSpan(0, s), penalty, qy);
+                double gap = GramCoordinateDescent.DualityGap(theta, ws.Gradient.AsSpan(0, s), ws.CrossProduct.AsSpan(0, s), penalty, qy, out rss[k]);
                 certificates[k] = new Certificate(Math.Max(gap, 0), options.Tolerance * qy, 0);
             }
-            else certificates[k] = GramCoordinateDescent.Solve(ws, penalty, qy, options.Tolerance, options.MaxSweeps, screen, out statuses[k]);
+            else certificates[k] = GramCoordinateDescent.Solve(ws, penalty, qy, options.Tolerance, options.MaxSweeps, screen, out statuses[k], out rss[k]);
             theta.CopyTo(ws.PathTheta.AsSpan(k * s, s));
-            rss[k] = GramCoordinateDescent.ResidualSumOfSquares(theta, ws.Gradient.AsSpan(0, s), ws.CrossProduct.AsSpan(0, s), qy);
             if (l1Ratio > 0)
             {
                 double upper = k == 0 ? alpha : alphas[k - 1];
-                for (int i = 0; i < s; i++)
+                // Only the working set can have moved.
+                foreach (int i in ws.WorkingSet)
                 {
                     if (theta[i] == 0 || entry[i] != 0) continue;
                     double slack = Math.Abs(ws.PreviousGradient[i]) / (l1Ratio * ws.Weight[i]);

@@ -27,21 +27,22 @@ internal sealed class TargetWorkspace
     public double[] Diagonal = [];
     /// <summary>c = X_S^T y / n for the (unscaled, centred) target.</summary>
     public double[] CrossProduct = [];
-    public double[] L1 = [];
-    public double[] L2 = [];
+    /// <summary>rho w_i and (1 - rho) w_i: the penalty's l1 and l2 per unit alpha.</summary>
+    public double[] L1Weight = [];
+    public double[] L2Weight = [];
     /// <summary>Row k holds theta at path alpha k (PathLength x Candidates).</summary>
     public double[] PathTheta = [];
     public double[] PreviousGradient = [];
 
     /// <summary>Loads a target: candidates and weights, c from column <paramref name="zColumn"/> of C times the target's scale.</summary>
-    public void Load(CrossProducts cross, ReadOnlySpan<int> candidates, ReadOnlySpan<double> weights, int zColumn, double targetScale, int pathLength)
+    public void Load(CrossProducts cross, ReadOnlySpan<int> candidates, ReadOnlySpan<double> weights, int zColumn, double targetScale, int pathLength, double l1Ratio)
     {
         ClearWorkingSet();
         _cross = cross;
         int s = candidates.Length;
         Candidates = s;
         Ensure(ref Candidate, s); Ensure(ref Weight, s); Ensure(ref Theta, s); Ensure(ref Gradient, s);
-        Ensure(ref Diagonal, s); Ensure(ref CrossProduct, s); Ensure(ref L1, s); Ensure(ref L2, s);
+        Ensure(ref Diagonal, s); Ensure(ref CrossProduct, s); Ensure(ref L1Weight, s); Ensure(ref L2Weight, s);
         Ensure(ref PreviousGradient, s); Ensure(ref _slot, s); Ensure(ref _inWorking, s); Ensure(ref _working, s);
         Ensure(ref PathTheta, s * pathLength);
         candidates.CopyTo(Candidate);
@@ -52,6 +53,8 @@ internal sealed class TargetWorkspace
             int r = candidates[i];
             CrossProduct[i] = col[r] * targetScale;
             Diagonal[i] = cross.Gram(r, r);
+            L1Weight[i] = l1Ratio * weights[i];
+            L2Weight[i] = (1 - l1Ratio) * weights[i];
         }
         Reset();
         _slots = 0;
@@ -66,15 +69,8 @@ internal sealed class TargetWorkspace
         Array.Copy(CrossProduct, Gradient, s);
     }
 
-    /// <summary>Sets l1_i = alpha rho w_i and l2_i = alpha (1 - rho) w_i.</summary>
-    public void SetAlpha(double alpha, double l1Ratio)
-    {
-        for (int i = 0; i < Candidates; i++)
-        {
-            L1[i] = alpha * l1Ratio * Weight[i];
-            L2[i] = alpha * (1 - l1Ratio) * Weight[i];
-        }
-    }
+    /// <summary>The penalty at <paramref name="alpha"/>.</summary>
+    public WeightedElasticNetPenalty Penalty(double alpha) => new(alpha, L1Weight.AsSpan(0, Candidates), L2Weight.AsSpan(0, Candidates));
 
     /// <summary>Column i of G restricted to the candidates: G[S, S_i].</summary>
     public ReadOnlySpan<double> GramColumn(int i)
