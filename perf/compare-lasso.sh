@@ -57,7 +57,7 @@ if [ -z "${SKIP_GRNFAST:-}" ]; then
   echo "== GrnFast"
   rm -rf "$OUT/grnfast"; mkdir -p "$OUT/grnfast"
   set -- $GRNFAST infer --expression "$DATA/expression.npy" --genes "$DATA/genes.txt" \
-    --regulators "$DATA/regulators.txt" --prior "$DATA/prior.tsv" --prior-mode mask \
+    --regulators "$DATA/regulators.txt" --prior "$DATA/prior.tsv" --prior-mode mask --method lasso \
     --path $PATHLEN --path-min-ratio $MINRATIO --select ebic \
     --timings "$OUT/grnfast/timings.json" --out "$OUT/grnfast/net.tsv" \
     --path-coef-index $INDEX --path-coef-out "$OUT/grnfast/coef25.tsv"

@@ -35,6 +35,7 @@ internal static class GramCoordinateDescent
         rss = double.NaN;
         int sweeps = 0;
         status = SolverStatus.MaxIterations;
+        ws.Anderson.Reset(ws.WorkingSet.Length);
         while (sweeps < maxSweeps)
         {
             sweeps++;
@@ -51,6 +52,11 @@ internal static class GramCoordinateDescent
                 // g -= delta * G[:, i]
                 VectorKernels.Axpy(-delta, ws.GramColumn(i), g);
             }
+            if (ws.Anderson.Push(working, theta))
+            {
+                TryAnderson(ws, penalty);
+                ws.Anderson.Reset(working.Length);
+            }
 
             gap = DualityGap(theta, g, ws.CrossProduct.AsSpan(0, s), penalty, qy, out rss);
             if (!double.IsFinite(gap)) { status = SolverStatus.NumericalFailure; break; }
@@ -60,10 +66,52 @@ internal static class GramCoordinateDescent
                 break;
             }
             // Not yet optimal: let in every coordinate outside the working set that violates its KKT condition.
+            int before = ws.WorkingSet.Length;
             for (int i = 0; i < s; i++)
                 if (!ws.InWorkingSet(i) && Math.Abs(g[i]) > penalty.L1(i)) ws.AddToWorkingSet(i);
+            if (ws.WorkingSet.Length != before) ws.Anderson.Reset(ws.WorkingSet.Length);
         }
         return new Certificate(gap, tol, sweeps);
+    }
+
+    /// <summary>
+    /// Replaces theta (and g) by the Anderson extrapolation of the last sweeps when that lowers the objective
+    /// P(theta) = 1/2 theta^T G theta - c^T theta + pen(theta) = -1/2 (c^T theta + theta^T g) + pen(theta).
+    /// Coordinates outside the working set are 0 and stay 0.
+    /// </summary>
+    private static void TryAnderson(TargetWorkspace ws, scoped in WeightedElasticNetPenalty penalty)
+    {
+        int s = ws.Candidates;
+        var working = ws.WorkingSet;
+        var proposal = ws.ExtrapolatedTheta.AsSpan(0, working.Length);
+        if (!ws.Anderson.TryExtrapolate(proposal)) return;
+        var theta = ws.Theta.AsSpan(0, s);
+        var g = ws.Gradient.AsSpan(0, s);
+        var c = ws.CrossProduct.AsSpan(0, s);
+        var gNew = ws.ExtrapolatedGradient.AsSpan(0, s);
+        g.CopyTo(gNew);
+        double penOld = 0, penNew = 0, cOld = 0, cNew = 0, gOld = 0, gNewDot = 0;
+        for (int w = 0; w < working.Length; w++)
+        {
+            int i = working[w];
+            double d = proposal[w] - theta[i];
+            if (!double.IsFinite(d)) return;
+            // g_new = g - (theta_new - theta)_i G[:, i]
+            if (d != 0) VectorKernels.Axpy(-d, ws.GramColumn(i), gNew);
+        }
+        for (int w = 0; w < working.Length; w++)
+        {
+            int i = working[w];
+            double t0 = theta[i], t1 = proposal[w];
+            penOld += penalty.Value(i, t0); penNew += penalty.Value(i, t1);
+            cOld += c[i] * t0; cNew += c[i] * t1;
+            gOld += g[i] * t0; gNewDot += gNew[i] * t1;
+        }
+        double objectiveOld = -0.5 * (cOld + gOld) + penOld;
+        double objectiveNew = -0.5 * (cNew + gNewDot) + penNew;
+        if (!(objectiveNew < objectiveOld)) return;
+        for (int w = 0; w < working.Length; w++) theta[working[w]] = proposal[w];
+        gNew.CopyTo(g);
     }
 
     /// <summary>

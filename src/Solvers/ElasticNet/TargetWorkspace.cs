@@ -33,6 +33,10 @@ internal sealed class TargetWorkspace
     /// <summary>Row k holds theta at path alpha k (PathLength x Candidates).</summary>
     public double[] PathTheta = [];
     public double[] PreviousGradient = [];
+    /// <summary>Scratch for an extrapolated point: theta on the working set, and g over all candidates.</summary>
+    public double[] ExtrapolatedTheta = [];
+    public double[] ExtrapolatedGradient = [];
+    public AndersonExtrapolation Anderson { get; } = new();
 
     /// <summary>Loads a target: candidates and weights, c from column <paramref name="zColumn"/> of C times the target's scale.</summary>
     public void Load(CrossProducts cross, ReadOnlySpan<int> candidates, ReadOnlySpan<double> weights, int zColumn, double targetScale, int pathLength, double l1Ratio)
@@ -43,7 +47,7 @@ internal sealed class TargetWorkspace
         Candidates = s;
         Ensure(ref Candidate, s); Ensure(ref Weight, s); Ensure(ref Theta, s); Ensure(ref Gradient, s);
         Ensure(ref Diagonal, s); Ensure(ref CrossProduct, s); Ensure(ref L1Weight, s); Ensure(ref L2Weight, s);
-        Ensure(ref PreviousGradient, s); Ensure(ref _slot, s); Ensure(ref _inWorking, s); Ensure(ref _working, s);
+        Ensure(ref PreviousGradient, s); Ensure(ref ExtrapolatedTheta, s); Ensure(ref ExtrapolatedGradient, s); Ensure(ref _slot, s); Ensure(ref _inWorking, s); Ensure(ref _working, s);
         Ensure(ref PathTheta, s * pathLength);
         candidates.CopyTo(Candidate);
         weights.CopyTo(Weight);
