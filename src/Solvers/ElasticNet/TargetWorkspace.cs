@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using GrnFast.Solvers.Gram;
 
 namespace GrnFast.Solvers.ElasticNet;
@@ -77,20 +78,27 @@ internal sealed class TargetWorkspace
     public WeightedElasticNetPenalty Penalty(double alpha) => new(alpha, L1Weight.AsSpan(0, Candidates), L2Weight.AsSpan(0, Candidates));
 
     /// <summary>Column i of G restricted to the candidates: G[S, S_i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<double> GramColumn(int i)
     {
         int s = Candidates;
         int slot = _slot[i];
-        if (slot < 0)
-        {
-            slot = _slots++;
-            if ((long)_slots * s > _columns.Length) Array.Resize(ref _columns, Math.Max(_slots * s, 2 * _columns.Length));
-            var dst = _columns.AsSpan(slot * s, s);
-            var gcol = _cross.Column(Candidate[i]); // G is symmetric: column S_i holds G[r, S_i] for every regulator r
-            for (int t = 0; t < s; t++) dst[t] = gcol[Candidate[t]];
-            _slot[i] = slot;
-        }
+        if (slot < 0) slot = Gather(i);
         return _columns.AsSpan(slot * s, s);
+    }
+
+    /// <summary>Copies G[S, S_i] into a new slot, the first time coordinate i moves.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int Gather(int i)
+    {
+        int s = Candidates;
+        int slot = _slots++;
+        if ((long)_slots * s > _columns.Length) Array.Resize(ref _columns, Math.Max(_slots * s, 2 * _columns.Length));
+        var dst = _columns.AsSpan(slot * s, s);
+        var gcol = _cross.Column(Candidate[i]); // G is symmetric: column S_i holds G[r, S_i] for every regulator r
+        for (int t = 0; t < s; t++) dst[t] = gcol[Candidate[t]];
+        _slot[i] = slot;
+        return slot;
     }
 
     public void ClearWorkingSet()

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GrnFast.Solvers.ElasticNet;
 
 /// <summary>
@@ -19,12 +21,15 @@ internal readonly ref struct WeightedElasticNetPenalty
     }
 
     /// <summary>l1_i = alpha rho w_i.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double L1(int i) => _alpha * _l1Weight[i];
 
     /// <summary>l2_i = alpha (1 - rho) w_i.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double L2(int i) => _alpha * _l2Weight[i];
 
     /// <summary>argmin_t (h/2) t^2 - z t + l1|t| + l2/2 t^2 = S(z, l1) / (h + l2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Update(int i, double z, double h)
     {
         double l1 = L1(i);
@@ -33,12 +38,14 @@ internal readonly ref struct WeightedElasticNetPenalty
     }
 
     /// <summary>l1 |t| + l2/2 t^2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Value(int i, double t) => L1(i) * Math.Abs(t) + 0.5 * L2(i) * t * t;
 
     /// <summary>
     /// The conjugate h_i*(v) = (|v| - l1)_+^2 / (2 l2); with l2 = 0 it is the indicator of |v| &lt;= l1,
     /// which the dual point's scaling keeps at 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Conjugate(int i, double v)
     {
         double l2 = L2(i);
