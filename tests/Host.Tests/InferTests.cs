@@ -43,6 +43,24 @@ public class InferTests
         Assert.Equal(5, json.RootElement.GetProperty("targets").GetInt32());
     }
 
+    /// <summary>
+    /// ElasticNet(rho = 1) is the lasso, and the network is the same bits for any thread count: same
+    /// file byte for byte.
+    /// </summary>
+    [Fact]
+    public void ElasticNetWithL1RatioOneIsTheLassoAndThreadsDoNotChangeTheOutput()
+    {
+        using var cli = new Cli();
+        var x = cli.Expression(cells: 80);
+        var tfs = cli.Regulators("G1", "G3", "G4", "G6");
+        var lasso = cli.Run("infer", "--expression", x, "--regulators", tfs, "--method", "lasso", "--threads", "1", "--out", cli.PathOf("lasso.tsv"));
+        var enet = cli.Run("infer", "--expression", x, "--regulators", tfs, "--method", "elasticnet", "--l1-ratio", "1", "--threads", "2", "--out", cli.PathOf("enet.tsv"));
+        var half = cli.Run("infer", "--expression", x, "--regulators", tfs, "--method", "elasticnet", "--l1-ratio", "0.5", "--out", cli.PathOf("half.tsv"));
+        Assert.True(lasso.Code == 0 && enet.Code == 0 && half.Code == 0, lasso.Err + enet.Err + half.Err);
+        Assert.Equal(File.ReadAllBytes(cli.PathOf("lasso.tsv")), File.ReadAllBytes(cli.PathOf("enet.tsv")));
+        Assert.NotEqual(File.ReadAllBytes(cli.PathOf("lasso.tsv")), File.ReadAllBytes(cli.PathOf("half.tsv")));
+    }
+
     [Fact]
     public void MaskPriorRestrictsCandidatesAndPathSnapshotIsWritten()
     {

@@ -5,12 +5,13 @@ using GrnFast.Kernels.Vectors;
 
 namespace GrnFast.Perf.Vectors;
 
-/// <summary>y += a x: scalar twin vs TensorPrimitives.MultiplyAdd (which VectorKernels.Axpy delegates to, after its length check).</summary>
+/// <summary>y += a x: scalar twin vs TensorPrimitives.MultiplyAdd vs VectorKernels.Axpy (its own Vector512/256 loop below 512 elements, TensorPrimitives above).</summary>
 public class AxpyBenchmarks
 {
     private double[] _x = [], _y = [];
 
-    [Params(301, 4099, 100_003)]
+    // 53: a coordinate-descent update (one Gram column of a target with ~50 candidates).
+    [Params(53, 301, 4099, 100_003)]
     public int N { get; set; }
 
     [GlobalSetup]
