@@ -8,7 +8,7 @@ namespace GrnFast.Solvers.Data;
 /// </summary>
 public sealed class PenaltyWeights
 {
-    private readonly Dictionary<long, double> _edges = new();
+    private readonly Dictionary<long, double> _edges = new(PairComparer.Instance);
 
     public PenaltyWeights(double defaultWeight = 1.0)
     {
@@ -40,4 +40,15 @@ public sealed class PenaltyWeights
         => _edges.Select(e => ((int)(uint)(e.Key & 0xFFFFFFFF), (int)(e.Key >> 32), e.Value));
 
     private static long Key(int regulator, int target) => ((long)target << 32) | (uint)regulator;
+
+    /// <summary>
+    /// long.GetHashCode XORs the two halves, so (target, regulator) keys collide whenever
+    /// target ^ regulator does: a 1.2M-edge prior took 16 s to load. A multiplicative mix spreads them.
+    /// </summary>
+    private sealed class PairComparer : IEqualityComparer<long>
+    {
+        public static readonly PairComparer Instance = new();
+        public bool Equals(long x, long y) => x == y;
+        public int GetHashCode(long key) => (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> 32);
+    }
 }
