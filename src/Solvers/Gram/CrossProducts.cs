@@ -1,3 +1,4 @@
+using System.Numerics;
 using GrnFast.Kernels.Blas;
 using GrnFast.Solvers.Data;
 
@@ -62,36 +63,38 @@ internal sealed class CrossProducts
         if (nf == 0) return new CrossProducts(q, m, c, squares, 0);
         if (z.Float64 is { } d)
         {
-            var zf = new double[(long)nf * m];
-            for (int k = 0; k < m; k++)
-            {
-                var src = d.AsSpan(k * n, n);
-                var dst = zf.AsSpan(k * nf, nf);
-                for (int i = 0; i < nf; i++) dst[i] = src[rows[i]];
-                double s = 0;
-                for (int i = 0; i < nf; i++) s += dst[i] * dst[i];
-                squares[k] = s / nf;
-            }
+            var zf = GatherRows(d, n, m, rows, squares);
             blas.Gemm(Transpose.Yes, Transpose.No, q, m, nf, 1.0 / nf, zf, nf, zf, nf, 0.0, c, q);
         }
         else
         {
-            var f = z.Float32!;
-            var zf = new float[(long)nf * m];
-            for (int k = 0; k < m; k++)
-            {
-                var src = f.AsSpan(k * n, n);
-                var dst = zf.AsSpan(k * nf, nf);
-                for (int i = 0; i < nf; i++) dst[i] = src[rows[i]];
-                double s = 0;
-                for (int i = 0; i < nf; i++) s += (double)dst[i] * dst[i];
-                squares[k] = s / nf;
-            }
+            var zf = GatherRows(z.Float32!, n, m, rows, squares);
             var cf = new float[(long)q * m];
             blas.Gemm(Transpose.Yes, Transpose.No, q, m, nf, 1.0f / nf, zf, nf, zf, nf, 0.0f, cf, q);
             for (long i = 0; i < c.LongLength; i++) c[i] = cf[i];
         }
         return new CrossProducts(q, m, c, squares, nf);
+    }
+
+    /// <summary>The fold's rows of every column of the n x m column-major z, and each column's z^T z / n_f (in double).</summary>
+    private static T[] GatherRows<T>(T[] z, int n, int m, int[] rows, double[] squares) where T : unmanaged, INumberBase<T>
+    {
+        int nf = rows.Length;
+        var zf = new T[(long)nf * m];
+        for (int k = 0; k < m; k++)
+        {
+            var src = z.AsSpan(k * n, n);
+            var dst = zf.AsSpan(k * nf, nf);
+            double sum = 0;
+            for (int i = 0; i < nf; i++)
+            {
+                dst[i] = src[rows[i]];
+                double v = double.CreateTruncating(dst[i]);
+                sum += v * v;
+            }
+            squares[k] = sum / nf;
+        }
+        return zf;
     }
 
     /// <summary>(n C_all - n_f C_fold) / (n - n_f): the cross-products of the training cells of a fold.</summary>
