@@ -1,3 +1,4 @@
+using System.Numerics;
 namespace GrnFast.Kernels.Vectors;
 
 /// <summary>
@@ -155,42 +156,35 @@ public static class ScalarKernels
 
     /// <summary>dest[j * rows + r] = (x[r, columns[j]] - mean[columns[j]]) * scale[columns[j]].</summary>
     public static void GatherCenterScale(ReadOnlySpan<float> rowMajor, int rows, int cols, ReadOnlySpan<int> columns,
-        ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, Span<double> destColumnMajor)
-    {
-        VectorKernels.CheckGather(rowMajor, rows, cols, columns, mean, scale, destColumnMajor);
-        for (int j = 0; j < columns.Length; j++)
-            for (int r = 0; r < rows; r++)
-                destColumnMajor[j * rows + r] = (rowMajor[r * cols + columns[j]] - mean[columns[j]]) * scale[columns[j]];
-    }
+        ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, Span<double> destColumnMajor) =>
+        GatherCenterScaleCore(rowMajor, rows, cols, columns, mean, scale, destColumnMajor);
 
     /// <inheritdoc cref="GatherCenterScale(ReadOnlySpan{float}, int, int, ReadOnlySpan{int}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double})"/>
     public static void GatherCenterScale(ReadOnlySpan<double> rowMajor, int rows, int cols, ReadOnlySpan<int> columns,
-        ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, Span<double> destColumnMajor)
-    {
-        VectorKernels.CheckGather(rowMajor, rows, cols, columns, mean, scale, destColumnMajor);
-        for (int j = 0; j < columns.Length; j++)
-            for (int r = 0; r < rows; r++)
-                destColumnMajor[j * rows + r] = (rowMajor[r * cols + columns[j]] - mean[columns[j]]) * scale[columns[j]];
-    }
+        ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, Span<double> destColumnMajor) =>
+        GatherCenterScaleCore(rowMajor, rows, cols, columns, mean, scale, destColumnMajor);
 
     /// <summary>dest[j * rows + r] = (float)((x[r, columns[j]] - mean[columns[j]]) * scale[columns[j]]).</summary>
     public static void GatherCenterScale(ReadOnlySpan<float> rowMajor, int rows, int cols, ReadOnlySpan<int> columns,
-        ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, Span<float> destColumnMajor)
-    {
-        VectorKernels.CheckGather(rowMajor, rows, cols, columns, mean, scale, destColumnMajor);
-        for (int j = 0; j < columns.Length; j++)
-            for (int r = 0; r < rows; r++)
-                destColumnMajor[j * rows + r] = (float)((rowMajor[r * cols + columns[j]] - mean[columns[j]]) * scale[columns[j]]);
-    }
+        ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, Span<float> destColumnMajor) =>
+        GatherCenterScaleCore(rowMajor, rows, cols, columns, mean, scale, destColumnMajor);
 
     /// <inheritdoc cref="GatherCenterScale(ReadOnlySpan{float}, int, int, ReadOnlySpan{int}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{float})"/>
     public static void GatherCenterScale(ReadOnlySpan<double> rowMajor, int rows, int cols, ReadOnlySpan<int> columns,
-        ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, Span<float> destColumnMajor)
+        ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, Span<float> destColumnMajor) =>
+        GatherCenterScaleCore(rowMajor, rows, cols, columns, mean, scale, destColumnMajor);
+
+    // One definition for every (source, destination) precision: the value is formed in double and rounded
+    // to the destination once.
+    private static void GatherCenterScaleCore<TIn, TOut>(ReadOnlySpan<TIn> rowMajor, int rows, int cols, ReadOnlySpan<int> columns,
+        ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, Span<TOut> destColumnMajor)
+        where TIn : unmanaged, INumberBase<TIn>
+        where TOut : unmanaged, INumberBase<TOut>
     {
         VectorKernels.CheckGather(rowMajor, rows, cols, columns, mean, scale, destColumnMajor);
         for (int j = 0; j < columns.Length; j++)
             for (int r = 0; r < rows; r++)
-                destColumnMajor[j * rows + r] = (float)((rowMajor[r * cols + columns[j]] - mean[columns[j]]) * scale[columns[j]]);
+                destColumnMajor[j * rows + r] = TOut.CreateTruncating((double.CreateTruncating(rowMajor[r * cols + columns[j]]) - mean[columns[j]]) * scale[columns[j]]);
     }
 
     /// <summary>lane j += lane j + h for h = 16, 8, 4, 2, 1; returns lane 0.</summary>
