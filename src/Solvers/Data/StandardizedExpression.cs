@@ -8,13 +8,15 @@ namespace GrnFast.Solvers.Data;
 /// The columns a run needs, centred and scaled to unit population variance, column-major:
 /// the q regulators first, then the target genes that are not regulators. Regulators first makes
 /// Z_reg a prefix of Z_all, so one GEMM Z_reg^T Z_all yields both the Gram matrix and the cross-products.
-/// Exactly one of <see cref="Float64"/> / <see cref="Float32"/> is set, by the chosen precision.
+/// Exactly one of <see cref="Float64"/> / <see cref="Float32"/> is set, by the chosen precision. It may hold
+/// only the first <see cref="Materialized"/> columns (the regulators) when the cross-products are taken
+/// against the raw input instead; <see cref="Mean"/> and <see cref="Std"/> always cover every column.
 /// </summary>
 internal sealed class StandardizedExpression
 {
-    private StandardizedExpression(int cells, int[] sourceColumns, int regulators, double[] mean, double[] std)
+    private StandardizedExpression(int cells, int[] sourceColumns, int regulators, int materialized, double[] mean, double[] std)
     {
-        Cells = cells; SourceColumns = sourceColumns; Regulators = regulators; Mean = mean; Std = std;
+        Cells = cells; SourceColumns = sourceColumns; Regulators = regulators; Materialized = materialized; Mean = mean; Std = std;
     }
 
     /// <summary>n, the number of cells (rows).</summary>
@@ -29,6 +31,9 @@ internal sealed class StandardizedExpression
     /// <summary>Number of columns of Z.</summary>
     public int Columns => SourceColumns.Length;
 
+    /// <summary>How many leading columns of Z the buffer holds: all of them, or only the regulators.</summary>
+    public int Materialized { get; }
+
     /// <summary>Mean and population standard deviation of each Z column's source (before standardising).</summary>
     public double[] Mean { get; }
     public double[] Std { get; }
@@ -36,22 +41,25 @@ internal sealed class StandardizedExpression
     public double[]? Float64 { get; private set; }
     public float[]? Float32 { get; private set; }
 
-    /// <summary>Standardises <paramref name="sourceColumns"/> of <paramref name="x"/> with the given moments.</summary>
-    public static StandardizedExpression Build<T>(MatrixView<T> x, ExpressionMoments moments, int[] sourceColumns, int regulators, bool float32, int threads)
+    /// <summary>
+    /// Standardises <paramref name="sourceColumns"/> of <paramref name="x"/> with the given moments; with
+    /// <paramref name="regulatorsOnly"/> only the first <paramref name="regulators"/> columns are written.
+    /// </summary>
+    public static StandardizedExpression Build<T>(MatrixView<T> x, ExpressionMoments moments, int[] sourceColumns, int regulators, bool float32, int threads, bool regulatorsOnly = false)
         where T : unmanaged
     {
-        int n = x.Rows, m = sourceColumns.Length;
-        var mean = new double[m];
-        var std = new double[m];
-        var scale = new double[m];
-        for (int k = 0; k < m; k++)
+        int n = x.Rows, all = sourceColumns.Length, m = regulatorsOnly ? regulators : all;
+        var mean = new double[all];
+        var std = new double[all];
+        var scale = new double[all];
+        for (int k = 0; k < all; k++)
         {
             int c = sourceColumns[k];
             mean[k] = moments.Mean[c];
             std[k] = Math.Sqrt(moments.Variance[c]);
             scale[k] = 1.0 / std[k];
         }
-        var z = new StandardizedExpression(n, sourceColumns, regulators, mean, std);
+        var z = new StandardizedExpression(n, sourceColumns, regulators, m, mean, std);
         if (float32) z.Float32 = new float[(long)n * m];
         else z.Float64 = new double[(long)n * m];
 

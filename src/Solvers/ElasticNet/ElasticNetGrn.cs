@@ -51,11 +51,17 @@ public static class ElasticNetGrn
             CheckColumn(c, x.Cols, moments, "target");
             if (!zColumnOf.ContainsKey(c)) { zColumnOf[c] = sourceColumns.Count; sourceColumns.Add(c); }
         }
-        var z = StandardizedExpression.Build(x, moments, sourceColumns.ToArray(), q, options.Precision == GramPrecision.Float32, context.Threads);
+        // float32 on float input: standardise only the regulators and take the cross-products against the
+        // input itself. Cross-validation still needs every standardised column (its folds gather rows of Z).
+        bool crossAgainstInput = options.Precision == GramPrecision.Float32 && typeof(T) == typeof(float)
+            && !(options.Alpha is null && options.Selection is ModelSelection.CrossValidation);
+        var z = StandardizedExpression.Build(x, moments, sourceColumns.ToArray(), q, options.Precision == GramPrecision.Float32, context.Threads, regulatorsOnly: crossAgainstInput);
         double standardizeSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var cross = CrossProducts.Compute(z, context.Blas);
+        var cross = crossAgainstInput
+            ? CrossProducts.ComputeFromRaw(z, (MatrixView<float>)(object)x, context.Blas)
+            : CrossProducts.Compute(z, context.Blas);
         double gramSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();

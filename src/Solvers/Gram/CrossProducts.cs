@@ -1,4 +1,5 @@
 using System.Numerics;
+using GrnFast.Kernels;
 using GrnFast.Kernels.Blas;
 using GrnFast.Solvers.Data;
 
@@ -48,6 +49,47 @@ internal sealed class CrossProducts
         }
         var squares = new double[m];
         Array.Fill(squares, 1.0);
+        return new CrossProducts(q, m, c, squares, n);
+    }
+
+    /// <summary>
+    /// C over all cells when Z holds only the standardised regulators (float32), taken against the raw input:
+    /// the regulators are centred, so Z_reg^T z_k / n = (Z_reg^T x_k - mu_k Z_reg^T 1) / (n sigma_k) for the raw
+    /// column x_k. One SGEMM reads the input where it lies (column-major, or row-major as its transpose), and
+    /// the target columns are never standardised or copied. The column sums Z_reg^T 1, zero up to round-off,
+    /// are subtracted exactly so an uncentred target adds no bias.
+    /// </summary>
+    public static CrossProducts ComputeFromRaw(StandardizedExpression z, MatrixView<float> x, IBlas blas)
+    {
+        int n = z.Cells, q = z.Regulators, m = z.Columns, p = x.Cols;
+        if (z.Float32 is not { } zr || z.Materialized != q) throw new ArgumentException("needs float32 standardised regulators only", nameof(z));
+        var c = new double[(long)q * m];
+        var squares = new double[m];
+        Array.Fill(squares, 1.0);
+        if (n == 0 || q == 0 || m == 0) return new CrossProducts(q, m, c, squares, n);
+
+        var columnSums = new double[q];
+        for (int r = 0; r < q; r++)
+        {
+            double sum = 0;
+            foreach (var v in zr.AsSpan(r * n, n)) sum += v;
+            columnSums[r] = sum;
+        }
+        // raw = Z_reg^T X, q x p. A row-major (cells x genes) X is, read column-major, the genes x cells X^T.
+        var raw = new float[(long)q * p];
+        if (x.Layout == MatrixLayout.ColumnMajor)
+            blas.Gemm(Transpose.Yes, Transpose.No, q, p, n, 1f, zr, n, x.Data.Span, n, 0f, raw, q);
+        else
+            blas.Gemm(Transpose.Yes, Transpose.Yes, q, p, n, 1f, zr, n, x.Data.Span, p, 0f, raw, q);
+
+        for (int k = 0; k < m; k++)
+        {
+            int source = z.SourceColumns[k];
+            double mu = z.Mean[k], inv = 1.0 / (n * z.Std[k]);
+            var src = raw.AsSpan(source * q, q);
+            var dst = c.AsSpan(k * q, q);
+            for (int r = 0; r < q; r++) dst[r] = (src[r] - mu * columnSums[r]) * inv;
+        }
         return new CrossProducts(q, m, c, squares, n);
     }
 

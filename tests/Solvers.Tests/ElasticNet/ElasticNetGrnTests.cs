@@ -134,6 +134,29 @@ public class ElasticNetGrnTests
         }
     }
 
+    /// <summary>
+    /// float32 on float input takes the cross-products against the raw (uncentred: targets have mean 3)
+    /// input, column-major or row-major; both agree with the float64 path, which standardises everything.
+    /// </summary>
+    [Fact]
+    public void CrossProductsAgainstTheRawFloatInputMatchFloat64()
+    {
+        var opts = new ElasticNetOptions { PathLength = 20, Tolerance = 1e-10, SnapshotPathIndex = 12 };
+        var reference = SyntheticProblem.Fit(Small.View, Small.Problem(), opts);
+        foreach (var view in new[] { Small.ViewFloat, Small.ViewFloatRowMajor })
+        {
+            var f = SyntheticProblem.Fit(view, Small.Problem(), opts with { Precision = GramPrecision.Float32 });
+            for (int j = 0; j < reference.Targets.Length; j++)
+            {
+                var a = Dense(reference.Targets[j].Snapshot!.Regulators, reference.Targets[j].Snapshot!.Coefficients, 12);
+                var b = Dense(f.Targets[j].Snapshot!.Regulators, f.Targets[j].Snapshot!.Coefficients, 12);
+                for (int i = 0; i < 12; i++)
+                    Assert.True(Math.Abs(a[i] - b[i]) < 1e-4 * (1 + Math.Abs(a[i])), $"{view.Layout} target {j} regulator {i}: float64 {a[i]} float32 {b[i]}");
+                Assert.Equal(reference.Targets[j].AlphaMax, f.Targets[j].AlphaMax, 1e-5 * reference.Targets[j].AlphaMax);
+            }
+        }
+    }
+
     [Fact]
     public void HardMaskEqualsFittingOnTheMaskedRegulatorsOnly()
     {

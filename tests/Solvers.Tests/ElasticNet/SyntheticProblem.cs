@@ -56,6 +56,19 @@ internal sealed class SyntheticProblem
         }
     }
 
+    public MatrixView<float> ViewFloatRowMajor
+    {
+        get
+        {
+            var r = new float[X.Length];
+            for (int c = 0; c < Cells; c++) for (int g = 0; g < Genes; g++) r[c * Genes + g] = (float)X[g * Cells + c];
+            return new MatrixView<float>(r, Cells, Genes, MatrixLayout.RowMajor);
+        }
+    }
+
+    public static GrnFitResult Fit(MatrixView<float> x, RegulatorTargetProblem p, ElasticNetOptions o, int threads = 1)
+        => ElasticNetGrn.Fit(x, p, o, new SolverContext(new ManagedBlas(), threads));
+
     public MatrixView<double> ViewRowMajor
     {
         get
