@@ -78,17 +78,15 @@ public static class ElasticNetGrn
         // Every target's alpha grid comes from the full data, so cross-validation folds share it (as glmnet's cv does).
         var alphaGrid = new double[targets * pathLength];
         var alphaMax = new double[targets];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = context.Threads, CancellationToken = CancellationToken.None };
-        Parallel.For(0, targets, parallel, () => new TargetWorkspace(), (j, _, ws) =>
+        for (int j = 0; j < targets; j++)
         {
             var p = plan[j];
-            ws.Load(cross, p.Candidates, p.Weights, p.ZColumn, p.Scale, pathLength, options.L1Ratio);
-            alphaMax[j] = LambdaPath.AlphaMax(ws.CrossProduct.AsSpan(0, ws.Candidates), p.Weights, options.L1Ratio);
+            alphaMax[j] = LambdaPath.AlphaMax(cross.Column(p.ZColumn), p.Candidates, p.Scale, p.Weights, options.L1Ratio);
             var grid = alphaGrid.AsSpan(j * pathLength, pathLength);
             if (options.Alpha is { } a) grid[0] = a;
             else LambdaPath.Grid(alphaMax[j], options.PathMinRatio, grid);
-            return ws;
-        }, _ => { });
+        }
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = context.Threads };
 
         double[]? cvError = null;
         if (options.Alpha is null && options.Selection is ModelSelection.CrossValidation cv)

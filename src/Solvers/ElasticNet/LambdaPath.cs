@@ -10,14 +10,15 @@ namespace GrnFast.Solvers.ElasticNet;
 internal static class LambdaPath
 {
     /// <summary>
-    /// Smallest alpha with theta = 0: max_i |c_i| / (rho w_i). For ridge (rho = 0) no finite alpha zeroes
-    /// theta, so rho = 1e-3 stands in, as glmnet does.
+    /// Smallest alpha with theta = 0: max_i |c_i| / (rho w_i), with c_i = scale * crossColumn[candidates[i]]
+    /// (the target's cross-products with its candidates). For ridge (rho = 0) no finite alpha zeroes theta,
+    /// so rho = 1e-3 stands in, as glmnet does.
     /// </summary>
-    public static double AlphaMax(ReadOnlySpan<double> crossProduct, ReadOnlySpan<double> weights, double l1Ratio)
+    public static double AlphaMax(ReadOnlySpan<double> crossColumn, ReadOnlySpan<int> candidates, double scale, ReadOnlySpan<double> weights, double l1Ratio)
     {
         double rho = Math.Max(l1Ratio, 1e-3);
         double max = 0;
-        for (int i = 0; i < crossProduct.Length; i++) max = Math.Max(max, Math.Abs(crossProduct[i]) / (rho * weights[i]));
+        for (int i = 0; i < candidates.Length; i++) max = Math.Max(max, Math.Abs(crossColumn[candidates[i]] * scale) / (rho * weights[i]));
         return max;
     }
 
