@@ -12,22 +12,17 @@ public static class ScalarKernels
     private const int Lanes = 32;
 
     /// <summary>sum_i x_i * y_i in the fixed 32-lane order.</summary>
-    public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        KernelArguments.SameLength(x.Length, y.Length, nameof(y));
-        Span<double> lanes = stackalloc double[Lanes];
-        lanes.Clear();
-        for (int i = 0; i < x.Length; i++) lanes[i % Lanes] += x[i] * y[i];
-        return Fold(lanes);
-    }
+    public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => DotCore(x, y);
 
     /// <summary>sum_i (double)x_i * (double)y_i in the fixed 32-lane order.</summary>
-    public static double Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    public static double Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => DotCore(x, y);
+
+    private static double DotCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, INumberBase<T>
     {
         KernelArguments.SameLength(x.Length, y.Length, nameof(y));
         Span<double> lanes = stackalloc double[Lanes];
         lanes.Clear();
-        for (int i = 0; i < x.Length; i++) lanes[i % Lanes] += (double)x[i] * y[i];
+        for (int i = 0; i < x.Length; i++) lanes[i % Lanes] += double.CreateTruncating(x[i]) * double.CreateTruncating(y[i]);
         return Fold(lanes);
     }
 
@@ -65,79 +60,54 @@ public static class ScalarKernels
     }
 
     /// <summary>Mean, then population variance about it, each a fixed-order sum divided by n.</summary>
-    public static (double Mean, double Variance) MeanVariance(ReadOnlySpan<float> x)
-    {
-        if (x.Length == 0) return (double.NaN, double.NaN);
-        Span<double> lanes = stackalloc double[Lanes];
-        lanes.Clear();
-        for (int i = 0; i < x.Length; i++) lanes[i % Lanes] += x[i];
-        double mean = Fold(lanes) / x.Length;
-        lanes.Clear();
-        for (int i = 0; i < x.Length; i++) { double d = x[i] - mean; lanes[i % Lanes] += d * d; }
-        return (mean, Fold(lanes) / x.Length);
-    }
+    public static (double Mean, double Variance) MeanVariance(ReadOnlySpan<float> x) => MeanVarianceCore(x);
 
     /// <inheritdoc cref="MeanVariance(ReadOnlySpan{float})"/>
-    public static (double Mean, double Variance) MeanVariance(ReadOnlySpan<double> x)
+    public static (double Mean, double Variance) MeanVariance(ReadOnlySpan<double> x) => MeanVarianceCore(x);
+
+    private static (double Mean, double Variance) MeanVarianceCore<T>(ReadOnlySpan<T> x) where T : unmanaged, INumberBase<T>
     {
         if (x.Length == 0) return (double.NaN, double.NaN);
         Span<double> lanes = stackalloc double[Lanes];
         lanes.Clear();
-        for (int i = 0; i < x.Length; i++) lanes[i % Lanes] += x[i];
+        for (int i = 0; i < x.Length; i++) lanes[i % Lanes] += double.CreateTruncating(x[i]);
         double mean = Fold(lanes) / x.Length;
         lanes.Clear();
-        for (int i = 0; i < x.Length; i++) { double d = x[i] - mean; lanes[i % Lanes] += d * d; }
+        for (int i = 0; i < x.Length; i++) { double d = double.CreateTruncating(x[i]) - mean; lanes[i % Lanes] += d * d; }
         return (mean, Fold(lanes) / x.Length);
     }
 
     /// <summary>dest_i = (x_i - mean) * scale.</summary>
-    public static void CenterScale(ReadOnlySpan<float> x, double mean, double scale, Span<double> dest)
-    {
-        KernelArguments.DestinationFits(x.Length, dest.Length, nameof(dest));
-        for (int i = 0; i < x.Length; i++) dest[i] = (x[i] - mean) * scale;
-    }
+    public static void CenterScale(ReadOnlySpan<float> x, double mean, double scale, Span<double> dest) => CenterScaleCore(x, mean, scale, dest);
 
     /// <inheritdoc cref="CenterScale(ReadOnlySpan{float}, double, double, Span{double})"/>
-    public static void CenterScale(ReadOnlySpan<double> x, double mean, double scale, Span<double> dest)
-    {
-        KernelArguments.DestinationFits(x.Length, dest.Length, nameof(dest));
-        for (int i = 0; i < x.Length; i++) dest[i] = (x[i] - mean) * scale;
-    }
+    public static void CenterScale(ReadOnlySpan<double> x, double mean, double scale, Span<double> dest) => CenterScaleCore(x, mean, scale, dest);
 
     /// <summary>dest_i = (float)((x_i - mean) * scale).</summary>
-    public static void CenterScale(ReadOnlySpan<float> x, double mean, double scale, Span<float> dest)
-    {
-        KernelArguments.DestinationFits(x.Length, dest.Length, nameof(dest));
-        for (int i = 0; i < x.Length; i++) dest[i] = (float)((x[i] - mean) * scale);
-    }
+    public static void CenterScale(ReadOnlySpan<float> x, double mean, double scale, Span<float> dest) => CenterScaleCore(x, mean, scale, dest);
 
     /// <inheritdoc cref="CenterScale(ReadOnlySpan{float}, double, double, Span{float})"/>
-    public static void CenterScale(ReadOnlySpan<double> x, double mean, double scale, Span<float> dest)
+    public static void CenterScale(ReadOnlySpan<double> x, double mean, double scale, Span<float> dest) => CenterScaleCore(x, mean, scale, dest);
+
+    // The value is formed in double and rounded to the destination once, whatever the precisions.
+    private static void CenterScaleCore<TIn, TOut>(ReadOnlySpan<TIn> x, double mean, double scale, Span<TOut> dest)
+        where TIn : unmanaged, INumberBase<TIn>
+        where TOut : unmanaged, INumberBase<TOut>
     {
         KernelArguments.DestinationFits(x.Length, dest.Length, nameof(dest));
-        for (int i = 0; i < x.Length; i++) dest[i] = (float)((x[i] - mean) * scale);
+        for (int i = 0; i < x.Length; i++) dest[i] = TOut.CreateTruncating((double.CreateTruncating(x[i]) - mean) * scale);
     }
 
     /// <summary>Per-column mean and population variance of a row-major matrix, each column summed over rows in order.</summary>
-    public static void ColumnMoments(ReadOnlySpan<float> rowMajor, int rows, int cols, Span<double> mean, Span<double> variance)
-    {
-        KernelArguments.RowMajor(rowMajor.Length, rows, cols, nameof(rows));
-        KernelArguments.SameLength(cols, mean.Length, nameof(mean));
-        KernelArguments.SameLength(cols, variance.Length, nameof(variance));
-        for (int c = 0; c < cols; c++)
-        {
-            double s = 0;
-            for (int r = 0; r < rows; r++) s += rowMajor[r * cols + c];
-            double m = s / rows;
-            double ss = 0;
-            for (int r = 0; r < rows; r++) { double d = rowMajor[r * cols + c] - m; ss += d * d; }
-            mean[c] = m;
-            variance[c] = ss / rows;
-        }
-    }
+    public static void ColumnMoments(ReadOnlySpan<float> rowMajor, int rows, int cols, Span<double> mean, Span<double> variance) =>
+        ColumnMomentsCore(rowMajor, rows, cols, mean, variance);
 
     /// <inheritdoc cref="ColumnMoments(ReadOnlySpan{float}, int, int, Span{double}, Span{double})"/>
-    public static void ColumnMoments(ReadOnlySpan<double> rowMajor, int rows, int cols, Span<double> mean, Span<double> variance)
+    public static void ColumnMoments(ReadOnlySpan<double> rowMajor, int rows, int cols, Span<double> mean, Span<double> variance) =>
+        ColumnMomentsCore(rowMajor, rows, cols, mean, variance);
+
+    private static void ColumnMomentsCore<T>(ReadOnlySpan<T> rowMajor, int rows, int cols, Span<double> mean, Span<double> variance)
+        where T : unmanaged, INumberBase<T>
     {
         KernelArguments.RowMajor(rowMajor.Length, rows, cols, nameof(rows));
         KernelArguments.SameLength(cols, mean.Length, nameof(mean));
@@ -145,10 +115,10 @@ public static class ScalarKernels
         for (int c = 0; c < cols; c++)
         {
             double s = 0;
-            for (int r = 0; r < rows; r++) s += rowMajor[r * cols + c];
+            for (int r = 0; r < rows; r++) s += double.CreateTruncating(rowMajor[r * cols + c]);
             double m = s / rows;
             double ss = 0;
-            for (int r = 0; r < rows; r++) { double d = rowMajor[r * cols + c] - m; ss += d * d; }
+            for (int r = 0; r < rows; r++) { double d = double.CreateTruncating(rowMajor[r * cols + c]) - m; ss += d * d; }
             mean[c] = m;
             variance[c] = ss / rows;
         }
