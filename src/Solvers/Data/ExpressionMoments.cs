@@ -18,7 +18,7 @@ public sealed class ExpressionMoments
     public bool IsUsable(int col) => double.IsFinite(Mean[col]) && double.IsFinite(Variance[col]) && Variance[col] > ZeroVarianceFloor(col);
 
     /// <summary>A variance this small relative to the squared mean is round-off, not signal.</summary>
-    public double ZeroVarianceFloor(int col) => 1e-24 + 1e-12 * Mean[col] * Mean[col];
+    private double ZeroVarianceFloor(int col) => 1e-24 + 1e-12 * Mean[col] * Mean[col];
 
     /// <param name="threads">Column-major input is split over this many threads (0 = all cores); per-column bits do not depend on it.</param>
     public static ExpressionMoments Compute(MatrixView<float> x, int threads = 0) => Compute<float>(x, threads);

@@ -19,9 +19,6 @@ public sealed class PenaltyWeights
     /// <summary>Weight of every pair that is not set explicitly.</summary>
     public double DefaultWeight { get; }
 
-    /// <summary>Number of explicitly set pairs.</summary>
-    public int Count => _edges.Count;
-
     /// <summary>Sets w for (regulator, target). Setting a pair twice keeps the smaller weight (the strongest prior evidence wins).</summary>
     public void Set(int regulator, int target, double weight)
     {
