@@ -21,9 +21,11 @@ internal static class InferCommand
         // The moments are the first half of standardising: timed as such, so "standardize" in --timings
         // covers everything a peer's standardisation step does.
         var momentsClock = Stopwatch.StartNew();
-        var moments = data.Single is { } s ? ExpressionMoments.Compute(s, a.Threads) : ExpressionMoments.Compute(data.Double!.Value, a.Threads);
+        var moments = data.Single is { } s ? ExpressionMoments.Compute(s, a.Threads)
+            : data.Double is { } d ? ExpressionMoments.Compute(d, a.Threads)
+            : ExpressionMoments.Compute(data.Blocks!, a.Threads, cancellation);
         double momentsSeconds = momentsClock.Elapsed.TotalSeconds;
-        log.Info($"{data.Source}: {data.Cells} cells x {data.Genes} genes ({(data.Double is null ? "float32" : "float64")}{(data.IsMemoryMapped ? ", memory-mapped" : "")})");
+        log.Info($"{data.Source}: {data.Cells} cells x {data.Genes} genes ({(data.Double is null ? "float32" : "float64")}{(data.Blocks is { } blocks ? $", {blocks.Blocks.Count} blocks" : "")}{(data.IsMemoryMapped ? ", memory-mapped" : "")})");
 
         var regulators = GeneSelection.Regulators(a.Regulators, NameListReader.Read(a.Regulators, log.Warn), data, columns, moments, log);
         var targets = GeneSelection.Targets(a.Targets, a.Targets is null ? null : NameListReader.Read(a.Targets, log.Warn), data, columns, moments, log);
@@ -40,9 +42,9 @@ internal static class InferCommand
         GrnFitResult result;
         try
         {
-            result = data.Single is { } x
-                ? ElasticNetGrn.Fit(x, problem, a.Options, context, moments)
-                : ElasticNetGrn.Fit(data.Double!.Value, problem, a.Options, context, moments);
+            result = data.Single is { } x ? ElasticNetGrn.Fit(x, problem, a.Options, context, moments)
+                : data.Double is { } xd ? ElasticNetGrn.Fit(xd, problem, a.Options, context, moments)
+                : ElasticNetGrn.Fit(data.Blocks!, problem, a.Options, context, moments);
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {

@@ -26,6 +26,39 @@ public sealed class ExpressionMoments
     /// <inheritdoc cref="Compute(MatrixView{float}, int)"/>
     public static ExpressionMoments Compute(MatrixView<double> x, int threads = 0) => Compute<double>(x, threads);
 
+    /// <summary>
+    /// Moments of block-stored cells, one block open at a time: each block's (mean, variance) per gene from
+    /// the same kernel as in-memory input, merged into the running moments with Chan et al.'s pairwise update.
+    /// One block gives the same bits as <see cref="Compute(MatrixView{float}, int)"/> on that block.
+    /// </summary>
+    public static ExpressionMoments Compute(CellBlocks x, int threads = 0, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int g = x.Genes;
+        var mean = new double[g];
+        var variance = new double[g];
+        long count = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
+        foreach (var block in x.Blocks)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (block.Rows == 0) continue;
+            using var columns = block.Open();
+            long before = count, nb = columns.Rows, total = before + nb;
+            Parallel.For(0, g, parallel, c =>
+            {
+                var (bm, bv) = VectorKernels.MeanVariance(columns.Column(c));
+                if (before == 0) { mean[c] = bm; variance[c] = bv; return; }
+                double d = bm - mean[c];
+                mean[c] += d * nb / total;
+                variance[c] = (variance[c] * before + bv * nb + d * d * ((double)before * nb / total)) / total;
+            });
+            count = total;
+        }
+        if (count == 0) { Array.Fill(mean, double.NaN); Array.Fill(variance, double.NaN); }
+        return new ExpressionMoments(mean, variance);
+    }
+
     private static ExpressionMoments Compute<T>(MatrixView<T> x, int threads) where T : unmanaged
     {
         var mean = new double[x.Cols];

@@ -24,38 +24,66 @@ public static class ElasticNetGrn
     public static GrnFitResult Fit(MatrixView<double> expression, RegulatorTargetProblem problem, ElasticNetOptions options, SolverContext context, ExpressionMoments? moments = null)
         => FitCore(expression, problem, options, context, moments);
 
-    private static GrnFitResult FitCore<T>(MatrixView<T> x, RegulatorTargetProblem problem, ElasticNetOptions options, SolverContext context, ExpressionMoments? moments)
-        where T : unmanaged
+    /// <summary>
+    /// Fits every target on block-stored cells (Arrow record batches, several files, sparse blocks): moments
+    /// and cross-products accumulate block by block (<see cref="CrossProducts.ComputeBlocked"/>), so memory
+    /// holds one chunk of standardised rows, never the whole matrix. Cross-validation folds are accumulated in
+    /// the same pass. Same answers as the in-memory overloads up to summation order.
+    /// </summary>
+    public static GrnFitResult Fit(CellBlocks expression, RegulatorTargetProblem problem, ElasticNetOptions options, SolverContext context, ExpressionMoments? moments = null)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        Validate(expression.Cells, problem, options, context);
+        var clock = Stopwatch.StartNew();
+        moments ??= ExpressionMoments.Compute(expression, context.Threads, context.Cancellation);
+        var columns = ColumnPlan.Build(problem, expression.Genes, moments);
+        double momentsSeconds = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        int cells = expression.Cells;
+        int[]? foldOf = null;
+        int folds = 0;
+        if (options.Alpha is null && options.Selection is ModelSelection.CrossValidation cv)
+        {
+            folds = cv.Folds;
+            foldOf = new int[cells];
+            var rows = FoldRows(cells, folds, options.Seed);
+            for (int f = 0; f < folds; f++) foreach (var r in rows[f]) foldOf[r] = f;
+        }
+        var cross = CrossProducts.ComputeBlocked(expression, columns.SourceColumns, columns.Regulators, columns.Mean, columns.Std,
+            options.Precision == GramPrecision.Float32, foldOf, folds, context.Blas, context.Threads, context.Cancellation, out var held);
+        // Standardising happens inside the blocked pass; it is counted with the Gram.
+        double gramSeconds = clock.Elapsed.TotalSeconds;
+        return SolveTargets(problem, options, context, cross, columns, cells, held is null ? null : f => held[f], momentsSeconds, gramSeconds);
+    }
+
+    private static void Validate(int cells, RegulatorTargetProblem problem, ElasticNetOptions options, SolverContext context)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
         options.Validate();
-        if (x.Rows < 2) throw new ArgumentException($"the expression matrix has {x.Rows} cells; at least 2 are needed", nameof(x));
-        if (options.Selection is ModelSelection.CrossValidation cvs && options.Alpha is null && cvs.Folds > x.Rows)
-            throw new ArgumentException($"{cvs.Folds}-fold cross-validation needs at least {cvs.Folds} cells, there are {x.Rows}", nameof(options));
+        if (cells < 2) throw new ArgumentException($"the expression matrix has {cells} cells; at least 2 are needed", "x");
+        if (options.Selection is ModelSelection.CrossValidation cvs && options.Alpha is null && cvs.Folds > cells)
+            throw new ArgumentException($"{cvs.Folds}-fold cross-validation needs at least {cvs.Folds} cells, there are {cells}", nameof(options));
+    }
 
+    private static GrnFitResult FitCore<T>(MatrixView<T> x, RegulatorTargetProblem problem, ElasticNetOptions options, SolverContext context, ExpressionMoments? moments)
+        where T : unmanaged
+    {
+        Validate(x.Rows, problem, options, context);
         var clock = Stopwatch.StartNew();
         moments ??= typeof(T) == typeof(float)
             ? ExpressionMoments.Compute((MatrixView<float>)(object)x, context.Threads)
             : ExpressionMoments.Compute((MatrixView<double>)(object)x, context.Threads);
-        if (moments.Mean.Length != x.Cols) throw new ArgumentException("moments do not match the expression matrix", nameof(moments));
+        var columns = ColumnPlan.Build(problem, x.Cols, moments);
+        int q = columns.Regulators;
 
-        // Z columns: regulators first, then targets that are not regulators.
-        int q = problem.RegulatorColumns.Length;
-        var zColumnOf = new Dictionary<int, int>();
-        var sourceColumns = new List<int>(q + problem.TargetColumns.Length);
-        foreach (var c in problem.RegulatorColumns) { CheckColumn(c, x.Cols, moments, "regulator"); zColumnOf[c] = sourceColumns.Count; sourceColumns.Add(c); }
-        foreach (var c in problem.TargetColumns)
-        {
-            CheckColumn(c, x.Cols, moments, "target");
-            if (!zColumnOf.ContainsKey(c)) { zColumnOf[c] = sourceColumns.Count; sourceColumns.Add(c); }
-        }
         // float32 on float input: standardise only the regulators and take the cross-products against the
         // input itself. Cross-validation still needs every standardised column (its folds gather rows of Z).
         bool crossAgainstInput = options.Precision == GramPrecision.Float32 && typeof(T) == typeof(float)
             && !(options.Alpha is null && options.Selection is ModelSelection.CrossValidation);
-        var z = StandardizedExpression.Build(x, moments, sourceColumns.ToArray(), q, options.Precision == GramPrecision.Float32, context.Threads, regulatorsOnly: crossAgainstInput);
+        var z = StandardizedExpression.Build(x, moments, columns.SourceColumns, q, options.Precision == GramPrecision.Float32, context.Threads, regulatorsOnly: crossAgainstInput);
         double standardizeSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
@@ -64,15 +92,68 @@ public static class ElasticNetGrn
             : CrossProducts.Compute(z, context.Blas);
         double gramSeconds = clock.Elapsed.TotalSeconds;
 
-        clock.Restart();
+        Func<int, CrossProducts>? held = null;
+        if (options.Alpha is null && options.Selection is ModelSelection.CrossValidation cv)
+        {
+            var rows = FoldRows(z.Cells, cv.Folds, options.Seed);
+            held = f => CrossProducts.ComputeFold(z, rows[f], context.Blas);
+        }
+        return SolveTargets(problem, options, context, cross, columns, z.Cells, held, standardizeSeconds, gramSeconds);
+    }
+
+    /// <summary>The cells of each cross-validation fold: a seeded shuffle cut into K near-equal parts, each sorted.</summary>
+    private static int[][] FoldRows(int cells, int folds, int seed)
+    {
+        var order = new int[cells];
+        for (int i = 0; i < cells; i++) order[i] = i;
+        new Random(seed).Shuffle(order);
+        var rows = new int[folds][];
+        for (int f = 0; f < folds; f++)
+        {
+            int start = (int)((long)cells * f / folds), end = (int)((long)cells * (f + 1) / folds);
+            rows[f] = order[start..end];
+            Array.Sort(rows[f]);
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Which expression columns enter Z and where: regulators first (Z_reg a prefix of Z_all, so one GEMM gives
+    /// G and every cross-product), then the targets that are not regulators. Checks every column is usable.
+    /// </summary>
+    private sealed record ColumnPlan(int[] SourceColumns, int Regulators, Dictionary<int, int> ZColumnOf, double[] Mean, double[] Std)
+    {
+        public static ColumnPlan Build(RegulatorTargetProblem problem, int columns, ExpressionMoments moments)
+        {
+            if (moments.Mean.Length != columns) throw new ArgumentException("moments do not match the expression matrix", nameof(moments));
+            var zColumnOf = new Dictionary<int, int>();
+            var source = new List<int>(problem.RegulatorColumns.Length + problem.TargetColumns.Length);
+            foreach (var c in problem.RegulatorColumns) { CheckColumn(c, columns, moments, "regulator"); zColumnOf[c] = source.Count; source.Add(c); }
+            foreach (var c in problem.TargetColumns)
+            {
+                CheckColumn(c, columns, moments, "target");
+                if (!zColumnOf.ContainsKey(c)) { zColumnOf[c] = source.Count; source.Add(c); }
+            }
+            var mean = new double[source.Count];
+            var std = new double[source.Count];
+            for (int k = 0; k < source.Count; k++) { mean[k] = moments.Mean[source[k]]; std[k] = Math.Sqrt(moments.Variance[source[k]]); }
+            return new ColumnPlan(source.ToArray(), problem.RegulatorColumns.Length, zColumnOf, mean, std);
+        }
+    }
+
+    /// <summary>Per-target alpha grids, optional cross-validation, then every target's path in parallel.</summary>
+    private static GrnFitResult SolveTargets(RegulatorTargetProblem problem, ElasticNetOptions options, SolverContext context, CrossProducts cross,
+        ColumnPlan columns, int cells, Func<int, CrossProducts>? heldFold, double standardizeSeconds, double gramSeconds)
+    {
+        var clock = Stopwatch.StartNew();
         var candidates = problem.Candidates();
         int targets = problem.TargetColumns.Length;
         int pathLength = options.Alpha is null ? options.PathLength : 1;
         var plan = new TargetPlan[targets];
         for (int j = 0; j < targets; j++)
         {
-            int zc = zColumnOf[problem.TargetColumns[j]];
-            plan[j] = new TargetPlan(candidates[j].Regulators, candidates[j].Weights, zc, z.Std[zc]);
+            int zc = columns.ZColumnOf[problem.TargetColumns[j]];
+            plan[j] = new TargetPlan(candidates[j].Regulators, candidates[j].Weights, zc, columns.Std[zc]);
         }
 
         // Every target's alpha grid comes from the full data, so cross-validation folds share it (as glmnet's cv does).
@@ -89,14 +170,14 @@ public static class ElasticNetGrn
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = context.Threads };
 
         double[]? cvError = null;
-        if (options.Alpha is null && options.Selection is ModelSelection.CrossValidation cv)
-            cvError = CrossValidate(z, cross, plan, alphaGrid, pathLength, options, cv.Folds, context);
+        if (heldFold is not null && options.Selection is ModelSelection.CrossValidation cv)
+            cvError = CrossValidate(cross, heldFold, plan, alphaGrid, pathLength, options, cv.Folds, context);
 
         var fits = new TargetFit[targets];
         int done = 0;
         Parallel.For(0, targets, parallel, () => new PathBuffers(pathLength, new TargetWorkspace()), (j, _, buffers) =>
         {
-            fits[j] = FitTarget(j, plan[j], cross, alphaGrid.AsSpan(j * pathLength, pathLength), alphaMax[j], cvError, z.Cells, options, buffers, context.Cancellation);
+            fits[j] = FitTarget(j, plan[j], cross, alphaGrid.AsSpan(j * pathLength, pathLength), alphaMax[j], cvError, cells, options, buffers, context.Cancellation);
             context.Progress?.Report((Interlocked.Increment(ref done), targets));
             return buffers;
         }, _ => { });
@@ -191,21 +272,16 @@ public static class ElasticNetGrn
     /// fold; the training Gram is the full one minus the fold's. Standardisation uses all cells (a small,
     /// documented leak, the price of one shared Z).
     /// </summary>
-    private static double[] CrossValidate(StandardizedExpression z, CrossProducts all, TargetPlan[] plan, double[] alphaGrid, int k,
+    private static double[] CrossValidate(CrossProducts all, Func<int, CrossProducts> heldFold, TargetPlan[] plan, double[] alphaGrid, int k,
         ElasticNetOptions options, int folds, SolverContext context)
     {
-        int n = z.Cells, targets = plan.Length;
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        new Random(options.Seed).Shuffle(order);
+        int targets = plan.Length;
         var error = new double[targets * k];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = context.Threads };
         for (int f = 0; f < folds; f++)
         {
-            int start = (int)((long)n * f / folds), end = (int)((long)n * (f + 1) / folds);
-            var rows = order[start..end];
-            Array.Sort(rows);
-            var held = CrossProducts.ComputeFold(z, rows, context.Blas);
+            context.Cancellation.ThrowIfCancellationRequested();
+            var held = heldFold(f);
             var train = CrossProducts.Complement(all, held);
             Parallel.For(0, targets, parallel, () => new PathBuffers(k, new TargetWorkspace()), (j, _, b) =>
             {

@@ -1,6 +1,7 @@
 using System.Numerics;
 using GrnFast.Kernels;
 using GrnFast.Kernels.Blas;
+using GrnFast.Kernels.Vectors;
 using GrnFast.Solvers.Data;
 
 namespace GrnFast.Solvers.Gram;
@@ -91,6 +92,171 @@ internal sealed class CrossProducts
             for (int r = 0; r < q; r++) dst[r] = (src[r] - mu * columnSums[r]) * inv;
         }
         return new CrossProducts(q, m, c, squares, n);
+    }
+
+    /// <summary>
+    /// C over block-stored cells, never holding more than one chunk of standardised rows: each chunk of up to
+    /// <paramref name="chunkRows"/> consecutive cells (taken across block boundaries, so small Arrow batches
+    /// still make large GEMMs) is standardised into a scratch Z_chunk (regulators first, as
+    /// <see cref="StandardizedExpression"/>), and Z_chunk,reg^T Z_chunk is added to the sum. With
+    /// cross-validation folds (<paramref name="foldOf"/>: each cell's fold) the chunk's rows are grouped by fold
+    /// and each fold's sum is kept; the full C is then the sum of the folds' (no extra GEMM), and the folds come
+    /// back in <paramref name="folds"/> scaled by their own cell counts, as <see cref="ComputeFold"/> gives them.
+    /// </summary>
+    public static CrossProducts ComputeBlocked(CellBlocks x, int[] sourceColumns, int regulators, double[] mean, double[] std, bool float32,
+        int[]? foldOf, int foldCount, IBlas blas, int threads, CancellationToken cancellation, out CrossProducts[]? folds, int chunkRows = 0)
+    {
+        int n = x.Cells, q = regulators, m = sourceColumns.Length;
+        int kFolds = foldOf is null ? 1 : foldCount;
+        var sums = new double[kFolds][];
+        var squares = new double[kFolds][];
+        var cells = new int[kFolds];
+        for (int f = 0; f < kFolds; f++) { sums[f] = new double[(long)q * m]; squares[f] = new double[m]; }
+
+        if (chunkRows <= 0)
+        {
+            // About 128 MB of scratch, at least 256 rows so every GEMM has depth.
+            long perRow = (long)m * (float32 ? 4 : 8) * (foldOf is null ? 1 : 2);
+            chunkRows = (int)Math.Min(Math.Max(128L * 1024 * 1024 / Math.Max(perRow, 1), 256), Math.Max(n, 1));
+        }
+        chunkRows = Math.Max(1, Math.Min(chunkRows, Math.Max(n, 1)));
+        var scale = new double[m];
+        for (int k = 0; k < m; k++) scale[k] = 1.0 / std[k];
+        var chunk = new ChunkBuffer(chunkRows, m, float32, foldOf is not null);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
+
+        int filled = 0, firstCell = 0, cell = 0;
+        void Flush()
+        {
+            if (filled == 0) return;
+            if (foldOf is null)
+                chunk.Accumulate(filled, q, sums[0], squares[0], blas);
+            else
+            {
+                for (int f = 0; f < kFolds; f++)
+                {
+                    int rows = chunk.GatherFold(filled, foldOf.AsSpan(firstCell, filled), f);
+                    cells[f] += rows;
+                    chunk.AccumulateFold(rows, q, sums[f], squares[f], blas);
+                }
+            }
+            if (foldOf is null) cells[0] += filled;
+            firstCell += filled;
+            filled = 0;
+        }
+
+        foreach (var block in x.Blocks)
+        {
+            if (block.Rows == 0) continue;
+            cancellation.ThrowIfCancellationRequested();
+            using var columns = block.Open();
+            int start = 0;
+            while (start < columns.Rows)
+            {
+                int take = Math.Min(columns.Rows - start, chunkRows - filled);
+                int offset = filled, from = start;
+                Parallel.For(0, m, parallel, k =>
+                {
+                    var src = columns.Column(sourceColumns[k]).Slice(from, take);
+                    if (chunk.Single is { } zf) VectorKernels.CenterScale(src, mean[k], scale[k], zf.AsSpan(k * chunkRows + offset, take));
+                    else VectorKernels.CenterScale(src, mean[k], scale[k], chunk.Double!.AsSpan(k * chunkRows + offset, take));
+                });
+                filled += take; start += take; cell += take;
+                if (filled == chunkRows) { Flush(); cancellation.ThrowIfCancellationRequested(); }
+            }
+        }
+        Flush();
+
+        var c = new double[(long)q * m];
+        for (int f = 0; f < kFolds; f++)
+            for (long i = 0; i < c.LongLength; i++) c[i] += sums[f][i];
+        if (n > 0) for (long i = 0; i < c.LongLength; i++) c[i] /= n;
+        var ones = new double[m];
+        Array.Fill(ones, 1.0);
+        folds = null;
+        if (foldOf is not null)
+        {
+            folds = new CrossProducts[kFolds];
+            for (int f = 0; f < kFolds; f++)
+            {
+                int nf = cells[f];
+                if (nf > 0)
+                {
+                    for (long i = 0; i < sums[f].LongLength; i++) sums[f][i] /= nf;
+                    for (int k = 0; k < m; k++) squares[f][k] /= nf;
+                }
+                folds[f] = new CrossProducts(q, m, sums[f], squares[f], nf);
+            }
+        }
+        return new CrossProducts(q, m, c, ones, n);
+    }
+
+    /// <summary>The standardised rows of one chunk (n_chunk x m, column-major with leading dimension = capacity).</summary>
+    private sealed class ChunkBuffer
+    {
+        private readonly int _capacity, _columns;
+        private readonly float[]? _foldSingle;
+        private readonly double[]? _foldDouble;
+
+        public ChunkBuffer(int capacity, int columns, bool float32, bool folds)
+        {
+            _capacity = capacity; _columns = columns;
+            if (float32) { Single = new float[(long)capacity * columns]; if (folds) _foldSingle = new float[(long)capacity * columns]; }
+            else { Double = new double[(long)capacity * columns]; if (folds) _foldDouble = new double[(long)capacity * columns]; }
+        }
+
+        public float[]? Single { get; }
+        public double[]? Double { get; }
+        private float[]? _product;
+        private float[] Product(long size) => _product is { } p && p.LongLength >= size ? p : (_product = new float[size]);
+
+        /// <summary>sum += Z_reg^T Z over the first <paramref name="rows"/> rows; squares += column sums of z^2.</summary>
+        public void Accumulate(int rows, int q, double[] sum, double[] squares, IBlas blas)
+            => Accumulate(Single, Double, _capacity, rows, q, sum, squares, blas);
+
+        /// <summary>Copies the rows of fold <paramref name="fold"/> to the fold scratch; returns how many.</summary>
+        public int GatherFold(int rows, ReadOnlySpan<int> foldOf, int fold)
+        {
+            int count = 0;
+            Span<int> picked = rows <= 4096 ? stackalloc int[rows] : new int[rows];
+            for (int i = 0; i < rows; i++) if (foldOf[i] == fold) picked[count++] = i;
+            for (int k = 0; k < _columns; k++)
+            {
+                if (Single is { } s)
+                {
+                    var src = s.AsSpan(k * _capacity, rows); var dst = _foldSingle.AsSpan(k * _capacity, count);
+                    for (int i = 0; i < count; i++) dst[i] = src[picked[i]];
+                }
+                else
+                {
+                    var src = Double.AsSpan(k * _capacity, rows); var dst = _foldDouble.AsSpan(k * _capacity, count);
+                    for (int i = 0; i < count; i++) dst[i] = src[picked[i]];
+                }
+            }
+            return count;
+        }
+
+        public void AccumulateFold(int rows, int q, double[] sum, double[] squares, IBlas blas)
+            => Accumulate(_foldSingle, _foldDouble, _capacity, rows, q, sum, squares, blas);
+
+        private void Accumulate(float[]? zf, double[]? zd, int ld, int rows, int q, double[] sum, double[] squares, IBlas blas)
+        {
+            int m = _columns;
+            if (rows == 0 || q == 0 || m == 0) return;
+            if (zd is not null)
+            {
+                blas.Gemm(Transpose.Yes, Transpose.No, q, m, rows, 1.0, zd, ld, zd, ld, 1.0, sum, q);
+                for (int k = 0; k < m; k++) squares[k] += VectorKernels.SumOfSquares(zd.AsSpan(k * ld, rows));
+            }
+            else
+            {
+                // float32 products per chunk, summed in double across chunks.
+                var cf = Product((long)q * m);
+                blas.Gemm(Transpose.Yes, Transpose.No, q, m, rows, 1f, zf!, ld, zf!, ld, 0f, cf, q);
+                for (long i = 0; i < (long)q * m; i++) sum[i] += cf[i];
+                for (int k = 0; k < m; k++) { var col = zf!.AsSpan(k * ld, rows); squares[k] += VectorKernels.Dot(col, col); }
+            }
+        }
     }
 
     /// <summary>
