@@ -4,6 +4,9 @@ namespace GrnFast.IO;
 /// Binary outputs written so that readers see either the old content or the complete new one, as
 /// <see cref="AtomicFile"/> does for text: everything goes to a temporary name in the destination's directory (same
 /// file system, so the rename is atomic), is flushed to disk, and is renamed into place. On failure nothing is left.
+/// Replacing a directory (or a file by a directory) takes two renames: the old entry is first moved aside, so the name
+/// never points at partial content; only a crash between the renames leaves the name missing, the old content then
+/// surviving under a hidden name next to it.
 /// </summary>
 public static class AtomicOutput
 {
@@ -11,7 +14,7 @@ public static class AtomicOutput
     public static void WriteFile(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        string full = Path.GetFullPath(path);
+        string full = FullPath(path);
         string temp = TempName(path, full);
         try
         {
@@ -21,8 +24,7 @@ public static class AtomicOutput
                 // fsync before the rename: after a crash the name never points at a partly written file.
                 stream.Flush(flushToDisk: true);
             }
-            if (Directory.Exists(full)) ReplaceDirectoryWithFile(temp, path, full);
-            else File.Move(temp, full, overwrite: true);
+            Publish(temp, isDirectory: false, path, full);
         }
         catch
         {
@@ -31,32 +33,36 @@ public static class AtomicOutput
         }
     }
 
+    /// <summary>Fills a fresh temporary directory through <paramref name="write"/>, then renames it to <paramref name="path"/>.</summary>
+    public static void WriteDirectory(string path, Action<string> write) => WriteFiles(path, write, collapseSingleFile: false);
+
     /// <summary>
-    /// Fills a fresh temporary directory through <paramref name="write"/> (which creates files in it), then renames it to
-    /// <paramref name="path"/>. An existing file or directory of that name is replaced: it is first renamed aside, so
-    /// the name never points at a partial directory; only a crash between the two renames leaves the name missing
-    /// (the old content then survives under a hidden name next to it).
+    /// As <see cref="WriteDirectory"/>, but when <paramref name="write"/> leaves exactly one file, that file (not a
+    /// directory holding it) becomes <paramref name="path"/>. Returns true when a directory was written.
     /// </summary>
-    public static void WriteDirectory(string path, Action<string> write)
+    public static bool WriteFileOrDirectory(string path, Action<string> write) => WriteFiles(path, write, collapseSingleFile: true);
+
+    private static bool WriteFiles(string path, Action<string> write, bool collapseSingleFile)
     {
         ArgumentNullException.ThrowIfNull(write);
-        string full = Path.GetFullPath(path.TrimEnd('/', Path.DirectorySeparatorChar));
+        string full = FullPath(path);
         string temp = TempName(path, full);
         Directory.CreateDirectory(temp);
         try
         {
             write(temp);
-            foreach (var f in Directory.EnumerateFiles(temp))
+            var files = Directory.GetFiles(temp);
+            foreach (var f in files)
                 using (var s = new FileStream(f, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
                     s.Flush(flushToDisk: true);
-            string? aside = null;
-            if (File.Exists(full) || Directory.Exists(full))
+            if (collapseSingleFile && files.Length == 1 && Directory.GetDirectories(temp).Length == 0)
             {
-                aside = TempName(path, full) + ".old";
-                if (File.Exists(full)) File.Move(full, aside); else Directory.Move(full, aside);
+                Publish(files[0], isDirectory: false, path, full);
+                TryDelete(temp);
+                return false;
             }
-            Directory.Move(temp, full);
-            if (aside is not null) TryDelete(aside);
+            Publish(temp, isDirectory: true, path, full);
+            return true;
         }
         catch
         {
@@ -64,6 +70,27 @@ public static class AtomicOutput
             throw;
         }
     }
+
+    /// <summary>Renames <paramref name="source"/> to <paramref name="full"/>, replacing whatever is there.</summary>
+    private static void Publish(string source, bool isDirectory, string path, string full)
+    {
+        bool existsAsDirectory = Directory.Exists(full);
+        if (!isDirectory && !existsAsDirectory)
+        {
+            File.Move(source, full, overwrite: true); // one atomic rename(2)
+            return;
+        }
+        string? aside = null;
+        if (existsAsDirectory || File.Exists(full))
+        {
+            aside = TempName(path, full) + ".old";
+            if (existsAsDirectory) Directory.Move(full, aside); else File.Move(full, aside);
+        }
+        if (isDirectory) Directory.Move(source, full); else File.Move(source, full);
+        if (aside is not null) TryDelete(aside);
+    }
+
+    private static string FullPath(string path) => Path.GetFullPath(path.Length > 1 ? path.TrimEnd('/') : path);
 
     private static string TempName(string path, string full)
     {
@@ -71,14 +98,6 @@ public static class AtomicOutput
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"cannot write '{path}': directory '{directory}' does not exist");
         return Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-    }
-
-    private static void ReplaceDirectoryWithFile(string temp, string path, string full)
-    {
-        string aside = TempName(path, full) + ".old";
-        Directory.Move(full, aside);
-        File.Move(temp, full);
-        TryDelete(aside);
     }
 
     private static void TryDelete(string path)
