@@ -41,6 +41,9 @@ public static class Program
                     if (help) { stdout.WriteLine(HelpText.Demo); return 0; }
                     NoArguments("demo", rest);
                     return DemoCommand.Run(stdout, log, cancellation);
+                case "convert":
+                    if (help) { stdout.WriteLine(HelpText.Convert); return 0; }
+                    return Conversion.ConvertCommand.Run(Conversion.ConvertArguments.Parse(rest), log, cancellation);
                 case "info":
                     if (help) { stdout.WriteLine(HelpText.Info); return 0; }
                     NoArguments("info", rest);

@@ -1,6 +1,9 @@
 namespace GrnFast.IO;
 
-/// <summary>Opens expression by file type: .npy is memory-mapped, anything else is read as delimited text.</summary>
+/// <summary>
+/// Opens expression by file type: .npy and .arrows (or a directory of .arrows parts) are memory-mapped, anything else
+/// is read as delimited text.
+/// </summary>
 public static class ExpressionReader
 {
     /// <param name="path">Expression file.</param>
@@ -8,6 +11,12 @@ public static class ExpressionReader
     /// <param name="geneNamesPath">For .npy: a file with one gene name per column.</param>
     public static ExpressionData Read(string path, bool genesByCells = false, string? geneNamesPath = null)
     {
+        if (ArrowExpressionReader.IsArrow(path))
+        {
+            if (genesByCells) throw new InputFormatException(path, null, "Arrow input is cells x genes (one field per gene); --genes-by-cells applies to text input");
+            if (geneNamesPath is not null) throw new InputFormatException(path, null, "Arrow input names its genes in the schema; --genes applies to .npy input");
+            return ArrowExpressionReader.Read(path);
+        }
         if (IsNpy(path))
         {
             if (genesByCells) throw new ArgumentException(".npy input is cells x genes; transpose it in NumPy instead of --genes-by-cells", nameof(genesByCells));

@@ -8,6 +8,7 @@ internal static class HelpText
 
         usage:
           grnfast infer --expression FILE --regulators FILE --out FILE.tsv [options]
+          grnfast convert IN OUT.arrows   expression in any readable format -> Arrow (memory-mapped by infer)
           grnfast demo      run on DREAM4 data shipped with grnfast, with and without a prior
           grnfast info      version, BLAS backend, instruction set, threads
 
@@ -29,7 +30,8 @@ internal static class HelpText
 
         input
           --expression FILE     cells x genes: .csv/.tsv (header row of gene names; a first column of cell names
-                                is detected), DREAM4 .tsv as distributed, or .npy (float32/float64, memory-mapped)
+                                is detected), DREAM4 .tsv as distributed, .npy (float32/float64, memory-mapped),
+                                or .arrows / a directory of .arrows parts (see grnfast convert; memory-mapped)
           --genes-by-cells      text input is genes x cells (BEELINE ExpressionData.csv)
           --genes FILE          gene names of the .npy columns, one per line (default: 0..p-1)
           --regulators FILE     regulator (TF) names, one per line; names absent from the data are warned
@@ -76,6 +78,29 @@ internal static class HelpText
         false ones, seeded), fits without and with it (--prior-mode weight, W = 0.5), prints the top edges and
         AUPRC/AUROC on the regulator -> target pairs that are NOT in the prior, so copying the prior cannot score.
         Data: DREAM4 challenge (Marbach et al. 2009/2010, GeneNetWeaver).
+        """;
+
+    public const string Convert = """
+        usage: grnfast convert IN OUT.arrows [--genes-by-cells] [--genes FILE] [--batch-cells N]
+                               [--part-bytes B] [--sparse]
+
+        Writes the expression matrix IN (any format infer reads: .csv/.tsv, DREAM4 .tsv, .npy, .arrows or a
+        directory of parts) as Arrow IPC stream files, which infer and the host memory-map without copying.
+        Written atomically: on any error nothing is left at OUT.
+
+          --genes-by-cells      text input is genes x cells (BEELINE ExpressionData.csv)
+          --genes FILE          gene names of the .npy columns, one per line (default: 0..p-1)
+          --batch-cells N       at most N cells per record batch (default 65536; lowered so a dense batch stays
+                                under 256 MB, a sparse one under 64 MB once densified)
+          --part-bytes B        output larger than B (default 1G; K, M, G suffixes; at most 2031M) becomes a
+                                directory named OUT.arrows of parts part-00000.arrows, ... each at most B bytes;
+                                smaller output is one file. The log says which was written.
+          --sparse              CSR layout: fields indices list<int32> and data list<float32> (one list per cell,
+                                zeros omitted), gene names in schema metadata grnfast.genes
+
+        Dense layout: one float32 field per gene named by the gene, a utf8 field _cell first when the input has
+        cell names, schema metadata grnfast.layout = dense. Streams are uncompressed (compressed bodies cannot be
+        mapped) and end with the end-of-stream marker.
         """;
 
     public const string Info = """
