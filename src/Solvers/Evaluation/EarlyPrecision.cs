@@ -22,26 +22,23 @@ public static class EarlyPrecision
     public static EarlyPrecisionResult Compute(IReadOnlyList<(double Score, bool IsPositive)> pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);
-        int n = pairs.Count, k = 0;
-        var scores = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            var (s, positive) = pairs[i];
-            if (double.IsNaN(s)) throw new ArgumentException($"the score of pair {i} is NaN", nameof(pairs));
-            if (s < 0) throw new ArgumentException($"the score of pair {i} is negative ({s}); rank by |weight|", nameof(pairs));
-            scores[i] = s;
-            if (positive) k++;
-        }
+        for (int i = 0; i < pairs.Count; i++)
+            if (pairs[i].Score < 0) throw new ArgumentException($"the score of pair {i} is negative ({pairs[i].Score}); rank by |weight|", nameof(pairs));
+        return Compute(RankedPairs.From(pairs));
+    }
+
+    internal static EarlyPrecisionResult Compute(in RankedPairs ranked)
+    {
+        int n = ranked.Count, k = ranked.Positives;
         if (k == 0) return new EarlyPrecisionResult(0, 0, 0, double.NaN, double.NaN);
-        Array.Sort(scores);
-        double kth = scores[n - k]; // k-th largest
+        double kth = ranked.Score(k - 1);
         int selected = 0, hits = 0;
-        foreach (var (s, positive) in pairs)
-            if (s > 0 && s >= kth)
-            {
-                selected++;
-                if (positive) hits++;
-            }
+        // Sorted descending: the selection is a prefix, ending after the tie at the k-th score or at the first 0.
+        for (int i = 0; i < n && ranked.Score(i) >= kth && ranked.Score(i) > 0; i++)
+        {
+            selected++;
+            if (ranked.IsPositive(i)) hits++;
+        }
         double precision = selected == 0 ? 0 : (double)hits / selected;
         return new EarlyPrecisionResult(k, selected, hits, precision, precision / ((double)k / n));
     }

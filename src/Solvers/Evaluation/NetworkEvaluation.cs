@@ -46,16 +46,20 @@ public sealed record RankingMetrics(int Pairs, int Positives, int PredictedPairs
 {
     public static RankingMetrics Of(IReadOnlyList<(double Score, bool IsPositive)> pairs)
     {
-        int positives = 0, predicted = 0;
-        foreach (var (s, y) in pairs)
-        {
-            if (y) positives++;
-            if (s > 0) predicted++;
-        }
-        double rate = pairs.Count == 0 ? double.NaN : (double)positives / pairs.Count;
-        double auprc = PrecisionRecall.AveragePrecision(pairs);
-        double auroc = PrecisionRecall.AreaUnderRoc(pairs);
-        return new RankingMetrics(pairs.Count, positives, predicted, rate, auprc, auprc / rate, auroc, auroc / 0.5, Evaluation.EarlyPrecision.Compute(pairs));
+        ArgumentNullException.ThrowIfNull(pairs);
+        foreach (var (s, _) in pairs)
+            if (s < 0) throw new ArgumentException($"a score is negative ({s}); rank by |weight|", nameof(pairs));
+        return Of(RankedPairs.From(pairs));
+    }
+
+    internal static RankingMetrics Of(in RankedPairs ranked)
+    {
+        int predicted = 0;
+        while (predicted < ranked.Count && ranked.Score(predicted) > 0) predicted++;
+        double rate = ranked.Count == 0 ? double.NaN : (double)ranked.Positives / ranked.Count;
+        double auprc = PrecisionRecall.AveragePrecision(ranked);
+        double auroc = PrecisionRecall.AreaUnderRoc(ranked);
+        return new RankingMetrics(ranked.Count, ranked.Positives, predicted, rate, auprc, auprc / rate, auroc, auroc / 0.5, Evaluation.EarlyPrecision.Compute(ranked));
     }
 }
 
@@ -109,59 +113,94 @@ public static class NetworkEvaluation
         if (scope.Signed && !gold.HasSigns)
             throw new ArgumentException("signed scoring needs a gold standard with signs", nameof(scope));
 
-        var regulators = scope.Regulators is null
-            ? gold.Regulators
-            : scope.Regulators.Where(gold.Contains).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        // Genes as indexes and pairs as r * G + t: millions of candidate pairs without hashing strings.
         var genes = gold.Genes;
+        int g = genes.Count;
+        var index = new Dictionary<string, int>(g, StringComparer.Ordinal);
+        for (int i = 0; i < g; i++) index[genes[i]] = i;
+        long Key(GenePair p) => index.TryGetValue(p.Regulator, out int r) && index.TryGetValue(p.Target, out int t) ? (long)r * g + t : -1;
 
-        int universe = 0, heldOutPairs = 0, excluded = 0, excludedPositives = 0, networkScored = 0, unsignedSkipped = 0;
-        var unsigned = new List<(double, bool)>();
-        List<(double, bool)>? activation = scope.Signed ? new() : null, repression = scope.Signed ? new() : null;
-        foreach (var r in regulators)
+        var regulators = (scope.Regulators ?? gold.Regulators).Where(gold.Contains).Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal).Select(r => index[r]).ToArray();
+        var truth = new Dictionary<long, EdgeSign>(gold.Edges.Count);
+        foreach (var (pair, sign) in gold.Edges) truth[Key(pair)] = sign;
+        var predicted = new Dictionary<long, PredictedScore>();
+        foreach (var (pair, score) in network)
+            if (Key(pair) is var k and >= 0) predicted[k] = score;
+        var excluded = new HashSet<long>();
+        if (scope.ExcludedPairs is not null)
+            foreach (var pair in scope.ExcludedPairs)
+                if (Key(pair) is var k and >= 0) excluded.Add(k);
+        bool[]? heldOut = null;
+        if (scope.HeldOut != HeldOutAxis.None)
         {
-            bool regulatorHeldOut = scope.HeldOut == HeldOutAxis.Regulators && scope.HeldOutGenes!.Contains(r);
-            foreach (var t in genes)
+            heldOut = new bool[g];
+            foreach (var name in scope.HeldOutGenes!)
+                if (index.TryGetValue(name, out int i)) heldOut[i] = true;
+        }
+
+        int capacity = (int)Math.Min(Array.MaxLength, (long)regulators.Length * g);
+        var scores = new double[capacity];
+        var labels = new bool[capacity];
+        double[]? activation = null, repression = null;
+        bool[]? activating = null, repressing = null;
+        if (scope.Signed)
+        {
+            (activation, repression) = (new double[capacity], new double[capacity]);
+            (activating, repressing) = (new bool[capacity], new bool[capacity]);
+        }
+        int n = 0, signedCount = 0, universe = 0, heldOutPairs = 0, excludedPairs = 0, excludedPositives = 0, networkScored = 0, unsignedSkipped = 0;
+        foreach (int r in regulators)
+        {
+            if (scope.HeldOut == HeldOutAxis.Regulators && !heldOut![r])
+            {
+                universe += g - 1;
+                continue;
+            }
+            for (int t = 0; t < g; t++)
             {
                 if (r == t) continue;
                 universe++;
-                if (scope.HeldOut == HeldOutAxis.Regulators && !regulatorHeldOut) continue;
-                if (scope.HeldOut == HeldOutAxis.Targets && !scope.HeldOutGenes!.Contains(t)) continue;
+                if (scope.HeldOut == HeldOutAxis.Targets && !heldOut![t]) continue;
                 heldOutPairs++;
-                var pair = new GenePair(r, t);
-                bool isTrue = gold.Edges.TryGetValue(pair, out var sign);
-                if (scope.ExcludedPairs is not null && scope.ExcludedPairs.Contains(pair))
+                long key = (long)r * g + t;
+                bool isTrue = truth.TryGetValue(key, out var sign);
+                if (excluded.Contains(key))
                 {
-                    excluded++;
+                    excludedPairs++;
                     if (isTrue) excludedPositives++;
                     continue;
                 }
                 double score = 0, coef = double.NaN;
-                if (network.TryGetValue(pair, out var predicted))
+                if (predicted.TryGetValue(key, out var p))
                 {
                     networkScored++;
-                    score = Math.Abs(predicted.Score);
-                    coef = predicted.Coefficient;
+                    score = Math.Abs(p.Score);
+                    coef = p.Coefficient;
                 }
-                unsigned.Add((score, isTrue));
+                scores[n] = score;
+                labels[n++] = isTrue;
                 if (!scope.Signed) continue;
                 if (isTrue && sign == EdgeSign.Unsigned) { unsignedSkipped++; continue; }
-                activation!.Add((coef > 0 ? score : 0, isTrue && sign == EdgeSign.Activation));
-                repression!.Add((coef < 0 ? score : 0, isTrue && sign == EdgeSign.Repression));
+                activation![signedCount] = coef > 0 ? score : 0;
+                activating![signedCount] = isTrue && sign == EdgeSign.Activation;
+                repression![signedCount] = coef < 0 ? score : 0;
+                repressing![signedCount++] = isTrue && sign == EdgeSign.Repression;
             }
         }
 
         return new NetworkEvaluationResult
         {
-            Regulators = regulators.Count,
-            Genes = genes.Count,
+            Regulators = regulators.Length,
+            Genes = g,
             UniversePairs = universe,
             HeldOutPairs = heldOutPairs,
-            ExcludedPairs = excluded,
+            ExcludedPairs = excludedPairs,
             ExcludedPositives = excludedPositives,
             NetworkEdgesScored = networkScored,
-            Unsigned = RankingMetrics.Of(unsigned),
-            Activation = activation is null ? null : RankingMetrics.Of(activation),
-            Repression = repression is null ? null : RankingMetrics.Of(repression),
+            Unsigned = RankingMetrics.Of(new RankedPairs(scores, labels, n)),
+            Activation = scope.Signed ? RankingMetrics.Of(new RankedPairs(activation!, activating!, signedCount)) : null,
+            Repression = scope.Signed ? RankingMetrics.Of(new RankedPairs(repression!, repressing!, signedCount)) : null,
             UnsignedPositivesSkipped = unsignedSkipped,
         };
     }
