@@ -86,8 +86,8 @@ public static class EdgeListReader
         if (t.Length == 0) return 0;
         if (t is "+") return 1;
         if (t is "-") return -1;
-        Span<char> lower = stackalloc char[Math.Min(t.Length, 32)];
-        if (t.Length > 32) return null;
+        if (t.Length > 16) return null; // longer than any sign word
+        Span<char> lower = stackalloc char[t.Length];
         t.ToLowerInvariant(lower);
         return lower switch
         {
