@@ -1,7 +1,9 @@
 using GrnFast.Host.Cli;
 using GrnFast.Host.Demo;
+using GrnFast.Host.Evaluate;
 using GrnFast.Host.Info;
 using GrnFast.Host.Infer;
+using GrnFast.Host.Prior;
 using GrnFast.IO;
 
 namespace GrnFast.Host;
@@ -37,6 +39,11 @@ public static class Program
                 case "infer":
                     if (help) { stdout.WriteLine(HelpText.Infer); return 0; }
                     return InferCommand.Run(InferArguments.Parse(rest), log, cancellation);
+                case "evaluate":
+                    if (help) { stdout.WriteLine(HelpText.Evaluate); return 0; }
+                    return EvaluateCommand.Run(EvaluateArguments.Parse(rest), log);
+                case "prior":
+                    return PriorCommand.Run(rest, stdout, log);
                 case "demo":
                     if (help) { stdout.WriteLine(HelpText.Demo); return 0; }
                     NoArguments("demo", rest);
@@ -49,7 +56,7 @@ public static class Program
                     NoArguments("info", rest);
                     return InfoCommand.Run(stdout);
                 default:
-                    throw new UsageException($"unknown command '{command}' (commands: infer, demo, info; see grnfast --help)");
+                    throw new UsageException($"unknown command '{command}' (commands: infer, convert, evaluate, prior, demo, info; see grnfast --help)");
             }
         }
         catch (UsageException e)

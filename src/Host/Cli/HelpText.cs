@@ -9,6 +9,8 @@ internal static class HelpText
         usage:
           grnfast infer --expression FILE --regulators FILE --out FILE.tsv [options]
           grnfast convert IN OUT.arrows   expression in any readable format -> Arrow (memory-mapped by infer)
+          grnfast evaluate --network NET.tsv --gold GOLD.tsv --out metrics.json [options]
+          grnfast prior GENERATOR ...   prior generators: database, motif, perturbation, random, shuffle, rewire, split
           grnfast demo      run on DREAM4 data shipped with grnfast, with and without a prior
           grnfast info      version, BLAS backend, instruction set, threads
 
@@ -68,6 +70,72 @@ internal static class HelpText
 
         Logs go to stderr. Exit codes: 0 done, 1 bad input (the message names file, line and gene),
         2 bad command line.
+        """;
+
+    public const string Evaluate = """
+        usage: grnfast evaluate --network NET.tsv --gold GOLD.tsv [--regulators FILE]
+                                [--heldout-targets FILE | --heldout-regulators FILE] [--exclude-prior FILE]...
+                                [--signed] --out metrics.json
+
+        Scores a network against a gold standard: AUPRC and AUROC (also as ratios over a random ranking), BEELINE's
+        early precision and early precision ratio, and, for a signed gold standard, the same per sign.
+
+        candidates   every regulator x every gene named in the gold standard (both columns, DREAM's 0 rows
+                     included), without self pairs. Regulators: the gold standard's (genes with a true outgoing
+                     edge), or those of --regulators FILE that are gold genes. A candidate missing from the network
+                     scores 0; the ranking score is |weight|.
+        early precision  k = the true edges among the scored pairs; the top k by score, every tie at the k-th
+                     score included, pairs scoring 0 never; EPR = EP / (k / pairs).
+
+        input
+          --network FILE          GrnFast TF target importance coef, arboreto TF target importance, BEELINE
+                                  rankedEdges Gene1 Gene2 EdgeWeight, or regulator target [weight [coef]]
+          --gold FILE             DREAM G1 G2 1/0 (no header), BEELINE refNetwork.csv Gene1,Gene2[,Type +/-],
+                                  or regulator target [0/1 | sign]
+          --regulators FILE       regulators of the candidate pairs, one per line
+
+        held-out scoring (so copying a prior cannot score)
+          --heldout-targets FILE    only pairs into these genes count (split the gold with prior split --by target)
+          --heldout-regulators FILE only pairs out of these regulators count
+          --exclude-prior FILE      every pair listed in this prior is left out; repeat for several sources
+
+          --signed                require signed scoring (a gold Type/sign column and a network coef column);
+                                  without it signed metrics are added whenever both are present
+          --out FILE.json         the metrics, the mode and how many pairs and true edges were scored; atomic
+
+        Exit codes: 0 done, 1 bad input (the message names file and line), 2 bad command line.
+        """;
+
+    public const string Prior = """
+        usage: grnfast prior GENERATOR [options] --out PRIOR.tsv
+
+        Generates priors for benchmarks, as TSV regulator target weight (what infer --prior reads), atomically.
+        Every random generator takes --seed S (default 0): the same seed gives the same file.
+
+          database --gold G --precision P --recall R [--regulators FILE]
+              like a curated database: round(R |gold|) true edges plus false edges drawn uniformly from the
+              regulator x gene pairs (no self pairs) to make precision P; weight 1
+          motif --gold G --recall R --per-target K [--regulators FILE]
+              like a motif scan / ATAC base GRN: for every gene, each true regulator kept with probability R, then
+              random other regulators up to K candidates; high recall, low precision; weight 1
+          perturbation --expression KO.tsv --wildtype WT.tsv [--knockdowns KD.tsv] [--min-z Z] [--weight W]
+              from knockouts (DREAM4 layout: row i knocks out gene i): z_ij = (KO_ij - WT_j) / sd_j, with sd_j the
+              spread of gene j over the knockouts of other genes; knockdowns are combined by Stouffer's
+              (z1 + z2) / sqrt 2. Edges with |z| >= Z (default 2). --weight confidence (default:
+              erf(|z|/sqrt 2), in [0, 1]) or abs-z (|z|). Deterministic (no seed).
+          random --like PRIOR [--regulators FILE] [--genes FILE]
+              negative control: as many uniform regulator -> gene pairs as PRIOR, with its weights shuffled
+          shuffle --like PRIOR [--swaps-per-edge N]
+              negative control: degree-preserving swaps (a->b, c->d => a->d, c->b), N x |edges| of them
+              (default 10); every gene keeps its in- and out-degree exactly
+          rewire --gold G --fraction F
+              a related but different network ("another cell type"): round(F |gold|) edges each moved to a new
+              target of the same regulator
+          split --gold G --by target|regulator --heldout-fraction F --out-prior P --out-heldout H
+              holds out round(F n) of the gold's targets (regulators): P gets the true edges of the others, H the
+              held-out genes, one per line, for evaluate --heldout-targets (--heldout-regulators)
+
+        See docs/evaluation.md for the definitions.
         """;
 
     public const string Demo = """

@@ -12,17 +12,19 @@ public static class PrecisionRecall
     /// distinct score thresholds k in decreasing order, with P_k and R_k the precision and recall of "score &gt;=
     /// threshold k". NaN when there are no positives.
     /// </summary>
-    public static double AveragePrecision(IReadOnlyList<(double Score, bool IsPositive)> pairs)
+    public static double AveragePrecision(IReadOnlyList<(double Score, bool IsPositive)> pairs) => AveragePrecision(RankedPairs.From(pairs));
+
+    internal static double AveragePrecision(in RankedPairs ranked)
     {
-        var sorted = SortDescending(pairs, out int positives);
+        int positives = ranked.Positives;
         if (positives == 0) return double.NaN;
         double ap = 0, previousRecall = 0;
         int tp = 0, fp = 0;
-        for (int i = 0; i < sorted.Length;)
+        for (int i = 0; i < ranked.Count;)
         {
-            int j = i;
-            for (; j < sorted.Length && sorted[j].Score == sorted[i].Score; j++)
-                if (sorted[j].IsPositive) tp++; else fp++;
+            int j = ranked.EndOfTie(i);
+            for (int m = i; m < j; m++)
+                if (ranked.IsPositive(m)) tp++; else fp++;
             double recall = (double)tp / positives;
             ap += (recall - previousRecall) * ((double)tp / (tp + fp));
             previousRecall = recall;
@@ -36,19 +38,20 @@ public static class PrecisionRecall
     /// negative, a tie counting one half: (sum over negatives of #positives above + #tied positives / 2) / (P N).
     /// NaN when there are no positives or no negatives.
     /// </summary>
-    public static double AreaUnderRoc(IReadOnlyList<(double Score, bool IsPositive)> pairs)
+    public static double AreaUnderRoc(IReadOnlyList<(double Score, bool IsPositive)> pairs) => AreaUnderRoc(RankedPairs.From(pairs));
+
+    internal static double AreaUnderRoc(in RankedPairs ranked)
     {
-        var sorted = SortDescending(pairs, out int positives);
-        long negatives = sorted.Length - positives;
+        long positives = ranked.Positives, negatives = ranked.Count - positives;
         if (positives == 0 || negatives == 0) return double.NaN;
         double wins = 0;
         long positivesAbove = 0;
-        for (int i = 0; i < sorted.Length;)
+        for (int i = 0; i < ranked.Count;)
         {
             long pos = 0, neg = 0;
-            int j = i;
-            for (; j < sorted.Length && sorted[j].Score == sorted[i].Score; j++)
-                if (sorted[j].IsPositive) pos++; else neg++;
+            int j = ranked.EndOfTie(i);
+            for (int m = i; m < j; m++)
+                if (ranked.IsPositive(m)) pos++; else neg++;
             wins += neg * (positivesAbove + 0.5 * pos);
             positivesAbove += pos;
             i = j;
@@ -59,18 +62,4 @@ public static class PrecisionRecall
     /// <summary>Fraction of positives: the AUPRC of a random ranking.</summary>
     public static double PositiveRate(IReadOnlyList<(double Score, bool IsPositive)> pairs)
         => pairs.Count == 0 ? double.NaN : (double)pairs.Count(p => p.IsPositive) / pairs.Count;
-
-    private static (double Score, bool IsPositive)[] SortDescending(IReadOnlyList<(double Score, bool IsPositive)> pairs, out int positives)
-    {
-        ArgumentNullException.ThrowIfNull(pairs);
-        var sorted = pairs.ToArray();
-        positives = 0;
-        foreach (var p in sorted)
-        {
-            if (double.IsNaN(p.Score)) throw new ArgumentException("a score is NaN", nameof(pairs));
-            if (p.IsPositive) positives++;
-        }
-        Array.Sort(sorted, (a, b) => b.Score.CompareTo(a.Score));
-        return sorted;
-    }
 }

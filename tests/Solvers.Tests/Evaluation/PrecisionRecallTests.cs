@@ -80,7 +80,7 @@ public class PrecisionRecallTests
             Assert.Equal(c.GetProperty("auroc").GetDouble(), PrecisionRecall.AreaUnderRoc(p), 12);
             n++;
         }
-        Assert.Equal(6, n);
+        Assert.Equal(12, n);
     }
 
     private static string Here([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
