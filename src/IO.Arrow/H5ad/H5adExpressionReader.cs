@@ -16,12 +16,11 @@ public static class H5adExpressionReader
     /// <param name="path">The .h5ad file.</param>
     /// <param name="layer">A member of layers/ to read instead of X.</param>
     /// <param name="varNames">A var column holding the gene names (e.g. gene_symbols); default: var's index.</param>
-    public static ExpressionData Read(string path, string? layer = null, string? varNames = null) => Read(path, layer, varNames, 0);
+    public static ExpressionData Read(string path, string? layer = null, string? varNames = null) => Read(path, layer, varNames, H5adReadLimits.Default);
 
-    /// <param name="cellsPerBlock">CSR only: cells per block (0 = the default, see <see cref="H5adSparseMatrix"/>).</param>
-    internal static ExpressionData Read(string path, string? layer, string? varNames, int cellsPerBlock)
+    internal static ExpressionData Read(string path, string? layer, string? varNames, H5adReadLimits limits)
     {
-        using var file = H5adFile.Open(path);
+        using var file = H5adFile.Open(path, limits);
         var (matrix, matrixPath) = Matrix(file, layer);
         var genes = GeneNames(file, varNames);
         var cells = H5adDataFrame.Index(file, "obs");
@@ -30,8 +29,8 @@ public static class H5adExpressionReader
             IH5Dataset d => H5adDenseMatrix.Read(file, d, matrixPath, genes, cells),
             IH5Group g => file.EncodingType(g, matrixPath) switch
             {
-                "csr_matrix" => H5adSparseMatrix.Read(file, g, matrixPath, csr: true, genes, cells, cellsPerBlock),
-                "csc_matrix" => H5adSparseMatrix.Read(file, g, matrixPath, csr: false, genes, cells, cellsPerBlock),
+                "csr_matrix" => H5adSparseMatrix.Read(file, g, matrixPath, csr: true, genes, cells),
+                "csc_matrix" => H5adSparseMatrix.Read(file, g, matrixPath, csr: false, genes, cells),
                 null => throw file.Error(matrixPath, "is a group without an encoding-type attribute (written by anndata < 0.7?); load the file with anndata and save it again (adata.write_h5ad)"),
                 var e => throw file.Error(matrixPath, $"has encoding-type '{e}'; GrnFast reads dense arrays, csr_matrix and csc_matrix"),
             },

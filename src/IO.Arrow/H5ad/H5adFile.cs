@@ -12,23 +12,28 @@ internal sealed class H5adFile : IDisposable
 {
     private readonly NativeFile _file;
 
-    private H5adFile(string source, NativeFile file)
+    private H5adFile(string source, NativeFile file, H5adReadLimits limits)
     {
         Source = source;
         _file = file;
+        Limits = limits;
     }
 
     /// <summary>The file as the user named it.</summary>
     public string Source { get; }
 
+    public H5adReadLimits Limits { get; }
+
     /// <summary>Opens <paramref name="path"/>; a missing file throws <see cref="FileNotFoundException"/>, anything but HDF5 an <see cref="InputFormatException"/>.</summary>
-    public static H5adFile Open(string path)
+    public static H5adFile Open(string path, H5adReadLimits limits)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         try
         {
             if (stream.Length == 0) throw new InputFormatException(path, null, "the file is empty");
-            return new H5adFile(path, H5File.Open(stream, leaveOpen: false));
+            CheckLength(path, stream);
+            stream.Position = 0;
+            return new H5adFile(path, H5File.Open(stream, leaveOpen: false), limits);
         }
         catch (Exception e) when (IsFromTheFile(e))
         {
@@ -42,6 +47,39 @@ internal sealed class H5adFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Compares the end-of-file address in the HDF5 superblock with the file's length, as the HDF5 library does:
+    /// PureHDF reads a file cut short near its end without complaint, and a truncated file must not load.
+    /// The superblock sits at 0, 512, 1024, 2048, ... (after a user block); versions 0/1 and 2/3 differ in layout.
+    /// </summary>
+    private static void CheckLength(string path, FileStream stream)
+    {
+        ReadOnlySpan<byte> signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0d, 0x0a, 0x1a, 0x0a];
+        Span<byte> head = stackalloc byte[64];
+        for (long at = 0; at + signature.Length <= stream.Length; at = at == 0 ? 512 : at * 2)
+        {
+            stream.Position = at;
+            int got = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            if (got < signature.Length || !head[..signature.Length].SequenceEqual(signature)) continue;
+            int version = head[8];
+            int sizeOfOffsets = version <= 1 ? head[13] : head[9];
+            int addresses = version switch { 0 => 24, 1 => 28, _ => 12 }; // base address, then (v0/1) free space or (v2/3) extension, then end of file
+            if (sizeOfOffsets is not (2 or 4 or 8) || addresses + 3 * sizeOfOffsets > got) return; // PureHDF will say what is wrong
+            ulong baseAddress = Address(head.Slice(addresses, sizeOfOffsets));
+            ulong endOfFile = Address(head.Slice(addresses + 2 * sizeOfOffsets, sizeOfOffsets));
+            if (baseAddress + endOfFile > (ulong)stream.Length)
+                throw new InputFormatException(path, null, $"truncated: the HDF5 superblock says the file is {baseAddress + endOfFile} bytes but it has {stream.Length}");
+            return;
+        }
+    }
+
+    private static ulong Address(ReadOnlySpan<byte> bytes)
+    {
+        ulong value = 0;
+        for (int i = bytes.Length - 1; i >= 0; i--) value = value << 8 | bytes[i]; // little-endian
+        return value;
+    }
+
     /// <summary>An error about the object at <paramref name="hdf5Path"/> (e.g. "/X/indices").</summary>
     public InputFormatException Error(string hdf5Path, string detail, string? gene = null)
         => new(Source, null, $"{hdf5Path}: {detail}", gene: gene);
@@ -52,7 +90,10 @@ internal sealed class H5adFile : IDisposable
         try { return read(); }
         catch (Exception e) when (IsFromTheFile(e))
         {
-            throw Error(hdf5Path, $"cannot be read ({e.Message}); the file may be truncated or damaged");
+            // PureHDF names a missing filter only in its message; say which ones it has and how to avoid the others.
+            throw Error(hdf5Path, e.Message.Contains("filter", StringComparison.OrdinalIgnoreCase)
+                ? $"cannot be decoded ({e.Message}); GrnFast decodes HDF5's built-in filters (gzip, shuffle, fletcher32, n-bit, scale-offset): write the file with compression='gzip' or none"
+                : $"cannot be read ({e.Message}); the file may be truncated or damaged");
         }
     }
 
@@ -90,4 +131,12 @@ internal sealed class H5adFile : IDisposable
         => e is not (InputFormatException or OperationCanceledException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException);
 
     public void Dispose() => _file.Dispose();
+}
+
+/// <summary>How much the reader handles at once; tests make these small to exercise the loops with fixture-sized files.</summary>
+/// <param name="CellsPerBlock">CSR: cells per block; 0 = up to 16384, fewer when the genes are many (see <see cref="H5adSparseMatrix"/>).</param>
+/// <param name="SlabValues">Values converted (and CSC values scattered) per read.</param>
+internal sealed record H5adReadLimits(int CellsPerBlock = 0, int SlabValues = 1 << 20)
+{
+    public static H5adReadLimits Default { get; } = new();
 }

@@ -16,8 +16,6 @@ internal enum H5adNumberType { Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64,
 /// </summary>
 internal static class H5adNumbers
 {
-    private const int Slab = 1 << 20;
-
     /// <summary>The dataset's element type, or null when it is not a plain number (strings, enums such as bool, compounds).</summary>
     public static H5adNumberType? TypeOf(IH5DataType type)
     {
@@ -88,7 +86,7 @@ internal static class H5adNumbers
             return;
         }
         // Whole rows per slab, so a rank-2 slab is one hyperslab.
-        int rowsPerSlab = Math.Max(1, Slab / Math.Max(1, rowLength));
+        int rowsPerSlab = Math.Max(1, file.Limits.SlabValues / Math.Max(1, rowLength));
         int slabLength = (int)Math.Min(target.Length, (long)rowsPerSlab * rowLength);
         var buffer = ArrayPool<TFile>.Shared.Rent(Math.Max(1, slabLength));
         try

@@ -29,10 +29,7 @@ internal static class H5adSparseMatrix
     /// <summary>Dense values (cells x genes) of one opened block at most: 128 MiB of float32.</summary>
     public const long MaxBlockValues = 1L << 25;
 
-    private const int Slab = 1 << 20;
-
-    /// <param name="cellsPerBlock">0 for the default (<see cref="MaxCellsPerBlock"/>, fewer for many genes).</param>
-    public static ExpressionData Read(H5adFile file, IH5Group group, string path, bool csr, IReadOnlyList<string> genes, IReadOnlyList<string>? cells, int cellsPerBlock)
+    public static ExpressionData Read(H5adFile file, IH5Group group, string path, bool csr, IReadOnlyList<string> genes, IReadOnlyList<string>? cells)
     {
         var shape = Shape(file, group, path);
         var (rows, cols) = H5adShape.Check(file, path, shape[0], shape[1], genes, cells);
@@ -56,7 +53,7 @@ internal static class H5adSparseMatrix
         if (!csr)
             return Densify(file, path, rows, cols, offsets, indices, indexType, data, dataType, genes, cells);
 
-        int perBlock = cellsPerBlock > 0 ? cellsPerBlock : (int)Math.Clamp(MaxBlockValues / cols, 1, MaxCellsPerBlock);
+        int perBlock = file.Limits.CellsPerBlock > 0 ? file.Limits.CellsPerBlock : (int)Math.Clamp(MaxBlockValues / cols, 1, MaxCellsPerBlock);
         var blocks = new List<CellBlock>((rows + perBlock - 1) / perBlock);
         for (int r0 = 0; r0 < rows; r0 += perBlock)
         {
@@ -84,16 +81,17 @@ internal static class H5adSparseMatrix
         if (size > Array.MaxLength)
             throw file.Error(path, $"is CSC of shape ({rows}, {cols}), which is read densely and holds more than {Array.MaxLength} values; store X as CSR (adata.X = adata.X.tocsr()), which is read in blocks of cells");
         var dense = new float[size];
-        int capacity = (int)Math.Min(Slab, Math.Max(1, data.Length));
+        int slab = file.Limits.SlabValues;
+        int capacity = (int)Math.Min((ulong)slab, Math.Max(1, data.Length));
         var idx = ArrayPool<int>.Shared.Rent(capacity);
         var val = ArrayPool<float>.Shared.Rent(capacity);
         try
         {
-            // Runs of whole genes of at most Slab values (a single gene may exceed it: then it is read alone).
+            // Runs of whole genes of at most `slab` values (a single gene may exceed it: then it is read alone).
             for (int j0 = 0, j1; j0 < cols; j0 = j1)
             {
                 j1 = j0 + 1;
-                while (j1 < cols && offsets[j1 + 1] - offsets[j0] <= Slab) j1++;
+                while (j1 < cols && offsets[j1 + 1] - offsets[j0] <= slab) j1++;
                 long lo = offsets[j0];
                 int count = (int)(offsets[j1] - lo);
                 if (count > idx.Length)

@@ -43,6 +43,7 @@ def var(p, index_name=None):
         "symbol_cat": pd.Categorical(SYMBOLS[:p]),
         # repeated strings: anndata stores them as a categorical; two genes share a family -> duplicates
         "family": (["SoxB1", "POU", "NK2", "KLF", "bHLH", "GATA"][:p - 1] + ["POU"]),
+        "n_cells": np.arange(10, 10 + p),            # numbers: not usable as names
     }, index=pd.Index(IDS[:p], name=index_name))
     return df
 
