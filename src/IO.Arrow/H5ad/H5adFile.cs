@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using PureHDF;
+using PureHDF.Filters;
 using PureHDF.VOL.Native;
 
 namespace GrnFast.IO.H5ad;
@@ -8,9 +10,12 @@ namespace GrnFast.IO.H5ad;
 /// through <see cref="Guard{T}"/>, which turns whatever a damaged file makes PureHDF throw (it throws plain
 /// <see cref="Exception"/>s) into an <see cref="InputFormatException"/> naming the file and the HDF5 object.
 /// </summary>
-internal sealed class H5adFile : IDisposable
+internal sealed partial class H5adFile : IDisposable
 {
     private readonly NativeFile _file;
+
+    // PureHDF's filter registry is process-wide; anndata's lzf option needs a filter PureHDF lacks.
+    static H5adFile() => H5Filter.Register(new LzfFilter());
 
     private H5adFile(string source, NativeFile file, H5adReadLimits limits)
     {
@@ -90,12 +95,18 @@ internal sealed class H5adFile : IDisposable
         try { return read(); }
         catch (Exception e) when (IsFromTheFile(e))
         {
-            // PureHDF names a missing filter only in its message; say which ones it has and how to avoid the others.
-            throw Error(hdf5Path, e.Message.Contains("filter", StringComparison.OrdinalIgnoreCase)
-                ? $"cannot be decoded ({e.Message}); GrnFast decodes HDF5's built-in filters (gzip, shuffle, fletcher32, n-bit, scale-offset): write the file with compression='gzip' or none"
-                : $"cannot be read ({e.Message}); the file may be truncated or damaged");
+            // PureHDF says which filter it lacks only in its message, next to advice meant for programmers.
+            if (MissingFilter().Match(e.Message) is { Success: true } m)
+            {
+                throw Error(hdf5Path, $"is compressed with HDF5 filter '{m.Groups[1].Value}' (id {m.Groups[2].Value}), which GrnFast cannot decode; "
+                    + "it decodes gzip, lzf, shuffle, fletcher32, n-bit and scale-offset: write the file with compression='gzip' or none");
+            }
+            throw Error(hdf5Path, $"cannot be read ({e.Message}); the file may be truncated or damaged");
         }
     }
+
+    [GeneratedRegex(@"filter '([^']*)' with ID '(\d+)'")]
+    private static partial Regex MissingFilter();
 
     public void Guard(string hdf5Path, Action read) => Guard(hdf5Path, () => { read(); return 0; });
 

@@ -23,6 +23,9 @@ public class H5adExpressionReaderTests
         { "csr_gzip.h5ad", "csc", "float32 ColumnMajor" },     // CSC int64 data and indices, gzip
         { "shuffle.h5ad", null, "float32 RowMajor" },          // gzip + shuffle
         { "shuffle.h5ad", "csr", "blocks" },                   // CSR int64, gzip + shuffle
+        { "lzf.h5ad", null, "float32 RowMajor" },              // lzf (h5py's filter, decoded by LzfFilter); a raw chunk
+        { "lzf.h5ad", "counts", "float32 RowMajor" },          // lzf, a compressed chunk
+        { "lzf.h5ad", "csr", "blocks" },
         { "no_x.h5ad", "counts", "float32 RowMajor" },
         { "old_categorical.h5ad", null, "float32 RowMajor" },
         { "infer.h5ad", null, "float32 RowMajor" },
