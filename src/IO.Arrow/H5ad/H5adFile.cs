@@ -14,8 +14,12 @@ internal sealed partial class H5adFile : IDisposable
 {
     private readonly NativeFile _file;
 
-    // PureHDF's filter registry is process-wide; anndata's lzf option needs a filter PureHDF lacks.
-    static H5adFile() => H5Filter.Register(new LzfFilter());
+    // PureHDF's filter registry is process-wide: lzf (anndata's other compression) is missing, deflate is slow.
+    static H5adFile()
+    {
+        H5Filter.Register(new LzfFilter());
+        H5Filter.Register(new DeflateChunkFilter());
+    }
 
     private H5adFile(string source, NativeFile file, H5adReadLimits limits)
     {

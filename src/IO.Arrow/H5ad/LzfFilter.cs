@@ -43,7 +43,7 @@ internal sealed class LzfFilter : IH5Filter
             catch (InvalidDataException)
             {
             }
-            return input; // stored raw
+            return input.ToArray(); // stored raw; a copy, since PureHDF returns the input buffer to its pool
         }
         var output = new byte[chunk];
         int length;

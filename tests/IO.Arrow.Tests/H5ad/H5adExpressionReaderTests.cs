@@ -16,6 +16,7 @@ public class H5adExpressionReaderTests
         { "dense.h5ad", "counts64", "float32 RowMajor" },      // int64 -> float32
         { "dense_gzip.h5ad", null, "float64 RowMajor" },       // gzip, chunked
         { "dense_gzip.h5ad", "counts", "float32 RowMajor" },
+        { "dense_gzip.h5ad", "chunked", "float32 RowMajor" },  // 2 x 3 chunks, partial at the edge
         { "csr.h5ad", null, "blocks" },                        // CSR float32, int32 indptr/indices
         { "csr.h5ad", "X_norm", "blocks" },                    // CSR float64 data -> float32
         { "csr.h5ad", "csc", "float32 ColumnMajor" },          // CSC densified

@@ -115,7 +115,12 @@ record(a, "dense.h5ad", None)
 x = dense(6, 4, np.float64)
 a = ad.AnnData(X=x, obs=obs(6), var=var(4, "gene_ids"), dtype=x.dtype)  # anndata 0.8 casts X to float32 unless told
 a.layers["counts"] = dense(6, 4, np.int64)
-write(a, "dense_gzip.h5ad", compression="gzip")
+a.layers["chunked"] = dense(6, 4, np.float32)
+path = write(a, "dense_gzip.h5ad", compression="gzip")
+with h5py.File(path, "a") as f:  # small chunks, partial at the right edge: rows of chunks, each chunk decoded once
+    del f["layers/chunked"]
+    write_elem(f, "layers/chunked", a.layers["chunked"], dataset_kwargs={"compression": "gzip", "chunks": (2, 3)})
+    assert f["layers/chunked"].chunks == (2, 3)
 record(a, "dense_gzip.h5ad", "gene_ids")
 
 # csr.h5ad: X CSR float32 with int32 indptr/indices, uncompressed; a CSC layer and a float64 CSR layer
