@@ -27,6 +27,8 @@ public class H5adExpressionReaderTests
         { "lzf.h5ad", null, "float32 RowMajor" },              // lzf (h5py's filter, decoded by LzfFilter); a raw chunk
         { "lzf.h5ad", "counts", "float32 RowMajor" },          // lzf, a compressed chunk
         { "lzf.h5ad", "csr", "blocks" },
+        { "latest.h5ad", null, "float32 RowMajor" },           // HDF5's newest format (superblock v3)
+        { "latest.h5ad", "X_norm", "float64 RowMajor" },
         { "no_x.h5ad", "counts", "float32 RowMajor" },
         { "old_categorical.h5ad", null, "float32 RowMajor" },
         { "infer.h5ad", null, "float32 RowMajor" },
@@ -119,6 +121,7 @@ public class H5adExpressionReaderTests
     [InlineData("dense_gzip.h5ad", "symbol_cat")]
     [InlineData("dense_gzip.h5ad", "gene_ids")]   // the index, named explicitly
     [InlineData("csr_gzip.h5ad", "symbol_cat")]
+    [InlineData("latest.h5ad", "symbol_cat")]
     [InlineData("old_categorical.h5ad", "symbol")] // anndata 0.7: codes with a categories reference
     public void GeneNamesFromAVarColumn(string file, string column)
     {

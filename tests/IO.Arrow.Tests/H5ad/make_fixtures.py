@@ -160,6 +160,19 @@ with h5py.File(path) as f:
     assert f["X"].compression == "lzf" and masks["layers/counts"] == 0, masks
 record(a, "lzf.h5ad", None)
 
+# latest.h5ad: dense.h5ad copied by h5py into HDF5's newest format (superblock v3, link messages), as files from
+# h5py.File(..., libver="latest") are; anndata itself reads it back unchanged
+with h5py.File(os.path.join(HERE, "dense.h5ad")) as src, h5py.File(os.path.join(HERE, "latest.h5ad"), "w", libver="latest") as dst:
+    for key in src:
+        src.copy(src[key], dst, key)
+    for key, value in src.attrs.items():
+        dst.attrs[key] = value
+back = ad.read_h5ad(os.path.join(HERE, "latest.h5ad"))
+assert np.array_equal(back.X, ad.read_h5ad(os.path.join(HERE, "dense.h5ad")).X)
+with open(os.path.join(HERE, "latest.h5ad"), "rb") as f:
+    assert f.read(9)[8] == 3, "expected superblock version 3"
+record(back, "latest.h5ad", None)
+
 # no_x.h5ad: X is None (anndata allows it); the data is in a layer
 a = ad.AnnData(obs=obs(4), var=var(3))
 a.layers["counts"] = dense(4, 3, np.float32)
