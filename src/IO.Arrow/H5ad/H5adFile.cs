@@ -33,10 +33,14 @@ internal sealed partial class H5adFile : IDisposable
 
     public H5adReadLimits Limits { get; }
 
-    /// <summary>Opens <paramref name="path"/>; a missing file throws <see cref="FileNotFoundException"/>, anything but HDF5 an <see cref="InputFormatException"/>.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/>; a missing file throws <see cref="FileNotFoundException"/>, anything but HDF5 an
+    /// <see cref="InputFormatException"/>. PureHDF reads through a <see cref="PagedFileStream"/>, not a memory
+    /// mapping: PureHDF reads a mapping through unchecked pointers, so a damaged file could crash the process.
+    /// </summary>
     public static H5adFile Open(string path, H5adReadLimits limits)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var stream = new PagedFileStream(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read));
         try
         {
             if (stream.Length == 0) throw new InputFormatException(path, null, "the file is empty");
@@ -61,7 +65,7 @@ internal sealed partial class H5adFile : IDisposable
     /// PureHDF reads a file cut short near its end without complaint, and a truncated file must not load.
     /// The superblock sits at 0, 512, 1024, 2048, ... (after a user block); versions 0/1 and 2/3 differ in layout.
     /// </summary>
-    private static void CheckLength(string path, FileStream stream)
+    private static void CheckLength(string path, Stream stream)
     {
         ReadOnlySpan<byte> signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0d, 0x0a, 0x1a, 0x0a];
         Span<byte> head = stackalloc byte[64];

@@ -33,7 +33,7 @@ internal static class H5adSparseMatrix
     {
         var shape = Shape(file, group, path);
         var (rows, cols) = H5adShape.Check(file, path, shape[0], shape[1], genes, cells);
-        int major = csr ? rows : cols, minor = csr ? cols : rows;
+        int major = csr ? rows : cols;
 
         var data = Member(file, group, path, "data");
         var indices = Member(file, group, path, "indices");
@@ -134,6 +134,7 @@ internal static class H5adSparseMatrix
         return [(ulong)shape[0], (ulong)shape[1]];
     }
 
+    /// <summary>One of data, indices, indptr: a 1-D dataset with its HDF5 path, type and length.</summary>
     private sealed record Stored(IH5Dataset Dataset, string Path, IH5DataType Type, ulong Length);
 
     private static Stored Member(H5adFile file, IH5Group group, string path, string name)
