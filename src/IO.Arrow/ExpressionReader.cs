@@ -1,22 +1,32 @@
 namespace GrnFast.IO;
 
 /// <summary>
-/// Opens expression by file type: .npy and .arrows (or a directory of .arrows parts) are memory-mapped, anything else
-/// is read as delimited text.
+/// Opens expression by file type: .npy and .arrows (or a directory of .arrows parts) are memory-mapped, .h5ad is
+/// read as AnnData, anything else as delimited text.
 /// </summary>
 public static class ExpressionReader
 {
     /// <param name="path">Expression file.</param>
     /// <param name="genesByCells">Text input is genes x cells (BEELINE ExpressionData.csv).</param>
     /// <param name="geneNamesPath">For .npy: a file with one gene name per column.</param>
-    public static ExpressionData Read(string path, bool genesByCells = false, string? geneNamesPath = null)
+    /// <param name="layer">For .h5ad: read layers/NAME instead of X.</param>
+    /// <param name="varNames">For .h5ad: the var column with the gene names (default: var's index).</param>
+    public static ExpressionData Read(string path, bool genesByCells = false, string? geneNamesPath = null, string? layer = null, string? varNames = null)
     {
         if (ArrowExpressionReader.IsArrow(path))
         {
             if (genesByCells) throw new InputFormatException(path, null, "Arrow input is cells x genes (one field per gene); --genes-by-cells applies to text input");
             if (geneNamesPath is not null) throw new InputFormatException(path, null, "Arrow input names its genes in the schema; --genes applies to .npy input");
+            if (layer is not null || varNames is not null) throw new ArgumentException("a layer and a var names column apply only to .h5ad input", layer is not null ? nameof(layer) : nameof(varNames));
             return ArrowExpressionReader.Read(path);
         }
+        if (IsH5ad(path))
+        {
+            if (genesByCells) throw new ArgumentException(".h5ad input is cells x genes (AnnData's obs x var)", nameof(genesByCells));
+            if (geneNamesPath is not null) throw new ArgumentException("gene names of .h5ad input come from var; choose a var column instead of a names file", nameof(geneNamesPath));
+            return H5adExpressionReader.Read(path, layer, varNames);
+        }
+        if (layer is not null || varNames is not null) throw new ArgumentException("a layer and a var names column apply only to .h5ad input", layer is not null ? nameof(layer) : nameof(varNames));
         if (IsNpy(path))
         {
             if (genesByCells) throw new ArgumentException(".npy input is cells x genes; transpose it in NumPy instead of --genes-by-cells", nameof(genesByCells));
@@ -34,6 +44,8 @@ public static class ExpressionReader
     }
 
     public static bool IsNpy(string path) => path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsH5ad(string path) => path.EndsWith(".h5ad", StringComparison.OrdinalIgnoreCase);
 
     private static NpyExpressionReader.NpyHeader ReadNpyShape(string path)
     {

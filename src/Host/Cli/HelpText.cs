@@ -18,7 +18,8 @@ internal static class HelpText
         """;
 
     public const string Infer = """
-        usage: grnfast infer --expression FILE [--genes-by-cells] [--genes FILE] --regulators FILE
+        usage: grnfast infer --expression FILE [--genes-by-cells] [--genes FILE] [--layer NAME] [--var-names COLUMN]
+                             --regulators FILE
                              [--targets FILE] [--prior FILE]... [--prior-mode mask|weight] [--prior-weight W]
                              [--method lasso|elasticnet|ridge] [--l1-ratio R]
                              [--alpha A | --path K --path-min-ratio E --select ebic|cv:K]
@@ -33,9 +34,12 @@ internal static class HelpText
         input
           --expression FILE     cells x genes: .csv/.tsv (header row of gene names; a first column of cell names
                                 is detected), DREAM4 .tsv as distributed, .npy (float32/float64, memory-mapped),
-                                or .arrows / a directory of .arrows parts (see grnfast convert; memory-mapped)
+                                .arrows / a directory of .arrows parts (see grnfast convert; memory-mapped),
+                                or .h5ad (AnnData: X dense, CSR or CSC; gene names from var, cell names from obs)
           --genes-by-cells      text input is genes x cells (BEELINE ExpressionData.csv)
           --genes FILE          gene names of the .npy columns, one per line (default: 0..p-1)
+          --layer NAME          .h5ad: read layers/NAME instead of X (e.g. X_norm)
+          --var-names COLUMN    .h5ad: gene names from this var column (e.g. gene_symbols) instead of var's index
           --regulators FILE     regulator (TF) names, one per line; names absent from the data are warned
           --targets FILE        target genes (default: every gene); a listed target must exist and vary
           Genes with zero variance are dropped with a warning (an error if listed in --targets).

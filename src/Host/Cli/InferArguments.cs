@@ -11,6 +11,10 @@ internal sealed record InferArguments
     public required string Expression { get; init; }
     public bool GenesByCells { get; init; }
     public string? GeneNames { get; init; }
+    /// <summary>.h5ad: the layer to read instead of X.</summary>
+    public string? Layer { get; init; }
+    /// <summary>.h5ad: the var column with the gene names instead of var's index.</summary>
+    public string? VarNames { get; init; }
     public required string Regulators { get; init; }
     public string? Targets { get; init; }
     public IReadOnlyList<string> Priors { get; init; } = [];
@@ -26,7 +30,7 @@ internal sealed record InferArguments
 
     private static readonly string[] Valued =
     [
-        "--expression", "--genes", "--regulators", "--targets", "--prior*", "--prior-mode", "--prior-weight",
+        "--expression", "--genes", "--layer", "--var-names", "--regulators", "--targets", "--prior*", "--prior-mode", "--prior-weight",
         "--method", "--l1-ratio", "--alpha", "--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps",
         "--precision", "--threads", "--seed", "--path-coef-index", "--path-coef-out", "--timings", "--out",
     ];
@@ -79,6 +83,11 @@ internal sealed record InferArguments
         bool npy = IO.ExpressionReader.IsNpy(expression);
         if (genes is not null && !npy) throw new UsageException("--genes names the columns of .npy input; text input has gene names in its header");
         if (genesByCells && npy) throw new UsageException("--genes-by-cells applies to text input; .npy input must be cells x genes (transpose it in NumPy)");
+        bool h5ad = IO.ExpressionReader.IsH5ad(expression);
+        string? layer = o.String("--layer"), varNames = o.String("--var-names");
+        if (genesByCells && h5ad) throw new UsageException("--genes-by-cells applies to text input; .h5ad input is cells x genes (obs x var)");
+        if (layer is not null && !h5ad) throw new UsageException("--layer names a layer of .h5ad input (AnnData)");
+        if (varNames is not null && !h5ad) throw new UsageException("--var-names names a var column of .h5ad input (AnnData)");
 
         var options = new ElasticNetOptions
         {
@@ -101,6 +110,8 @@ internal sealed record InferArguments
             Expression = expression,
             GenesByCells = genesByCells,
             GeneNames = genes,
+            Layer = layer,
+            VarNames = varNames,
             Regulators = regulators,
             Targets = o.String("--targets"),
             Priors = priors,

@@ -16,7 +16,7 @@ internal static class InferCommand
     {
         var total = Stopwatch.StartNew();
         var clock = Stopwatch.StartNew();
-        using var data = ExpressionReader.Read(a.Expression, a.GenesByCells, a.GeneNames);
+        using var data = ExpressionReader.Read(a.Expression, a.GenesByCells, a.GeneNames, a.Layer, a.VarNames);
         var columns = GeneSelection.ColumnIndex(data);
         // The moments are the first half of standardising: timed as such, so "standardize" in --timings
         // covers everything a peer's standardisation step does.
