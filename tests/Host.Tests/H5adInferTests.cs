@@ -58,6 +58,21 @@ public class H5adInferTests
         AssertSameNetwork(File.ReadAllLines(cli.PathOf("net.tsv")), network);
     }
 
+    /// <summary>CSR X is read as blocks of cells (densified one block at a time) and fitted on the blocked path: same network as dense X.</summary>
+    [Fact]
+    public void CsrH5adGivesTheNetworkOfDenseH5ad()
+    {
+        using var cli = new Cli();
+        var regulators = cli.Regulators("G1", "G4", "G5");
+        var dense = Infer(cli, Copy(cli, "infer.h5ad"), regulators, "--method", "lasso");
+        Assert.True(dense.Code == 0, dense.Err);
+        var expected = File.ReadAllLines(cli.PathOf("net.tsv"));
+        var csr = Infer(cli, Copy(cli, "infer_csr.h5ad"), regulators, "--method", "lasso");
+        Assert.True(csr.Code == 0, csr.Err);
+        Assert.Contains("blocks", csr.Err);
+        AssertSameNetwork(expected, File.ReadAllLines(cli.PathOf("net.tsv")));
+    }
+
     /// <summary>Same edges in the same order; numbers equal but for the last bits (a row-major and a column-major matrix sum in different orders).</summary>
     private static void AssertSameNetwork(string[] expected, string[] actual)
     {
