@@ -63,8 +63,13 @@ internal sealed class FrameReader(Stream input, PayloadLimits limits)
 
         JsonDocument? json = null;
         string? jsonError = null;
-        try { json = JsonDocument.Parse(header, JsonOptions); }
-        catch (JsonException e) { jsonError = e.Message; }
+        // The reader does not check every string's UTF-8; GetString on a bad one would throw later, anywhere.
+        if (!System.Text.Unicode.Utf8.IsValid(header)) jsonError = "the header is not valid UTF-8";
+        else
+        {
+            try { json = JsonDocument.Parse(header, JsonOptions); }
+            catch (JsonException e) { jsonError = e.Message; }
+        }
 
         // A header that is not a JSON object declares no payloads: the next frame follows at once.
         try
