@@ -33,13 +33,19 @@ internal sealed class RequestFrame : IDisposable
 
 /// <summary>
 /// Reads request frames: <c>GRNF</c>, u32 LE header length, JSON header, the declared payloads. Buffers grow as bytes
-/// arrive (at most twice what arrived), so a length field never makes the host allocate memory for bytes that do not
+/// arrive (at most eight times what arrived), so a length field never makes the host allocate memory for bytes that do not
 /// exist. What leaves the reader out of step with the frames throws <see cref="ProtocolViolationException"/>.
 /// </summary>
 internal sealed class FrameReader(Stream input, PayloadLimits limits)
 {
-    /// <summary>Buffers start at this size and double as bytes arrive.</summary>
+    /// <summary>Buffers start at this size and grow by <see cref="Growth"/> when full.</summary>
     private const int FirstChunk = 1 << 20;
+
+    /// <summary>
+    /// x8 rather than x2: a 1 GiB payload is copied 0.6 GiB on the way instead of 1 GiB and touches 1.6 GiB of fresh
+    /// memory instead of 2 (fresh pages, not the copy, dominate on a busy machine).
+    /// </summary>
+    private const int Growth = 8;
 
     private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
 
@@ -151,7 +157,7 @@ internal sealed class FrameReader(Stream input, PayloadLimits limits)
         {
             if (filled == buffer.Length)
             {
-                var larger = GC.AllocateUninitializedArray<byte>((int)Math.Min(total, 2L * buffer.Length));
+                var larger = GC.AllocateUninitializedArray<byte>((int)Math.Min(total, (long)Growth * buffer.Length));
                 buffer.AsSpan(0, filled).CopyTo(larger);
                 buffer = larger;
             }
