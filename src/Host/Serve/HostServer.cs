@@ -26,7 +26,7 @@ internal sealed class HostServer
         _reader = new FrameReader(input, limits ?? PayloadLimits.Default);
         _writer = new FrameWriter(output, _stderr);
         var runner = new InferRunner(_writer, _stderr);
-        _queue = new InferQueue(runner.Run);
+        _queue = new InferQueue(runner.Run, _stderr);
     }
 
     /// <summary>Runs the session to its end; returns the exit code (0 end of input or shutdown, 2 protocol error, 3 internal error).</summary>
@@ -40,6 +40,7 @@ internal sealed class HostServer
                 RequestFrame? frame;
                 try { frame = _reader.Read(); }
                 catch (ProtocolViolationException e) { return Stop(2, e.Message); }
+                catch (IOException e) { return Stop(2, $"cannot read stdin ({e.Message})"); }
                 if (frame is null) return Stop(0, null);
                 using (frame) Dispatch(frame);
                 if (_writer.Failed && _exitCode < 0) return Stop(2, "stdout is closed");
@@ -133,6 +134,12 @@ internal sealed class HostServer
         catch (RequestException e)
         {
             _writer.Send(Response.Error(id, e));
+        }
+        catch (Exception e)
+        {
+            // A bug in handling one request must not end the session: the client gets the gist, stderr the rest.
+            _stderr.WriteLine($"[{id}] grnfast: internal error: {e}");
+            _writer.Send(Response.Error(id, ErrorCode.Internal, $"internal error: {e.GetType().Name}: {e.Message}"));
         }
     }
 

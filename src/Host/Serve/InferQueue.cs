@@ -9,12 +9,16 @@ internal sealed class InferQueue
     private readonly object _gate = new();
     private readonly LinkedList<InferJob> _waiting = new();
     private readonly Action<InferJob> _run;
+    private readonly TextWriter _log;
     private readonly Thread _worker;
     private InferJob? _running;
     private bool _closed;
 
-    public InferQueue(Action<InferJob> run)
+    /// <param name="run">Runs and answers one job; it should not throw (what it throws is only logged).</param>
+    /// <param name="log">Where a failure of <paramref name="run"/> is reported.</param>
+    public InferQueue(Action<InferJob> run, TextWriter log)
     {
+        _log = log;
         _run = run;
         _worker = new Thread(Work) { IsBackground = true, Name = "grnfast infer worker" };
         _worker.Start();
@@ -94,6 +98,11 @@ internal sealed class InferQueue
             try
             {
                 _run(job);
+            }
+            catch (Exception e)
+            {
+                // An exception escaping a thread would end the process; the session must outlive one bad job.
+                _log.WriteLine($"[{job.Id}] grnfast: internal error in the worker: {e}");
             }
             finally
             {
