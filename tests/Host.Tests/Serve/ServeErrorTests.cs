@@ -314,6 +314,23 @@ public class ServeErrorTests
         Assert.Contains($"grnfast: serve: {frames[2].Message}", run.Stderr);
     }
 
+    private sealed class ClosedPipe : MemoryStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("Broken pipe");
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("Broken pipe");
+    }
+
+    [Fact]
+    public void AClosedStdoutEndsTheSessionWithExitCode2()
+    {
+        var stderr = new StringWriter();
+        var input = Frames.Concat(Frames.Request("""{"op": "ping", "id": 1}"""), Frames.Request("""{"op": "ping", "id": 2}"""));
+        int code = new HostServer(new MemoryStream(input), new ClosedPipe(), stderr).Run();
+        Assert.Equal(2, code);
+        Assert.Contains("grnfast: serve: cannot write to stdout (Broken pipe); no further responses are sent", stderr.ToString());
+        Assert.Contains("grnfast: serve: stdout is closed", stderr.ToString());
+    }
+
     [Fact]
     public void EndOfInputAtAFrameBoundaryExitsZeroAndSilently()
     {
