@@ -4,6 +4,7 @@ using GrnFast.Host.Evaluate;
 using GrnFast.Host.Info;
 using GrnFast.Host.Infer;
 using GrnFast.Host.Prior;
+using GrnFast.Host.Serve;
 using GrnFast.IO;
 
 namespace GrnFast.Host;
@@ -55,8 +56,12 @@ public static class Program
                     if (help) { stdout.WriteLine(HelpText.Info); return 0; }
                     NoArguments("info", rest);
                     return InfoCommand.Run(stdout);
+                case "serve":
+                    if (help) { stdout.WriteLine(HelpText.Serve); return 0; }
+                    NoArguments("serve", rest);
+                    return ServeCommand.Run(stderr, cancellation);
                 default:
-                    throw new UsageException($"unknown command '{command}' (commands: infer, convert, evaluate, prior, demo, info; see grnfast --help)");
+                    throw new UsageException($"unknown command '{command}' (commands: infer, convert, evaluate, prior, demo, info, serve; see grnfast --help)");
             }
         }
         catch (UsageException e)
