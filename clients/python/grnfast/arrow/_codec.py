@@ -64,6 +64,34 @@ def write_stream(batches=None, schema=None, metadata=None) -> bytes:
     return b"".join(encode_stream(batches, schema, metadata))
 
 
+def schema_message(schema: Schema) -> bytes:
+    """The Schema message that opens a stream."""
+    return _message(_SCHEMA, _schema_table(schema), 0)
+
+
+def numeric_batch_message(num_rows: int, column_bytes: list) -> tuple:
+    """(message header, body length) of a record batch of numeric columns without nulls, whose values
+    take ``column_bytes[i]`` bytes: the body is each column's values padded to 8 bytes, in order."""
+    nodes, buffers = [], []
+    offset = 0
+    for size in column_bytes:
+        nodes.append(_PAIR.pack(num_rows, 0))
+        buffers.append(_PAIR.pack(offset, 0))
+        buffers.append(_PAIR.pack(offset, size))
+        offset += size + (-size % _ALIGNMENT)
+    header = fb.Table(
+        fb.Scalar("q", num_rows),
+        fb.StructVector(b"".join(nodes), len(nodes), 8),
+        fb.StructVector(b"".join(buffers), len(buffers), 8),
+    )
+    return _message(_RECORD_BATCH, header, offset), offset
+
+
+def padding(size: int) -> bytes:
+    """The zero bytes that pad a buffer of ``size`` bytes to the 8-byte alignment."""
+    return _ZEROS[:-size % _ALIGNMENT]
+
+
 def _message(header_type: int, header: fb.Table, body_length: int) -> bytes:
     flatbuffer = fb.build(fb.Table(
         fb.Scalar("h", _METADATA_V5),
