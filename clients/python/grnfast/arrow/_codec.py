@@ -410,7 +410,11 @@ def _read_schema(table: fb.TableReader):
     for feature in table.struct_vector(3, struct.Struct("<q")):
         if feature[0] == 2:
             raise ArrowFormatError("the stream declares compressed bodies, which are not supported")
-    return Schema(fields, _read_key_values(table, 2)), descs, big_endian
+    try:
+        schema = Schema(fields, _read_key_values(table, 2))
+    except ValueError as error:
+        raise ArrowFormatError(str(error)) from None
+    return schema, descs, big_endian
 
 
 class _BatchCursor:

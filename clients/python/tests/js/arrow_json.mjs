@@ -67,6 +67,8 @@ function read(inPath, outPath) {
   }));
   const batches = [];
   for (const batch of reader) {
+    // A stream without batches reads as one stand-in batch the library makes up; it is not in the stream.
+    if (batch.constructor.name === '_InternalEmptyPlaceholderRecordBatch') continue;
     const columns = {};
     fields.forEach((f, i) => {
       const vector = batch.getChildAt(i);
