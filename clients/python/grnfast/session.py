@@ -300,10 +300,10 @@ class Session:
     # --------------------------------------------------------------------------------------------- sending
     def _submit(self, op: str, fields: dict, streams: dict | None = None, request_id=None, kind=Request):
         with self._lock:
-            if self._gone is not None:
-                raise HostExitedError(self._gone.message, self._gone.returncode, self._gone.data["stderr"])
             if self._closed:
                 raise GrnFastError("closed", "the session is closed")
+            if self._gone is not None:
+                raise HostExitedError(self._gone.message, self._gone.returncode, self._gone.data["stderr"])
             if request_id is None:
                 request_id = next(self._ids)
                 while request_id in self._pending:
