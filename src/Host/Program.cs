@@ -2,6 +2,7 @@ using GrnFast.Host.Cli;
 using GrnFast.Host.Demo;
 using GrnFast.Host.Info;
 using GrnFast.Host.Infer;
+using GrnFast.Host.Serve;
 using GrnFast.IO;
 
 namespace GrnFast.Host;
@@ -45,6 +46,10 @@ public static class Program
                     if (help) { stdout.WriteLine(HelpText.Info); return 0; }
                     NoArguments("info", rest);
                     return InfoCommand.Run(stdout);
+                case "serve":
+                    if (help) { stdout.WriteLine(HelpText.Serve); return 0; }
+                    NoArguments("serve", rest);
+                    return ServeCommand.Run(stderr, cancellation);
                 default:
                     throw new UsageException($"unknown command '{command}' (commands: infer, demo, info; see grnfast --help)");
             }

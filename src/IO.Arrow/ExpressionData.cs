@@ -30,6 +30,10 @@ public sealed class ExpressionData : IDisposable
     public static ExpressionData FromColumnMajor(string source, float[] data, int cells, IReadOnlyList<string> geneNames, IReadOnlyList<string>? cellNames = null)
         => new(source, geneNames, cellNames, new MatrixView<float>(data, cells, geneNames.Count, MatrixLayout.ColumnMajor), null, null);
 
+    /// <summary>Builds an in-memory float64 column-major matrix (gene columns contiguous).</summary>
+    public static ExpressionData FromColumnMajor(string source, double[] data, int cells, IReadOnlyList<string> geneNames, IReadOnlyList<string>? cellNames = null)
+        => new(source, geneNames, cellNames, null, new MatrixView<double>(data, cells, geneNames.Count, MatrixLayout.ColumnMajor), null);
+
     /// <summary>The file the data came from (as the user named it).</summary>
     public string Source { get; }
 

@@ -10,6 +10,7 @@ internal static class HelpText
           grnfast infer --expression FILE --regulators FILE --out FILE.tsv [options]
           grnfast demo      run on DREAM4 data shipped with grnfast, with and without a prior
           grnfast info      version, BLAS backend, instruction set, threads
+          grnfast serve     answer requests from another program on stdin/stdout (docs/protocol.md)
 
         grnfast COMMAND --help shows the options of a command.
         """;
@@ -76,6 +77,18 @@ internal static class HelpText
         false ones, seeded), fits without and with it (--prior-mode weight, W = 0.5), prints the top edges and
         AUPRC/AUROC on the regulator -> target pairs that are NOT in the prior, so copying the prior cannot score.
         Data: DREAM4 challenge (Marbach et al. 2009/2010, GeneNetWeaver).
+        """;
+
+    public const string Serve = """
+        usage: grnfast serve
+
+        Runs one long-lived host for another program (the Python client, or any language): request frames on stdin,
+        response frames on stdout, logs on stderr. Each frame is "GRNF", a 4-byte little-endian header length, a JSON
+        header and the Arrow IPC streams the header declares. Requests: hello, ping, info, echo, infer (data inline
+        or by path; .arrows files are memory-mapped), cancel, shutdown. The protocol is docs/protocol.md.
+
+        Exit codes: 0 when stdin ends or after a shutdown request (a running infer is cancelled), 2 when the input is
+        not a frame stream that can be followed (a "protocol" error frame and a message on stderr).
         """;
 
     public const string Info = """

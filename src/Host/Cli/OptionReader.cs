@@ -1,4 +1,5 @@
 using System.Globalization;
+using GrnFast.Host.Infer;
 
 namespace GrnFast.Host.Cli;
 
@@ -7,7 +8,7 @@ namespace GrnFast.Host.Cli;
 /// <c>--name</c> for switches. Unknown names, missing values, repeats of non-repeatable options and stray
 /// positional arguments are usage errors that name the offending text.
 /// </summary>
-internal sealed class OptionReader
+internal sealed class OptionReader : IOptionValues
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _switches = new(StringComparer.Ordinal);
@@ -53,6 +54,10 @@ internal sealed class OptionReader
             list.Add(value);
         }
     }
+
+    public string Name(string option) => option;
+
+    public Exception Invalid(string option, string message) => new UsageException(message);
 
     public bool Has(string name) => _values.ContainsKey(name) || _switches.Contains(name);
 

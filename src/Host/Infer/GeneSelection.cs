@@ -19,8 +19,9 @@ internal static class GeneSelection
         return index;
     }
 
-    public static int[] Regulators(string path, IReadOnlyList<ListedName> listed, ExpressionData data, Dictionary<string, int> columns, ExpressionMoments moments, Log log)
+    public static int[] Regulators(GeneList list, ExpressionData data, Dictionary<string, int> columns, ExpressionMoments moments, Log log)
     {
+        var listed = list.Names;
         var missing = new List<string>();
         var unusable = new List<string>();
         var result = new List<int>();
@@ -31,17 +32,18 @@ internal static class GeneSelection
             else result.Add(c);
         }
         if (missing.Count > 0)
-            log.Warn($"{missing.Count} of {listed.Count} regulators in {path} are not genes of {data.Source}: {Log.FirstFew(missing)}");
+            log.Warn($"{missing.Count} of {listed.Count} regulators in {list.Source} are not genes of {data.Source}: {Log.FirstFew(missing)}");
         if (unusable.Count > 0)
             log.Warn($"{unusable.Count} regulators dropped for zero variance or non-finite values: {Log.FirstFew(unusable)}");
         if (result.Count == 0)
-            throw new InputFormatException(path, null, $"none of the {listed.Count} regulators is a usable gene of {data.Source}");
+            throw list.Error($"none of the {listed.Count} regulators is a usable gene of {data.Source}");
         return result.ToArray();
     }
 
-    public static int[] Targets(string? path, IReadOnlyList<ListedName>? listed, ExpressionData data, Dictionary<string, int> columns, ExpressionMoments moments, Log log)
+    /// <param name="list">The targets the user listed, or null for every usable gene.</param>
+    public static int[] Targets(GeneList? list, ExpressionData data, Dictionary<string, int> columns, ExpressionMoments moments, Log log)
     {
-        if (path is null || listed is null)
+        if (list is null)
         {
             var unusable = new List<string>();
             var all = new List<int>(data.Genes);
@@ -52,15 +54,15 @@ internal static class GeneSelection
             if (all.Count == 0) throw new InputFormatException(data.Source, null, "no gene varies across cells");
             return all.ToArray();
         }
-        var result = new List<int>(listed.Count);
-        foreach (var n in listed)
+        var result = new List<int>(list.Names.Count);
+        foreach (var n in list.Names)
         {
             if (!columns.TryGetValue(n.Name, out int c))
-                throw new InputFormatException(path, n.Line, $"target '{n.Name}' is not a gene of {data.Source}", 1, n.Name);
+                throw list.Error(n, $"target '{n.Name}' is not a gene of {data.Source}");
             if (!moments.IsUsable(c))
-                throw new InputFormatException(path, n.Line, double.IsFinite(moments.Variance[c])
+                throw list.Error(n, double.IsFinite(moments.Variance[c])
                     ? $"target '{n.Name}' has zero variance in {data.Source}: it cannot be fitted"
-                    : $"target '{n.Name}' has non-finite values in {data.Source}", 1, n.Name);
+                    : $"target '{n.Name}' has non-finite values in {data.Source}");
             result.Add(c);
         }
         return result.ToArray();

@@ -10,8 +10,8 @@ public readonly record struct PathCoefficient(string Regulator, string Target, d
 
 /// <summary>
 /// Writes networks as TSV (arboreto/pySCENIC convention): header <c>TF target importance coef</c>, rows sorted by
-/// importance descending, ties by TF then target (ordinal), numbers in invariant round-trip format. Written
-/// atomically (<see cref="AtomicFile"/>).
+/// importance descending, ties by TF then target (ordinal), numbers in invariant round-trip format; or, when the path
+/// ends in <c>.arrows</c>, the same table as an Arrow IPC stream (<see cref="NetworkArrow"/>). Written atomically.
 /// </summary>
 public static class NetworkWriter
 {
@@ -24,8 +24,25 @@ public static class NetworkWriter
         return c != 0 ? c : string.CompareOrdinal(a.Target, b.Target);
     }
 
+    /// <summary>The order of path-coefficient rows: target, then |coef| descending, then TF (ordinal).</summary>
+    public static int ComparePathCoefficients(PathCoefficient a, PathCoefficient b)
+    {
+        int c = string.CompareOrdinal(a.Target, b.Target);
+        if (c != 0) return c;
+        c = Math.Abs(b.Coefficient).CompareTo(Math.Abs(a.Coefficient));
+        return c != 0 ? c : string.CompareOrdinal(a.Regulator, b.Regulator);
+    }
+
+    /// <summary>True when <paramref name="path"/> names an Arrow IPC stream file (<c>.arrows</c>).</summary>
+    public static bool IsArrow(string path) => path.EndsWith(".arrows", StringComparison.OrdinalIgnoreCase);
+
     public static void Write(string path, IEnumerable<NetworkEdge> edges)
     {
+        if (IsArrow(path))
+        {
+            AtomicOutput.WriteFile(path, s => NetworkArrow.Write(s, edges));
+            return;
+        }
         var sorted = edges.ToArray();
         Array.Sort(sorted, Compare);
         AtomicFile.WriteText(path, w =>
@@ -39,14 +56,13 @@ public static class NetworkWriter
     /// <summary>Writes <c>TF target alpha coef</c>, sorted by target, then |coef| descending, then TF.</summary>
     public static void WritePathCoefficients(string path, IEnumerable<PathCoefficient> rows)
     {
-        var sorted = rows.ToArray();
-        Array.Sort(sorted, (a, b) =>
+        if (IsArrow(path))
         {
-            int c = string.CompareOrdinal(a.Target, b.Target);
-            if (c != 0) return c;
-            c = Math.Abs(b.Coefficient).CompareTo(Math.Abs(a.Coefficient));
-            return c != 0 ? c : string.CompareOrdinal(a.Regulator, b.Regulator);
-        });
+            AtomicOutput.WriteFile(path, s => NetworkArrow.WritePathCoefficients(s, rows));
+            return;
+        }
+        var sorted = rows.ToArray();
+        Array.Sort(sorted, ComparePathCoefficients);
         AtomicFile.WriteText(path, w =>
         {
             w.Write("TF\ttarget\talpha\tcoef\n");

@@ -1,0 +1,121 @@
+using GrnFast.Host.Cli;
+using GrnFast.Solvers.ElasticNet;
+
+namespace GrnFast.Host.Infer;
+
+/// <summary>The validated model and prior settings of one inference, from the command line or a host request.</summary>
+internal sealed record InferSettings
+{
+    public PriorMode PriorMode { get; init; }
+    /// <summary>W: the weight of a listed pair in mask mode, the weight at confidence 1 in weight mode.</summary>
+    public double PriorWeight { get; init; }
+    public required string Method { get; init; }
+    public required ElasticNetOptions Options { get; init; }
+    public int Threads { get; init; }
+    public bool GenesByCells { get; init; }
+    /// <summary>The file naming the columns of an .npy expression matrix.</summary>
+    public string? GeneNames { get; init; }
+}
+
+/// <summary>
+/// The rules that turn option values into <see cref="InferSettings"/>: ranges, defaults and which options go
+/// together. The command line and the host share them, so a request is accepted exactly when the same flags are.
+/// </summary>
+internal static class InferOptionRules
+{
+    /// <param name="priorCount">How many prior sources were given.</param>
+    /// <param name="expressionPath">The expression file, or null when the data comes inline (host).</param>
+    public static InferSettings Read(IOptionValues o, int priorCount, string? expressionPath)
+    {
+        var modeText = o.Choice("--prior-mode", "mask", "weight");
+        if (priorCount == 0 && modeText is not null) throw o.Invalid("--prior-mode", $"{o.Name("--prior-mode")} needs at least one {o.Name("--prior FILE")}");
+        if (priorCount == 0 && o.Has("--prior-weight")) throw o.Invalid("--prior-weight", $"{o.Name("--prior-weight")} needs at least one {o.Name("--prior FILE")}");
+        var mode = priorCount == 0 ? PriorMode.None : modeText == "mask" ? PriorMode.Mask : PriorMode.Weight;
+        double priorWeight = mode == PriorMode.Mask
+            ? o.Double("--prior-weight", w => w > 0 && double.IsFinite(w), "a finite number > 0") ?? 1.0
+            : o.Double("--prior-weight", w => w > 0 && w <= 1, "in (0, 1] in weight mode") ?? 0.5;
+
+        string method = o.Choice("--method", "lasso", "elasticnet", "ridge") ?? "elasticnet";
+        if (o.Has("--l1-ratio") && method != "elasticnet")
+            throw o.Invalid("--l1-ratio", $"{o.Name("--l1-ratio")} applies only to {o.Name("--method")} elasticnet (got {o.Name("--method")} {method})");
+        double l1 = method switch
+        {
+            "lasso" => 1.0,
+            "ridge" => 0.0,
+            _ => o.Double("--l1-ratio", r => r >= 0 && r <= 1, "in [0, 1]") ?? 0.5,
+        };
+
+        double? alpha = o.Double("--alpha", a => a >= 0 && double.IsFinite(a), "a finite number >= 0");
+        if (alpha is not null && (o.Has("--path") || o.Has("--path-min-ratio") || o.Has("--select")))
+            throw o.Invalid("--alpha", $"{o.Name("--alpha")} fits one alpha; it cannot be combined with {o.Name("--path")}, {o.Name("--path-min-ratio")} or {o.Name("--select")}");
+        int pathLength = o.Int("--path", k => k >= 1, "an integer >= 1") ?? 50;
+        double minRatio = o.Double("--path-min-ratio", e => e > 0 && e <= 1, "in (0, 1]") ?? 1e-3;
+        ModelSelection selection = new ModelSelection.Ebic();
+        if (o.String("--select") is { } sel)
+        {
+            try { selection = ModelSelection.Parse(sel); }
+            catch (ArgumentException) { throw o.Invalid("--select", $"{o.Name("--select")}: '{sel}' is not valid; use ebic, ebic:GAMMA or cv:K with K >= 2"); }
+        }
+
+        int? snapshot = o.Int("--path-coef-index", i => i >= 0, "an integer >= 0");
+        string? pathCoefOut = o.String("--path-coef-out");
+        if (snapshot is null != pathCoefOut is null) throw o.Invalid("--path-coef-index", "--path-coef-index and --path-coef-out go together");
+        if (snapshot is not null && alpha is not null) throw o.Invalid("--path-coef-index", "--path-coef-index needs a path; it cannot be combined with --alpha");
+        if (snapshot >= pathLength) throw o.Invalid("--path-coef-index", $"--path-coef-index {snapshot} is beyond the path (--path {pathLength}: indexes 0..{pathLength - 1})");
+
+        string? genes = o.String("--genes");
+        bool genesByCells = o.Switch("--genes-by-cells");
+        if (expressionPath is null)
+        {
+            if (genes is not null) throw o.Invalid("--genes", $"{o.Name("--genes")} names the columns of an .npy file; an inline stream names its genes by its fields");
+            if (genesByCells) throw o.Invalid("--genes-by-cells", $"{o.Name("--genes-by-cells")} applies to a text file; an inline stream is cells x genes");
+        }
+        else
+        {
+            bool npy = IO.ExpressionReader.IsNpy(expressionPath);
+            if (genes is not null && !npy) throw o.Invalid("--genes", $"{o.Name("--genes")} names the columns of .npy input; text input has gene names in its header");
+            if (genesByCells && npy) throw o.Invalid("--genes-by-cells", $"{o.Name("--genes-by-cells")} applies to text input; .npy input must be cells x genes (transpose it in NumPy)");
+        }
+
+        var options = new ElasticNetOptions
+        {
+            L1Ratio = l1,
+            Alpha = alpha,
+            PathLength = alpha is null ? pathLength : 1,
+            PathMinRatio = minRatio,
+            Selection = selection,
+            Tolerance = o.Double("--tol", t => t > 0 && double.IsFinite(t), "a finite number > 0") ?? new ElasticNetOptions().Tolerance,
+            MaxSweeps = o.Int("--max-sweeps", m => m >= 1, "an integer >= 1") ?? new ElasticNetOptions().MaxSweeps,
+            Precision = o.Choice("--precision", "float64", "float32") == "float32" ? GramPrecision.Float32 : GramPrecision.Float64,
+            SnapshotPathIndex = snapshot,
+            Seed = o.Int("--seed", _ => true, "an integer") ?? 0,
+        };
+        try { options.Validate(); }
+        catch (ArgumentOutOfRangeException e) { throw o.Invalid(OptionOf(e.ParamName), $"invalid options: {e.Message}"); }
+
+        return new InferSettings
+        {
+            PriorMode = mode,
+            PriorWeight = priorWeight,
+            Method = method,
+            Options = options,
+            Threads = o.Int("--threads", t => t >= 0, "an integer >= 0 (0 = all cores)") ?? 0,
+            GenesByCells = genesByCells,
+            GeneNames = genes,
+        };
+    }
+
+    /// <summary>The option behind a property of <see cref="ElasticNetOptions"/> that failed validation.</summary>
+    private static string OptionOf(string? property) => property switch
+    {
+        nameof(ElasticNetOptions.L1Ratio) => "--l1-ratio",
+        nameof(ElasticNetOptions.Alpha) => "--alpha",
+        nameof(ElasticNetOptions.PathLength) => "--path",
+        nameof(ElasticNetOptions.PathMinRatio) => "--path-min-ratio",
+        nameof(ElasticNetOptions.Tolerance) => "--tol",
+        nameof(ElasticNetOptions.MaxSweeps) => "--max-sweeps",
+        nameof(ElasticNetOptions.SnapshotPathIndex) => "--path-coef-index",
+        nameof(ElasticNetOptions.Selection) => "--select",
+        _ => "--method",
+    };
+}

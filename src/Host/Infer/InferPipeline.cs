@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using GrnFast.Host.Cli;
+using GrnFast.IO;
+using GrnFast.Kernels.Blas;
+using GrnFast.Solvers;
+using GrnFast.Solvers.Data;
+using GrnFast.Solvers.ElasticNet;
+using GrnFast.Solvers.Results;
+
+namespace GrnFast.Host.Infer;
+
+/// <summary>What one inference produced: the edges (unsorted), the fit behind them and the figures of the run.</summary>
+internal sealed record InferOutcome
+{
+    /// <summary>Every edge with nonzero importance, in target order (writers sort them).</summary>
+    public required List<NetworkEdge> Edges { get; init; }
+    public required GrnFitResult Fit { get; init; }
+    public required RegulatorTargetProblem Problem { get; init; }
+    public required IReadOnlyList<string> GeneNames { get; init; }
+    public required int Cells { get; init; }
+    public required int Genes { get; init; }
+    public required int Threads { get; init; }
+    public required string Blas { get; init; }
+    /// <summary>Seconds reading the data, gene lists and priors (without the moments).</summary>
+    public required double Load { get; init; }
+    /// <summary>Seconds for the per-gene moments plus the solver's standardisation.</summary>
+    public required double Standardize { get; init; }
+
+    /// <summary>"100 targets fitted, 512 edges; all converged (...)".</summary>
+    public string Summary => NetworkEdges.Summary(Fit, Edges.Count, Problem, GeneNames);
+}
+
+/// <summary>
+/// Load, select genes, build the prior penalty, fit: the one inference pipeline behind <c>grnfast infer</c> and
+/// the host's <c>infer</c> request. Writing the result is the caller's.
+/// </summary>
+internal static class InferPipeline
+{
+    /// <param name="progress">Receives (targets fitted, targets) while fitting; may be null.</param>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellation"/> fired; nothing is returned.</exception>
+    public static InferOutcome Run(InferRequest r, Log log, CancellationToken cancellation, IProgress<(int Done, int Total)>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        ExpressionData? opened = null;
+        try
+        {
+            var data = r.Expression switch
+            {
+                ExpressionInput.File f => opened = ExpressionReader.Read(f.Path, f.GenesByCells, f.GeneNames),
+                ExpressionInput.InMemory m => m.Data,
+                _ => throw new InvalidOperationException(r.Expression.GetType().Name),
+            };
+            var columns = GeneSelection.ColumnIndex(data);
+            // The moments are the first half of standardising: timed as such, so "standardize" in --timings
+            // covers everything a peer's standardisation step does.
+            var momentsClock = Stopwatch.StartNew();
+            var moments = data.Single is { } s ? ExpressionMoments.Compute(s, r.Threads) : ExpressionMoments.Compute(data.Double!.Value, r.Threads);
+            double momentsSeconds = momentsClock.Elapsed.TotalSeconds;
+            log.Info($"{data.Source}: {data.Cells} cells x {data.Genes} genes ({(data.Double is null ? "float32" : "float64")}{(data.IsMemoryMapped ? ", memory-mapped" : "")})");
+            cancellation.ThrowIfCancellationRequested();
+
+            var regulators = GeneSelection.Regulators(r.Regulators.Read(log), data, columns, moments, log);
+            var targets = GeneSelection.Targets(r.Targets?.Read(log), data, columns, moments, log);
+            var sources = r.Priors.Select(p => p.Read()).ToList();
+            var weights = PriorPenalty.Build(sources, r.PriorMode, r.PriorWeight, columns, regulators, targets, log);
+            var problem = new RegulatorTargetProblem(regulators, targets, weights);
+            double load = clock.Elapsed.TotalSeconds - momentsSeconds;
+            cancellation.ThrowIfCancellationRequested();
+
+            var blas = BlasResolver.Resolve(r.Threads);
+            var context = new SolverContext(blas, r.Threads, cancellation) { Progress = progress };
+            log.Info($"fitting {targets.Length} targets on {regulators.Length} regulators ({r.Method}, rho {r.Options.L1Ratio:G3}, "
+                + (r.Options.Alpha is { } alpha ? $"alpha {alpha:G4}" : $"path of {r.Options.PathLength}, {SelectionName(r.Options.Selection)}")
+                + $"; {context.Threads} threads, BLAS {blas.Name})");
+            GrnFitResult result;
+            try
+            {
+                result = data.Single is { } x
+                    ? ElasticNetGrn.Fit(x, problem, r.Options, context, moments)
+                    : ElasticNetGrn.Fit(data.Double!.Value, problem, r.Options, context, moments);
+            }
+            catch (ArgumentException e) when (e is not ArgumentNullException)
+            {
+                // The solver rejects data it cannot fit (e.g. fewer cells than CV folds): an input problem, not a crash.
+                throw new InputFormatException(data.Source, null, StripParameter(e));
+            }
+            // A cancelled fit returns targets marked Cancelled; none of them is a result.
+            cancellation.ThrowIfCancellationRequested();
+
+            return new InferOutcome
+            {
+                Edges = NetworkEdges.From(result, problem, data.GeneNames),
+                Fit = result,
+                Problem = problem,
+                GeneNames = data.GeneNames,
+                Cells = data.Cells,
+                Genes = data.Genes,
+                Threads = context.Threads,
+                Blas = blas.Name,
+                Load = load,
+                Standardize = momentsSeconds + result.Timings.Standardize,
+            };
+        }
+        finally
+        {
+            opened?.Dispose();
+        }
+    }
+
+    private static string SelectionName(ModelSelection s) => s switch
+    {
+        ModelSelection.Ebic e => $"EBIC gamma {e.Gamma:G3}",
+        ModelSelection.CrossValidation cv => $"{cv.Folds}-fold CV",
+        _ => s.ToString(),
+    };
+
+    private static string StripParameter(ArgumentException e)
+        => e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
+}

@@ -1,0 +1,184 @@
+using System.Text.Json;
+using GrnFast.Kernels;
+using GrnFast.Kernels.Blas;
+
+namespace GrnFast.Host.Serve;
+
+/// <summary>
+/// One session of <c>grnfast serve</c> (docs/protocol.md): the handshake, then requests read from
+/// the input stream and answered on the output stream until the input ends (exit 0), a
+/// <c>shutdown</c> (exit 0) or a byte stream that cannot be resynchronised (a <c>protocol</c> error frame, exit 2).
+/// The reader answers <c>ping</c>, <c>info</c>, <c>hello</c>, <c>echo</c>, <c>cancel</c> and <c>shutdown</c> at once;
+/// <c>infer</c> requests are validated on arrival and run one at a time by an <see cref="InferQueue"/>. Logs go to
+/// the log writer only. Streams instead of the console, so tests run sessions in-process.
+/// </summary>
+internal sealed class HostServer
+{
+    private readonly FrameReader _reader;
+    private readonly FrameWriter _writer;
+    private readonly TextWriter _stderr;
+    private readonly InferQueue _queue;
+    private int _exitCode = -1;
+
+    public HostServer(Stream input, Stream output, TextWriter stderr)
+    {
+        _stderr = TextWriter.Synchronized(stderr);
+        _reader = new FrameReader(input);
+        _writer = new FrameWriter(output, _stderr);
+        var runner = new InferRunner(_writer, _stderr);
+        _queue = new InferQueue(runner.Run);
+    }
+
+    /// <summary>Runs the session to its end; returns the exit code (0 end of input or shutdown, 2 protocol error, 3 internal error).</summary>
+    public int Run()
+    {
+        try
+        {
+            _writer.Send(Response.Hello());
+            while (_exitCode < 0)
+            {
+                RequestFrame? frame;
+                try { frame = _reader.Read(); }
+                catch (ProtocolViolationException e) { return Stop(2, e.Message); }
+                if (frame is null) return Stop(0, null);
+                using (frame) Dispatch(frame);
+                if (_writer.Failed && _exitCode < 0) return Stop(2, "stdout is closed");
+            }
+            return _exitCode;
+        }
+        catch (Exception e)
+        {
+            _stderr.WriteLine($"grnfast: serve: internal error: {e}");
+            Stop(3, null);
+            return 3;
+        }
+    }
+
+    /// <summary>Ends the session: the open requests are cancelled (and answered), then the protocol error if any.</summary>
+    private int Stop(int code, string? protocolError)
+    {
+        _exitCode = code;
+        foreach (var job in _queue.Close())
+        {
+            _writer.Send(Response.Error(job.Id, ErrorCode.Cancelled, "the request was cancelled: the session ended"));
+            job.Dispose();
+        }
+        if (protocolError is not null)
+        {
+            _stderr.WriteLine($"grnfast: serve: {protocolError}");
+            if (code == 2 && !_writer.Failed) _writer.Send(Response.Error(null, ErrorCode.Protocol, protocolError));
+        }
+        return code;
+    }
+
+    private void Dispatch(RequestFrame frame)
+    {
+        if (frame.Header is null)
+        {
+            _writer.Send(Response.Error(null, ErrorCode.InvalidJson, $"frame {frame.Number}: the header is not valid JSON ({frame.JsonError})"));
+            return;
+        }
+        var root = frame.Header.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            _writer.Send(Response.Error(null, ErrorCode.InvalidJson, $"frame {frame.Number}: the header is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object"));
+            return;
+        }
+        if (!root.TryGetProperty("id", out var idElement) || !RequestId.TryRead(idElement, out var id))
+        {
+            _writer.Send(Response.Error(null, ErrorCode.BadRequest,
+                $"frame {frame.Number}: a request needs an 'id': a string of at most {HostProtocol.MaxIdLength} characters or an integer", [("field", "id")]));
+            return;
+        }
+        try
+        {
+            if (!root.TryGetProperty("op", out var opElement) || opElement.ValueKind != JsonValueKind.String)
+                throw RequestException.BadRequest("op", "a request needs an 'op' string");
+            if (frame.StreamsProblem is { } problem) throw problem;
+            if (_queue.IsOpen(id))
+                throw RequestException.BadRequest("id", $"id {id} belongs to an open infer request; ids must be unique among open requests");
+            string op = opElement.GetString()!;
+            switch (op)
+            {
+                case "ping":
+                    _writer.Send(Response.Result(id, "ping"));
+                    break;
+                case "info":
+                    Info(id);
+                    break;
+                case "hello":
+                    Hello(root, id);
+                    break;
+                case "echo":
+                    var echo = Response.Result(id, "echo");
+                    foreach (var (name, bytes) in frame.Streams) echo.AddStream(name, bytes);
+                    _writer.Send(echo);
+                    break;
+                case "cancel":
+                    Cancel(root, id);
+                    break;
+                case "shutdown":
+                    _exitCode = 0;
+                    Stop(0, null);
+                    _writer.Send(Response.Result(id, "shutdown"));
+                    break;
+                case "infer":
+                    _queue.Enqueue(InferRequestReader.Read(root, frame, id));
+                    break;
+                default:
+                    throw new RequestException(ErrorCode.UnknownOp,
+                        $"unknown op '{FrameReader.Quote(op)}' (ops: ping, info, hello, echo, infer, cancel, shutdown)", ("op", FrameReader.Quote(op)));
+            }
+        }
+        catch (RequestException e)
+        {
+            _writer.Send(Response.Error(id, e));
+        }
+    }
+
+    private void Hello(JsonElement root, RequestId id)
+    {
+        if (!root.TryGetProperty("protocol", out var p) || p.ValueKind != JsonValueKind.Number || !p.TryGetInt32(out int version))
+            throw RequestException.BadRequest("protocol", "hello needs 'protocol': an integer protocol version");
+        if (version != HostProtocol.Version)
+            throw new RequestException(ErrorCode.UnsupportedProtocol,
+                $"this host speaks protocol {HostProtocol.Version}, not {version}", ("supported", new[] { HostProtocol.Version }));
+        var r = Response.Result(id, "hello");
+        r.WriteHelloFields();
+        _writer.Send(r);
+    }
+
+    private void Info(RequestId id)
+    {
+        string blas;
+        try { blas = BlasResolver.Resolve().Name; }
+        catch (InvalidOperationException e) { blas = $"unusable ({e.Message})"; }
+        var r = Response.Result(id, "info");
+        r.Json.WriteString("version", GrnFast.Host.Info.InfoCommand.Version);
+        r.Json.WriteNumber("protocol", HostProtocol.Version);
+        r.Json.WriteString("blas", blas);
+        r.Json.WriteString("instructionSet", KernelInfo.InstructionSet);
+        r.Json.WriteNumber("threads", Environment.ProcessorCount);
+        r.Json.WriteStartArray("methods");
+        foreach (var m in HostProtocol.Methods) r.Json.WriteStringValue(m);
+        r.Json.WriteEndArray();
+        _writer.Send(r);
+    }
+
+    private void Cancel(JsonElement root, RequestId id)
+    {
+        if (!root.TryGetProperty("target", out var t) || !RequestId.TryRead(t, out var target))
+            throw RequestException.BadRequest("target", "cancel needs 'target': the id (string or integer) of an open infer request");
+        var outcome = _queue.Cancel(target, out var removed);
+        if (outcome == InferQueue.CancelOutcome.NotFound)
+            throw new RequestException(ErrorCode.NotFound, $"no open request has id {target}", ("target", target));
+        var r = Response.Result(id, "cancel");
+        target.Write(r.Json, "target");
+        _writer.Send(r);
+        if (removed is not null)
+        {
+            _writer.Send(Response.Error(removed.Id, ErrorCode.Cancelled, "the request was cancelled before it started"));
+            removed.Dispose();
+        }
+    }
+}
