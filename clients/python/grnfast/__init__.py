@@ -23,28 +23,38 @@ def infer(data, regulators, prior=None, method: str = "lasso", *, executable=Non
         return session.infer(data, regulators, prior, method, **options)
 
 
-def write_arrows(path, data, genes=None, layer=None) -> None:
-    """Writes expression data (as ``infer`` takes it in memory) to an Arrow stream file that the host
-    memory-maps when given its path: one float column per gene, blocks of cells as record batches.
-    Written to a temporary name and renamed, so a reader never sees a partial file."""
+def write_arrows(path, data, genes=None, layer=None, sparse=None, part_bytes=None) -> str:
+    """Writes expression data (as ``infer`` takes it in memory) as an Arrow stream file that the host
+    memory-maps when given its path, and returns the path: float32 values, one column per gene (dense), or
+    CSR rows (``sparse``; the default for scipy sparse and sparse AnnData), blocks of cells as record batches.
+    Past ``part_bytes`` (default 1 GiB; the host maps a file as one view of at most 2 GiB) ``path`` becomes
+    a directory of ``part-NNNNN.arrows`` files. Written to a temporary name and renamed: never partial."""
     import os
+    import shutil
     import tempfile
 
     from . import _inputs
     from ._frames import write_buffers
 
-    _, streams = _inputs.expression_source(data, genes=genes, layer=layer)
-    payload = next(iter(streams.values()))
-    path = os.fspath(path)
-    fd, temp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp")
+    parts = _inputs.expression_file_parts(data, genes=genes, layer=layer, sparse=sparse,
+                                          part_bytes=part_bytes or _inputs.PART_BYTES)
+    path = os.path.abspath(os.fspath(path))
+    folder = tempfile.mkdtemp(dir=os.path.dirname(path), prefix=".grnfast-")
     try:
-        write_buffers(fd, payload)
-        os.fsync(fd)
-        os.close(fd)
-        fd = -1
-        os.replace(temp, path)
+        for i, part in enumerate(parts):
+            fd = os.open(os.path.join(folder, f"part-{i:05d}.arrows"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                write_buffers(fd, part)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        if len(parts) == 1:
+            os.replace(os.path.join(folder, "part-00000.arrows"), path)
+            os.rmdir(folder)
+        else:
+            os.chmod(folder, 0o755)
+            os.replace(folder, path)
     except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        os.unlink(temp)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
+    return path

@@ -66,10 +66,16 @@ def expression_source(data, genes=None, layer=None, genes_by_cells=False, name="
         if layer is not None:
             source["layer"] = layer
         return source, {}
-    if layer is not None and not _is_anndata(data):
-        raise TypeError("layer= applies to AnnData input")
     if genes_by_cells:
         raise TypeError("genes_by_cells= applies to data given by path; transpose in-memory data instead")
+    matrix, names = resolve_matrix(data, genes, layer)
+    return {"stream": name}, {name: matrix_payload(matrix, names)}
+
+
+def resolve_matrix(data, genes=None, layer=None):
+    """(cells x genes matrix, gene names) of a numpy array, scipy sparse matrix, DataFrame or AnnData."""
+    if layer is not None and not _is_anndata(data):
+        raise TypeError("layer= applies to AnnData input")
     if _is_anndata(data):
         matrix = data.layers[layer] if layer is not None else data.X
         if matrix is None:
@@ -85,35 +91,43 @@ def expression_source(data, genes=None, layer=None, genes_by_cells=False, name="
             raise TypeError("a matrix needs genes=[names of its columns]")
         names = [str(g) for g in genes]
         matrix = data if _is_sparse(data) else np.asarray(data)
-    return {"stream": name}, {name: matrix_payload(matrix, names)}
-
-
-def matrix_payload(matrix, genes: list, block_rows: int | None = None) -> LazyPayload:
-    """A cells x genes matrix (numpy, scipy sparse, or anything numpy can slice by rows) as an Arrow stream
-    with one float column per gene. A column-major float32/float64 array is sent as it is (the columns'
-    own memory goes to writev); anything else is converted one block of cells at a time."""
     if len(getattr(matrix, "shape", ())) != 2:
         raise ValueError(f"the expression matrix must be two-dimensional (cells x genes), got shape "
                          f"{getattr(matrix, 'shape', None)}")
-    cells, width = matrix.shape
+    if len(names) != matrix.shape[1]:
+        raise ValueError(f"{len(names)} gene names for a matrix of {matrix.shape[1]} columns")
+    return matrix, names
+
+
+def matrix_payload(matrix, genes: list, block_rows: int | None = None, dtype=None, rows=None) -> LazyPayload:
+    """A cells x genes matrix (numpy, scipy sparse, or anything numpy can slice by rows) as an Arrow stream
+    with one float column per gene (float32 or float64 as the matrix, or ``dtype``), for ``rows`` (start,
+    stop) or all cells. A column-major array of that type is sent as it is (the columns' own memory goes to
+    writev); anything else is converted one block of cells at a time."""
+    if len(getattr(matrix, "shape", ())) != 2:
+        raise ValueError(f"the expression matrix must be two-dimensional (cells x genes), got shape "
+                         f"{getattr(matrix, 'shape', None)}")
+    first, cells = rows if rows is not None else (0, matrix.shape[0])
+    width = matrix.shape[1]
     if len(genes) != width:
         raise ValueError(f"{len(genes)} gene names for a matrix of {width} columns")
     source_dtype = np.dtype(getattr(matrix, "dtype", np.float64))
     if source_dtype.kind not in "iuf":
         # Checked before anything is written: a failure inside a half-written frame would end the session.
         raise TypeError(f"the expression matrix must be numeric, not {source_dtype}")
-    dtype = source_dtype if source_dtype in (np.dtype(np.float32), np.dtype(np.float64)) else np.dtype(np.float64)
-    dtype = dtype.newbyteorder("<")
+    if dtype is None:
+        dtype = source_dtype if source_dtype in (np.dtype(np.float32), np.dtype(np.float64)) else np.float64
+    dtype = np.dtype(dtype).newbyteorder("<")
     direct = isinstance(matrix, np.ndarray) and matrix.dtype == dtype and matrix.flags.f_contiguous
     if block_rows is None:
         if direct:
-            block_rows = max(cells, 1)
+            block_rows = max(cells - first, 1)
         else:
             block_rows = max(2, BLOCK_BYTES // max(1, width * dtype.itemsize))
             block_rows -= block_rows % 2  # float32 columns of even length need no padding
     schema = arrow.Schema([arrow.Field(g, dtype.name, False) for g in genes])
     head = _codec.schema_message(schema)
-    blocks = [(start, min(start + block_rows, cells)) for start in range(0, cells, block_rows)]
+    blocks = [(start, min(start + block_rows, cells)) for start in range(first, cells, block_rows)]
     messages = []
     length = len(head) + len(_codec.END_OF_STREAM)
     for start, stop in blocks:
@@ -203,3 +217,50 @@ def network_frame(payload, info: dict | None = None):
     if info:
         frame.attrs["grnfast"] = info
     return frame
+
+
+# The host maps each .arrows file as one view of at most 2 GiB; larger matrices go in a directory of parts.
+PART_BYTES = 1 << 30
+
+
+def expression_file_parts(data, genes=None, layer=None, sparse=None, part_bytes=PART_BYTES,
+                          block_rows=None) -> list:
+    """The Arrow streams of an expression file as the host reads it (float32; dense, or CSR for sparse data),
+    one LazyPayload or list of buffers per part of at most about ``part_bytes``."""
+    matrix, names = resolve_matrix(data, genes, layer)
+    cells, width = matrix.shape
+    if sparse is None:
+        sparse = _is_sparse(matrix)
+    if not sparse:
+        rows_per_part = max(2, part_bytes // max(1, 4 * width))
+        return [matrix_payload(matrix, names, block_rows=block_rows, dtype=np.float32,
+                               rows=(start, min(start + rows_per_part, cells)))
+                for start in range(0, max(cells, 1), rows_per_part)]
+    csr = matrix.tocsr() if _is_sparse(matrix) else _dense_to_csr(np.asarray(matrix))
+    csr.sort_indices()
+    schema = arrow.Schema([arrow.Field("indices", "list<int32>", False), arrow.Field("data", "list<float32>", False)],
+                          {"grnfast.layout": "csr", "grnfast.genes": "\n".join(names)})
+    if block_rows is None:  # blocks of about a quarter part, at most 65536 cells
+        row_bytes = 8 + 8 * csr.nnz / max(1, cells)
+        block_rows = int(max(1, min(65536, part_bytes // (4 * row_bytes))))
+    indptr = np.asarray(csr.indptr, dtype=np.int64)
+    parts, batches, part_size = [], [], 0
+    for start in range(0, cells, block_rows):
+        stop = min(start + block_rows, cells)
+        offsets = indptr[start:stop + 1]
+        lo, hi = int(offsets[0]), int(offsets[-1])
+        size = 8 * (hi - lo) + 8 * (stop - start) + 64
+        if batches and part_size + size > part_bytes:
+            parts.append(arrow.encode_stream(batches, schema=schema))
+            batches, part_size = [], 0
+        batches.append({"indices": arrow.ListArray(offsets - lo, np.asarray(csr.indices[lo:hi], dtype=np.int32)),
+                        "data": arrow.ListArray(offsets - lo, np.asarray(csr.data[lo:hi], dtype=np.float32))})
+        part_size += size
+    parts.append(arrow.encode_stream(batches, schema=schema))
+    return parts
+
+
+def _dense_to_csr(matrix):
+    import scipy.sparse
+
+    return scipy.sparse.csr_matrix(matrix)

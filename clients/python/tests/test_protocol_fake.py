@@ -188,7 +188,7 @@ def test_every_input_kind_gives_the_same_network(fake, tmp_path):
     import anndata
     import scipy.sparse
 
-    x = expression()
+    x = expression().astype(np.float32).astype(np.float64)  # the same values in the float32 file
     x[x < -0.5] = 0  # zeros, so the sparse forms are sparse
     expected = correlation_network(x, ["G0", "G1", "G5"])
     frame = pd.DataFrame(x, columns=GENES)
@@ -215,6 +215,47 @@ def test_every_input_kind_gives_the_same_network(fake, tmp_path):
     sent = [r["expression"] for r in requests_seen(fake) if r["op"] == "infer"]
     assert sent[-1] == {"path": str(path)}
     assert all(s == {"stream": "expression"} for s in sent[:-1])
+
+
+def dense_of_file(path):
+    """The cells x genes matrix of an expression file or directory of parts written by write_arrows."""
+    parts = sorted(os.path.join(path, p) for p in os.listdir(path)) if os.path.isdir(path) else [path]
+    blocks = []
+    for part in parts:
+        table = arrow.read_stream(part)
+        if table.metadata.get("grnfast.layout") == "csr":
+            genes = table.metadata["grnfast.genes"].split("\n")
+            for batch in table.batches:
+                block = np.zeros((batch.num_rows, len(genes)), dtype=np.float32)
+                for row, (index, value) in enumerate(zip(batch["indices"], batch["data"])):
+                    assert index.dtype == np.int32 and value.dtype == np.float32
+                    block[row, index] = value
+                blocks.append((genes, block))
+        else:
+            assert {f.type for f in table.schema} == {"float32"}
+            blocks.extend((table.schema.names, np.column_stack([b[g] for g in table.schema.names]))
+                          for b in table.batches)
+    assert len({tuple(g) for g, _ in blocks}) == 1
+    return blocks[0][0], np.vstack([b for _, b in blocks])
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("part_bytes", [None, 2000])
+def test_write_arrows_dense_or_csr_in_one_file_or_parts(tmp_path, sparse, part_bytes):
+    import scipy.sparse
+
+    x = expression(cells=301)
+    x[x < 0.3] = 0
+    data = scipy.sparse.csr_matrix(x) if sparse else x
+    path = grnfast.write_arrows(tmp_path / "x.arrows", data, genes=GENES, part_bytes=part_bytes)
+    assert os.path.isdir(path) == (part_bytes is not None)
+    if part_bytes:
+        assert len(os.listdir(path)) > 2 and all(os.path.getsize(os.path.join(path, p)) < 2 * part_bytes
+                                                 for p in os.listdir(path))
+    genes, back = dense_of_file(path)
+    assert genes == GENES
+    np.testing.assert_array_equal(back, x.astype(np.float32))
+    assert [p.name for p in tmp_path.iterdir()] == ["x.arrows"]  # no temporary left behind
 
 
 def test_float32_input_goes_as_float32():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from ._model import NUMERIC_TYPES, ArrowFormatError, Field, RecordBatch, Schema, Table
+from ._model import NUMERIC_TYPES, ArrowFormatError, Field, ListArray, RecordBatch, Schema, Table
 
 try:
     if os.environ.get("GRNFAST_ARROW", "").lower() == "codec":
@@ -22,5 +22,5 @@ except ImportError:
     from ._codec import encode_stream, read_stream, write_stream
     backend = "codec"
 
-__all__ = ["ArrowFormatError", "Field", "NUMERIC_TYPES", "RecordBatch", "Schema", "Table", "backend",
+__all__ = ["ArrowFormatError", "Field", "ListArray", "NUMERIC_TYPES", "RecordBatch", "Schema", "Table", "backend",
            "encode_stream", "read_stream", "write_stream"]

@@ -22,7 +22,7 @@ import struct
 import numpy as np
 
 from . import _flatbuffers as fb
-from ._model import (ArrowFormatError, Field, RecordBatch, Schema, Table, check_type, is_list_type,
+from ._model import (ArrowFormatError, Field, ListArray, RecordBatch, Schema, Table, check_type, is_list_type,
                      list_value_type, normalize_input)
 
 CONTINUATION = 0xFFFFFFFF
@@ -249,6 +249,13 @@ def _encode_array(values, type_name: str, name: str) -> _Array:
         lengths = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(encoded))
         validity, nulls = _validity(valid)
         return _Array(len(items), nulls, [validity, _bytes_of(_offsets(lengths, name)), b"".join(encoded)])
+    if is_list_type(type_name) and isinstance(values, ListArray):
+        start, stop = int(values.offsets[0]), int(values.offsets[-1])
+        child = _encode_array(values.values[start:stop], list_value_type(type_name), f"{name}.item")
+        offsets = values.offsets - start
+        if stop - start > np.iinfo(np.int32).max:
+            raise ValueError(f"field {name!r}: {stop - start} values exceed the 32-bit offsets of list")
+        return _Array(len(values), 0, [b"", _bytes_of(np.ascontiguousarray(offsets, dtype="<i4"))], [child])
     if is_list_type(type_name):
         items = values.tolist() if isinstance(values, np.ndarray) and values.dtype != object else list(values)
         valid = np.array([v is not None for v in items], dtype=bool)

@@ -40,6 +40,23 @@ def check_type(type_name: str) -> str:
                     "utf8 or list<numeric>")
 
 
+class ListArray:
+    """A list column given as Arrow holds it, without nulls: row i is ``values[offsets[i]:offsets[i + 1]]``.
+    Writers take it as it is (no per-row objects), e.g. the rows of a CSR matrix."""
+
+    def __init__(self, offsets, values):
+        self.offsets = np.asarray(offsets)
+        self.values = np.asarray(values)
+        if self.offsets.ndim != 1 or len(self.offsets) == 0 or self.values.ndim != 1:
+            raise ValueError("a ListArray needs one-dimensional offsets (at least one) and values")
+        if self.offsets.dtype.kind not in "iu" or np.any(np.diff(self.offsets) < 0) or \
+                self.offsets[0] < 0 or self.offsets[-1] > len(self.values):
+            raise ValueError("ListArray offsets must be non-decreasing integers within the values")
+
+    def __len__(self):
+        return len(self.offsets) - 1
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -161,6 +178,8 @@ def empty_column(type_name: str):
 
 def infer_type(values, name: str) -> str:
     """The Arrow type a Python column maps to (see the module docstring)."""
+    if isinstance(values, ListArray):
+        return f"list<{check_type(values.values.dtype.newbyteorder('=').name)}>"
     if isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
         return check_type(values.dtype.newbyteorder("=").name)
     if isinstance(values, np.ndarray) and values.dtype.kind in "US":

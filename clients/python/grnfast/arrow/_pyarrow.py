@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 
 from ._codec import _as_buffer
-from ._model import (NUMERIC_TYPES, ArrowFormatError, Field, RecordBatch, Schema, Table, is_list_type,
+from ._model import (NUMERIC_TYPES, ArrowFormatError, Field, ListArray, RecordBatch, Schema, Table, is_list_type,
                      list_value_type, normalize_input)
 
 
@@ -32,6 +32,9 @@ def _type_name(t, where: str) -> str:
 
 def _to_pa_array(values, type_name: str):
     t = _pa_type(type_name)
+    if isinstance(values, ListArray):
+        return pa.ListArray.from_arrays(pa.array(np.asarray(values.offsets, dtype=np.int32)),
+                                        _to_pa_array(values.values, list_value_type(type_name)))
     if type_name in NUMERIC_TYPES:
         if isinstance(values, np.ma.MaskedArray):
             return pa.array(np.asarray(values.data, dtype=type_name), mask=np.ma.getmaskarray(values), type=t)
