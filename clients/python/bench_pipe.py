@@ -58,15 +58,22 @@ def bench_echo(session, sizes_mb, runs):
               f"{gb / hi:.2f} .. {gb / lo:.2f} GB/s |")
 
 
-def bench_infer(session, cells, genes, regulators, runs):
+def bench_infer(session, cells, genes, regulators, runs, file_format="arrows"):
     rng = np.random.default_rng(1)
     x = rng.random((cells, genes), dtype=np.float32)
     x = np.asfortranarray(x)
     names = [f"g{i}" for i in range(genes)]
     tfs = names[:regulators]
     with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "x.arrows")
-        grnfast.write_arrows(path, x, genes=names)
+        if file_format == "arrows":
+            path = grnfast.write_arrows(os.path.join(folder, "x.arrows"), x, genes=names)
+            by_path_kwargs = {}
+        else:  # .npy, memory-mapped by the host too, with a gene-name file
+            path = os.path.join(folder, "x.npy")
+            np.save(path, x)
+            by_path_kwargs = {"genes": os.path.join(folder, "genes.txt")}
+            with open(by_path_kwargs["genes"], "w") as f:
+                f.write("\n".join(names) + "\n")
         options = dict(alpha=0.5, precision="float32", targets=names[:regulators])
         results = {}
 
@@ -74,7 +81,7 @@ def bench_infer(session, cells, genes, regulators, runs):
             results["inline"] = session.infer(x, tfs, genes=names, **options)
 
         def by_path():
-            results["path"] = session.infer(path, tfs, **options)
+            results["path"] = session.infer(path, tfs, **by_path_kwargs, **options)
 
         t_inline = median_seconds(inline, runs)
         t_path = median_seconds(by_path, runs)
@@ -86,7 +93,7 @@ def bench_infer(session, cells, genes, regulators, runs):
     print("|---|---:|---:|")
     print(f"| inline, {cells} x {genes} float32 ({mb:.0f} MiB through the pipe) | {t_inline[0]:.3f} s | "
           f"{t_inline[1]:.3f} .. {t_inline[2]:.3f} s |")
-    print(f"| by path, the same matrix as .arrows (memory-mapped) | {t_path[0]:.3f} s | "
+    print(f"| by path, the same matrix as .{file_format} (memory-mapped) | {t_path[0]:.3f} s | "
           f"{t_path[1]:.3f} .. {t_path[2]:.3f} s |")
     print(f"\ninline - by path = {t_inline[0] - t_path[0]:.3f} s for {mb:.0f} MiB "
           f"({regulators} regulators and targets, alpha 0.5); host timings by path: {timings}")
@@ -99,15 +106,19 @@ def main():
     parser.add_argument("--cells", type=int, default=20000)
     parser.add_argument("--genes", type=int, default=2000)
     parser.add_argument("--regulators", type=int, default=50)
+    parser.add_argument("--file-format", choices=["arrows", "npy"], default="arrows",
+                        help="the file the by-path infer reads")
+    parser.add_argument("--skip-echo", action="store_true")
     parser.add_argument("--executable", default=None, help="host command (default: as grnfast.Session finds it)")
     args = parser.parse_args()
     with grnfast.Session(args.executable) as session:
         info = session.info()
         print(f"host {info.get('version')}, {info.get('threads')} threads, {info.get('instructionSet')}, "
               f"arrow backend: {arrow.backend}, {args.runs} runs + 1 warm-up each\n")
-        bench_echo(session, [int(s) for s in args.sizes_mb.split(",")], args.runs)
-        print()
-        bench_infer(session, args.cells, args.genes, args.regulators, args.runs)
+        if not args.skip_echo:
+            bench_echo(session, [int(s) for s in args.sizes_mb.split(",")], args.runs)
+            print()
+        bench_infer(session, args.cells, args.genes, args.regulators, args.runs, args.file_format)
 
 
 if __name__ == "__main__":
