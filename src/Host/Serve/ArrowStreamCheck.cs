@@ -46,7 +46,7 @@ internal static class ArrowStreamCheck
             pos += 4;
             if (length == -1)
             {
-                if (stream.Length <= pos + 4) throw new ArrowFormatException("the stream ends after a continuation marker");
+                if (stream.Length < pos + 4) throw new ArrowFormatException("the stream ends after a continuation marker");
                 length = BinaryPrimitives.ReadInt32LittleEndian(stream[pos..]);
                 pos += 4;
             }

@@ -36,7 +36,7 @@ internal sealed class RequestFrame : IDisposable
 /// arrive (at most twice what arrived), so a length field never makes the host allocate memory for bytes that do not
 /// exist. What leaves the reader out of step with the frames throws <see cref="ProtocolViolationException"/>.
 /// </summary>
-internal sealed class FrameReader(Stream input)
+internal sealed class FrameReader(Stream input, PayloadLimits limits)
 {
     /// <summary>Buffers start at this size and double as bytes arrive.</summary>
     private const int FirstChunk = 1 << 20;
@@ -63,8 +63,13 @@ internal sealed class FrameReader(Stream input)
 
         JsonDocument? json = null;
         string? jsonError = null;
-        try { json = JsonDocument.Parse(header, JsonOptions); }
-        catch (JsonException e) { jsonError = e.Message; }
+        // The reader does not check every string's UTF-8; GetString on a bad one would throw later, anywhere.
+        if (!System.Text.Unicode.Utf8.IsValid(header)) jsonError = "the header is not valid UTF-8";
+        else
+        {
+            try { json = JsonDocument.Parse(header, JsonOptions); }
+            catch (JsonException e) { jsonError = e.Message; }
+        }
 
         // A header that is not a JSON object declares no payloads: the next frame follows at once.
         try
@@ -91,15 +96,15 @@ internal sealed class FrameReader(Stream input)
             if (problem is not null) continue;
             if (!names.Add(name))
                 problem = new RequestException(ErrorCode.BadRequest, $"streams[{i}]: the name '{name}' is declared twice", ("field", $"streams[{i}].name"));
-            else if (length > HostProtocol.MaxPayloadBytes)
+            else if (length > limits.MaxPayloadBytes)
                 problem = new RequestException(ErrorCode.BadRequest,
-                    $"streams[{i}] ('{name}') declares {length} bytes; an inline payload has at most {HostProtocol.MaxPayloadBytes} bytes (pass large data by path)",
-                    ("field", $"streams[{i}].length"), ("limit", HostProtocol.MaxPayloadBytes));
+                    $"streams[{i}] ('{name}') declares {length} bytes; an inline payload has at most {limits.MaxPayloadBytes} bytes (pass large data by path)",
+                    ("field", $"streams[{i}].length"), ("limit", limits.MaxPayloadBytes));
         }
-        if (problem is null && total > HostProtocol.MaxFramePayloadBytes)
+        if (problem is null && total > limits.MaxFramePayloadBytes)
             problem = new RequestException(ErrorCode.BadRequest,
-                $"the payloads of this frame total {total} bytes; a frame carries at most {HostProtocol.MaxFramePayloadBytes} (pass large data by path)",
-                ("field", "streams"), ("limit", HostProtocol.MaxFramePayloadBytes));
+                $"the payloads of this frame total {total} bytes; a frame carries at most {limits.MaxFramePayloadBytes} (pass large data by path)",
+                ("field", "streams"), ("limit", limits.MaxFramePayloadBytes));
 
         if (problem is not null)
         {

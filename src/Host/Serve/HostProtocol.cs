@@ -31,6 +31,12 @@ internal static class HostProtocol
     public static readonly string[] Methods = ["lasso", "elasticnet", "ridge"];
 }
 
+/// <summary>The size limits on inline payloads; tests lower them to exercise the limits without gigabytes.</summary>
+internal sealed record PayloadLimits(long MaxPayloadBytes, long MaxFramePayloadBytes)
+{
+    public static PayloadLimits Default { get; } = new(HostProtocol.MaxPayloadBytes, HostProtocol.MaxFramePayloadBytes);
+}
+
 /// <summary>The <c>code</c> of an error response.</summary>
 internal static class ErrorCode
 {

@@ -20,10 +20,10 @@ internal sealed class HostServer
     private readonly InferQueue _queue;
     private int _exitCode = -1;
 
-    public HostServer(Stream input, Stream output, TextWriter stderr)
+    public HostServer(Stream input, Stream output, TextWriter stderr, PayloadLimits? limits = null)
     {
         _stderr = TextWriter.Synchronized(stderr);
-        _reader = new FrameReader(input);
+        _reader = new FrameReader(input, limits ?? PayloadLimits.Default);
         _writer = new FrameWriter(output, _stderr);
         var runner = new InferRunner(_writer, _stderr);
         _queue = new InferQueue(runner.Run);
