@@ -123,8 +123,10 @@ def test_every_input_kind_gives_the_same_network(session, dream4, tmp_path):
 
     x = dream4.to_numpy()
     genes = list(dream4.columns)
-    arrows = tmp_path / "dream4.arrows"
-    grnfast.write_arrows(arrows, dream4)
+    npy = tmp_path / "dream4.npy"
+    np.save(npy, x)
+    gene_file = tmp_path / "genes.txt"
+    gene_file.write_text("\n".join(genes) + "\n")
     reference = session.infer(dream4, REGULATORS)
     kinds = {
         "numpy C order": dict(data=np.ascontiguousarray(x), genes=genes),
@@ -134,13 +136,22 @@ def test_every_input_kind_gives_the_same_network(session, dream4, tmp_path):
                                                  dtype=x.dtype)),
         "AnnData layer": dict(data=anndata.AnnData(X=np.zeros_like(x), var=pd.DataFrame(index=genes),
                                                    layers={"counts": x}, dtype=x.dtype), layer="counts"),
-        ".arrows by path (memory-mapped by the host)": dict(data=arrows),
-        ".arrows CSR by path": dict(data=grnfast.write_arrows(tmp_path / "csr.arrows", dream4, sparse=True)),
-        ".arrows parts in a directory": dict(data=grnfast.write_arrows(tmp_path / "parts", dream4,
-                                                                        part_bytes=20000)),
+        ".npy by path (memory-mapped by the host)": dict(data=npy, genes=gene_file),
     }
     for what, kwargs in kinds.items():
         assert_same_network(session.infer(regulators=REGULATORS, **kwargs), reference, what)
+
+
+def test_arrows_files_by_path_give_the_same_network(session, dream4, tmp_path):
+    reference = session.infer(dream4, REGULATORS)
+    files = {
+        "dense .arrows": grnfast.write_arrows(tmp_path / "dense.arrows", dream4),
+        "CSR .arrows": grnfast.write_arrows(tmp_path / "csr.arrows", dream4, sparse=True),
+        "a directory of .arrows parts": grnfast.write_arrows(tmp_path / "parts", dream4, part_bytes=20000),
+    }
+    assert os.path.isdir(files["a directory of .arrows parts"])
+    for what, path in files.items():
+        assert_same_network(session.infer(path, REGULATORS), reference, what)
 
 
 def test_progress_reaches_every_target(session, dream4):
