@@ -151,7 +151,22 @@ def test_arrows_files_by_path_give_the_same_network(session, dream4, tmp_path):
     }
     assert os.path.isdir(files["a directory of .arrows parts"])
     for what, path in files.items():
-        assert_same_network(session.infer(path, REGULATORS), reference, what)
+        assert_close_network(session.infer(path, REGULATORS), reference, what)
+
+
+def assert_close_network(actual, expected, what):
+    """The same edges with the same values up to rounding: the host sums block-stored cells (.arrows) in
+    another order than a matrix held whole, so the last bits may differ and near-ties may swap."""
+    assert len(actual) == len(expected) > 0, what
+    merged = actual.merge(expected, on=["TF", "target"], suffixes=("", "_expected"), validate="one_to_one")
+    assert len(merged) == len(expected), f"{what}: the edge sets differ"
+    # Seen on DREAM4: at most 5e-9 relative (two edges); fits stop at the duality-gap tolerance, so a
+    # rounding-level change of the Gram moves them a little.
+    for column, rtol, atol in (("importance", 1e-7, 1e-12), ("coef", 1e-6, 1e-9)):
+        np.testing.assert_allclose(merged[column], merged[f"{column}_expected"], rtol=rtol, atol=atol,
+                                   err_msg=f"{what}: {column}")
+    # The order is the command line's: importance descending.
+    assert np.all(np.diff(actual["importance"].to_numpy()) <= 0), what
 
 
 def test_progress_reaches_every_target(session, dream4):
