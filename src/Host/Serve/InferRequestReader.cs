@@ -21,7 +21,7 @@ internal static class InferRequestReader
         string? stream = OptionalString(expression, "stream", "expression.stream");
         if (path is null == stream is null)
             throw RequestException.BadRequest("expression", "expression needs exactly one of 'path' and 'stream'");
-        if (path is not null && path.Length == 0) throw RequestException.BadRequest("expression.path", "expression.path is empty");
+        if (path is not null) CheckPath(path, "expression.path");
         byte[]? expressionBytes = stream is null ? null : Payload(frame, stream, "expression.stream");
 
         var regulators = Names(root, "regulators") ?? throw RequestException.BadRequest("regulators", "infer needs 'regulators': an array of gene names");
@@ -40,7 +40,7 @@ internal static class InferRequestReader
                 string? pp = OptionalString(p, "path", $"{field}.path");
                 string? ps = OptionalString(p, "stream", $"{field}.stream");
                 if (pp is null == ps is null) throw RequestException.BadRequest(field, $"{field} needs exactly one of 'path' and 'stream'");
-                if (pp is not null && pp.Length == 0) throw RequestException.BadRequest($"{field}.path", $"{field}.path is empty");
+                if (pp is not null) CheckPath(pp, $"{field}.path");
                 priorSpecs.Add((pp, ps, ps is null ? null : Payload(frame, ps, $"{field}.stream")));
                 i++;
             }
@@ -49,6 +49,7 @@ internal static class InferRequestReader
         if (root.TryGetProperty("options", out var options) && options.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
             throw RequestException.BadRequest("options", "options must be an object");
         var settings = InferOptionRules.Read(new JsonOptionValues(root), priorSpecs.Count, path);
+        if (settings.GeneNames is { } genes) CheckPath(genes, "expression.genes");
 
         bool progress = false;
         if (root.TryGetProperty("progress", out var pr) && pr.ValueKind != JsonValueKind.Null)
@@ -63,7 +64,8 @@ internal static class InferRequestReader
         {
             if (o.ValueKind != JsonValueKind.Object) throw RequestException.BadRequest("output", "output must be {\"path\": FILE}");
             output = OptionalString(o, "path", "output.path");
-            if (string.IsNullOrEmpty(output)) throw RequestException.BadRequest("output.path", "output needs a non-empty 'path'");
+            if (output is null) throw RequestException.BadRequest("output.path", "output needs a 'path'");
+            CheckPath(output, "output.path");
         }
 
         // The payloads last: the header is fully valid before any Arrow is decoded.
@@ -91,6 +93,13 @@ internal static class InferRequestReader
             OutputPath = output,
             Inline = inline,
         };
+    }
+
+    /// <summary>A path the host can open: not empty, no NUL (which the OS cannot take and .NET rejects with an exception).</summary>
+    private static void CheckPath(string path, string field)
+    {
+        if (path.Length == 0) throw RequestException.BadRequest(field, $"{field} is empty");
+        if (path.Contains('\0')) throw RequestException.BadRequest(field, $"{field} contains a NUL character");
     }
 
     private static string? OptionalString(JsonElement obj, string name, string field)

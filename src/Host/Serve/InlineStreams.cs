@@ -81,7 +81,7 @@ internal static class InlineStreams
             if (cellNames is not null)
             {
                 var c = (StringArray)batch.Column(cellField);
-                for (int i = 0; i < c.Length; i++) cellNames[row + i] = c.GetString(i);
+                for (int i = 0; i < c.Length; i++) cellNames[row + i] = Text(c, i);
             }
             row += batch.Length;
             batch.Dispose();
@@ -109,7 +109,7 @@ internal static class InlineStreams
             var weights = weight < 0 ? null : batch.Column(weight);
             for (int i = 0; i < batch.Length; i++, row++)
             {
-                string r = regulators.GetString(i), t = targets.GetString(i);
+                string r = Text(regulators, i), t = Text(targets, i);
                 if (r.Length == 0) throw BadValue(stream, "regulator", row, $"row {row}: the regulator is empty");
                 if (t.Length == 0) throw BadValue(stream, "target", row, $"row {row}: the target is empty");
                 double w = weights switch
@@ -172,6 +172,16 @@ internal static class InlineStreams
             if (column is StringArray s)
                 CheckOffsets(stream, s, name, index);
         }
+    }
+
+    /// <summary>
+    /// Value <paramref name="i"/> decoded from bounds-checked spans (offsets checked by <see cref="CheckOffsets"/>);
+    /// StringArray.GetString reads through a raw pointer, so a bad offset must never reach it.
+    /// </summary>
+    private static string Text(StringArray s, int i)
+    {
+        var offsets = s.ValueOffsets;
+        return System.Text.Encoding.UTF8.GetString(s.Values[offsets[i]..offsets[i + 1]]);
     }
 
     private static void CheckOffsets(string stream, StringArray s, string name, int batch)

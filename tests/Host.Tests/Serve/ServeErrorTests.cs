@@ -91,7 +91,10 @@ public class ServeErrorTests
     [InlineData("""{"op": "infer", "id": 1, "expression": {"path": "x.tsv", "genesByCells": 1}, "regulators": ["G1"]}""", "expression.genesByCells", "true or false")]
     [InlineData("""{"op": "infer", "id": 1, TINY, "regulators": ["G1"], "progress": "yes"}""", "progress", "true or false")]
     [InlineData("""{"op": "infer", "id": 1, TINY, "regulators": ["G1"], "output": "x.tsv"}""", "output", "{\"path\": FILE}")]
-    [InlineData("""{"op": "infer", "id": 1, TINY, "regulators": ["G1"], "output": {}}""", "output.path", "non-empty")]
+    [InlineData("""{"op": "infer", "id": 1, TINY, "regulators": ["G1"], "output": {}}""", "output.path", "output needs a 'path'")]
+    [InlineData("""{"op": "infer", "id": 1, TINY, "regulators": ["G1"], "output": {"path": ""}}""", "output.path", "empty")]
+    [InlineData("""{"op": "infer", "id": 1, "expression": {"path": "a\u0000b.tsv"}, "regulators": ["G1"]}""", "expression.path", "contains a NUL character")]
+    [InlineData("""{"op": "infer", "id": 1, TINY, "regulators": ["G1"], "priors": [{"path": "\u0000"}]}""", "priors[0].path", "contains a NUL character")]
     public void BadInferRequests(string header, string field, string message)
     {
         var f = Answer(Frames.Request(header.Replace("TINY", Tiny), ("t", ServeData.TinyExpression())));
