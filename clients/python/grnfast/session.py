@@ -177,8 +177,11 @@ class Session:
         self._hello_event = threading.Event()
         self.hello = None
         try:
+            # A session of its own: a terminal's Ctrl-C reaches this process only, which cancels the request
+            # on the host (see Request.wait) instead of the host dying with exit code 130.
             self._proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                          stderr=subprocess.PIPE, bufsize=0, env=env, cwd=cwd)
+                                          stderr=subprocess.PIPE, bufsize=0, env=env, cwd=cwd,
+                                          start_new_session=True)
         except OSError as error:
             raise GrnFastError("host_not_found", f"cannot start {self.command}: {error}") from None
         for pipe in (self._proc.stdin, self._proc.stdout):

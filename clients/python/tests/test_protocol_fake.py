@@ -470,3 +470,17 @@ def test_one_shot_infer_starts_and_stops_a_host(fake):
     network = grnfast.infer(pd.DataFrame(x, columns=GENES), ["G0", "G2"])
     pd.testing.assert_frame_equal(network, correlation_network(x, ["G0", "G2"]))
     assert [r["op"] for r in requests_seen(fake)] == ["infer", "shutdown"]
+
+
+def test_ctrl_c_cancels_the_request_and_leaves_the_host_running(fake, monkeypatch):
+    import signal
+
+    monkeypatch.setenv("FAKE_HOST_DELAY", "0.05")
+    with grnfast.Session() as session:
+        # Its own session and process group: a terminal's Ctrl-C does not reach the host.
+        assert os.getpgid(session._proc.pid) != os.getpgid(0)
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+        with pytest.raises(KeyboardInterrupt):
+            session.infer(expression(), ["G0"], genes=GENES, targets=GENES * 20)
+        assert session.ping() > 0
+    assert "cancel" in [r["op"] for r in requests_seen(fake)]
