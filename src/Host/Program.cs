@@ -2,6 +2,7 @@ using GrnFast.Host.Cli;
 using GrnFast.Host.Demo;
 using GrnFast.Host.Info;
 using GrnFast.Host.Infer;
+using GrnFast.Host.Simulate;
 using GrnFast.IO;
 
 namespace GrnFast.Host;
@@ -37,6 +38,9 @@ public static class Program
                 case "infer":
                     if (help) { stdout.WriteLine(HelpText.Infer); return 0; }
                     return InferCommand.Run(InferArguments.Parse(rest), log, cancellation);
+                case "simulate":
+                    if (help) { stdout.WriteLine(HelpText.Simulate); return 0; }
+                    return SimulateCommand.Run(SimulateArguments.Parse(rest), log, cancellation);
                 case "demo":
                     if (help) { stdout.WriteLine(HelpText.Demo); return 0; }
                     NoArguments("demo", rest);

@@ -17,7 +17,7 @@ public readonly record struct TrajectoryPath(int From, int To);
 
 /// <summary>
 /// Everything the simulator needs besides the network. Defaults: 2000 cells of one type, lambda = 0.8, q = 1,
-/// dt = 0.01, burn-in (6 + 2 depth) / lambda, basal rates of master regulators uniform on [0.5, 5] per type,
+/// dt = 0.02, burn-in (4 + depth) / lambda, basal rates of master regulators uniform on [0.5, 5] per type,
 /// counts with library size 10 x genes.
 /// </summary>
 public sealed record SimulationOptions
@@ -37,9 +37,11 @@ public sealed record SimulationOptions
     public double Noise { get; init; } = 1;
 
     /// <summary>dt of the Euler-Maruyama steps.</summary>
-    public double TimeStep { get; init; } = 0.01;
+    public double TimeStep { get; init; } = 0.02;
 
-    /// <summary>Time from the noise-free steady state to the first recorded state; null for (6 + 2 depth) / lambda.</summary>
+    /// <summary>Time from the noise-free steady state to the first recorded state; null for (4 + depth) / lambda,
+    /// with depth the longest regulatory chain (starting at the noise-free steady state, means and variances settle
+    /// within about 5 time units at lambda = 0.8 on a depth-6 network; this leaves twice that).</summary>
     public double? BurnIn { get; init; }
 
     public double BasalMin { get; init; } = 0.5;
@@ -62,12 +64,17 @@ public sealed record SimulationOptions
     /// <summary>Output rows are shuffled (seeded) so that cell types and guides are not in contiguous blocks.</summary>
     public bool ShuffleCells { get; init; } = true;
 
+    /// <summary>Seed of the dynamics, the pseudotimes, the technical noise and the row order.</summary>
     public ulong Seed { get; init; }
+
+    /// <summary>Seed of the system itself: the cell types' basal rates and rewired networks (default: <see cref="Seed"/>).
+    /// Fix it and vary <see cref="Seed"/> for replicate data sets of the same cell types.</summary>
+    public ulong? SystemSeed { get; init; }
 
     /// <summary>0 = all cores. Results do not depend on it.</summary>
     public int Threads { get; init; }
 
-    public double BurnInFor(int depth) => BurnIn ?? (6 + 2.0 * depth) / Decay;
+    public double BurnInFor(int depth) => BurnIn ?? (4.0 + depth) / Decay;
 
     public void Validate(int genes)
     {

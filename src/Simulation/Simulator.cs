@@ -132,17 +132,18 @@ public static class Simulator
     internal static List<CellType> BuildCellTypes(GeneNetwork network, SimulationOptions options)
     {
         var types = new List<CellType>(options.CellTypes);
+        ulong systemSeed = options.SystemSeed ?? options.Seed;
         for (int c = 0; c < options.CellTypes; c++)
         {
             var typeNetwork = network;
             int moved = 0;
             if (c > 0 && options.RewireFraction > 0)
             {
-                var rewired = NetworkRewiring.Rewire(network, options.RewireFraction, RandomSource.Stream(options.Seed, StreamPurpose.Rewiring, c));
+                var rewired = NetworkRewiring.Rewire(network, options.RewireFraction, RandomSource.Stream(systemSeed, StreamPurpose.Rewiring, c));
                 typeNetwork = rewired.Network;
                 moved = rewired.Moved;
             }
-            var random = RandomSource.Stream(options.Seed, StreamPurpose.BasalRates, c);
+            var random = RandomSource.Stream(systemSeed, StreamPurpose.BasalRates, c);
             var basal = new double[network.GeneCount];
             for (int i = 0; i < basal.Length; i++)
                 if (network.IsMasterRegulator(i)) basal[i] = random.NextDouble(options.BasalMin, options.BasalMax);

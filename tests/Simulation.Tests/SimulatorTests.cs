@@ -37,7 +37,7 @@ public class SimulatorTests
         var m = Column(r, 0, _ => true);
         double mean = m.Average();
         double variance = m.Sum(v => (v - mean) * (v - mean)) / (m.Length - 1);
-        double expectedVariance = 8 / 0.8 / (1 - 0.8 * 0.01 / 2);
+        double expectedVariance = 8 / 0.8 / (1 - 0.8 * options.TimeStep / 2);
         Assert.InRange(mean, 10 - 4 * Math.Sqrt(10.0 / m.Length), 10 + 4 * Math.Sqrt(10.0 / m.Length));
         Assert.InRange(variance, expectedVariance * (1 - 4 * Math.Sqrt(2.0 / m.Length)), expectedVariance * (1 + 4 * Math.Sqrt(2.0 / m.Length)));
     }
