@@ -79,7 +79,8 @@ public static class Simulator
         var clean = new double[(long)options.Cells * p];
         var cells = new SimulatedCell[options.Cells];
         var halfResponse = calibration.HalfResponse.ToArray();
-        var models = plan.Conditions.Select(c => BuildModel(c, types, halfResponse, options)).ToArray();
+        var models = plan.Groups.Select(g => BuildModel(types[g.From], types[g.To], halfResponse, options)).ToArray();
+        var initial = plan.Conditions.Select(c => InitialState(types[plan.Groups[c.Group].From], calibration.Means[plan.Groups[c.Group].From], c.Perturbation, halfResponse, options)).ToArray();
 
         Parallel.For(0, plan.Batches.Count, new ParallelOptions
         {
@@ -88,13 +89,12 @@ public static class Simulator
         }, b =>
         {
             var batch = plan.Batches[b];
-            var condition = plan.Conditions[batch.Condition];
-            var (model, initial) = models[batch.Condition];
+            var group = plan.Groups[batch.Group];
             var sampleStep = new int[batch.Count];
             var pseudotime = new double[batch.Count];
-            if (condition.IsPath)
+            if (group.IsPath)
             {
-                var times = RandomSource.Stream(options.Seed, StreamPurpose.Pseudotime, batch.Condition, batch.Index);
+                var times = RandomSource.Stream(options.Seed, StreamPurpose.Pseudotime, batch.Group, batch.Index);
                 for (int l = 0; l < batch.Count; l++)
                 {
                     sampleStep[l] = burnSteps + (int)Math.Round(times.NextDouble() * rampSteps);
@@ -106,11 +106,14 @@ public static class Simulator
                 Array.Fill(sampleStep, burnSteps);
                 Array.Fill(pseudotime, double.NaN);
             }
-            var random = RandomSource.Stream(options.Seed, StreamPurpose.Dynamics, batch.Condition, batch.Index);
-            LangevinBatch.Run(model, initial, sampleStep, burnSteps, condition.IsPath ? rampSteps : 0, random,
+            var laneConditions = batch.LaneConditions.Select(c => plan.Conditions[c]).ToArray();
+            var random = RandomSource.Stream(options.Seed, StreamPurpose.Dynamics, batch.Group, batch.Index);
+            LangevinBatch.Run(models[batch.Group], batch.LaneConditions.Select(c => initial[c]).ToArray(),
+                laneConditions.Select(c => c.Perturbation is { } g ? new LanePerturbation(g.Gene, g.Factor) : (LanePerturbation?)null).ToArray(),
+                sampleStep, burnSteps, group.IsPath ? rampSteps : 0, random,
                 clean.AsSpan((int)((long)batch.FirstRow * p), batch.Count * p), cancellation);
             for (int l = 0; l < batch.Count; l++)
-                cells[batch.FirstRow + l] = new SimulatedCell("", condition.Name, condition.Guide, condition.Perturbation?.Kind, pseudotime[l]);
+                cells[batch.FirstRow + l] = new SimulatedCell("", group.Name, laneConditions[l].Guide, laneConditions[l].Perturbation?.Kind, pseudotime[l]);
         });
 
         // Shuffle rows so that types and guides do not form contiguous blocks (contiguous CV folds would see one type).
@@ -152,17 +155,16 @@ public static class Simulator
         return types;
     }
 
-    private static (LangevinModel Model, double[] Initial) BuildModel(CellPlan.Condition condition, List<CellType> types, double[] halfResponse, SimulationOptions options)
+    private static LangevinModel BuildModel(CellType start, CellType end, double[] halfResponse, SimulationOptions options)
+        => new(new RegulationTable(start.Network), halfResponse, start.Basal.ToArray(), end.Basal.ToArray(), options.Decay, options.Noise, options.TimeStep);
+
+    /// <summary>The noise-free steady state of a cell type under a guide: where its cells start.</summary>
+    private static double[] InitialState(CellType type, IReadOnlyList<double> steadyState, Perturbation? perturbation, double[] halfResponse, SimulationOptions options)
     {
-        var start = types[condition.From];
-        var end = types[condition.To];
-        var table = new RegulationTable(start.Network);
-        var scale = new double[table.Genes];
+        if (perturbation is null) return steadyState.ToArray();
+        var scale = new double[type.Network.GeneCount];
         Array.Fill(scale, 1.0);
-        if (condition.Perturbation is { } perturbation) scale[perturbation.Gene] = perturbation.Factor;
-        var startBasal = start.Basal.ToArray();
-        var model = new LangevinModel(table, halfResponse, startBasal, end.Basal.ToArray(), scale, options.Decay, options.Noise, options.TimeStep);
-        var initial = SteadyState.Solve(table, start.Network.Topology, startBasal, halfResponse, scale, options.Decay);
-        return (model, initial);
+        scale[perturbation.Value.Gene] = perturbation.Value.Factor;
+        return SteadyState.Solve(new RegulationTable(type.Network), type.Network.Topology, steadyState.ToArray(), type.Basal.ToArray(), halfResponse, scale, options.Decay);
     }
 }

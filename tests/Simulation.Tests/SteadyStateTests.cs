@@ -52,9 +52,10 @@ public class SteadyStateTests
         var table = new RegulationTable(net);
         var h = calibration.HalfResponse.ToArray();
         var basal = types[1].Basal.ToArray();
-        var model = new LangevinModel(table, h, basal, basal, [1, 1, 1], 0.8, 0, 0.01);
+        var model = new LangevinModel(table, h, basal, basal, 0.8, 0, 0.01);
         var output = new double[3 * 3];
-        LangevinBatch.Run(model, [0, 0, 0], [8000, 8000, 8000], 0, 0, new RandomSource(1), output, default);
+        var zero = new double[3];
+        LangevinBatch.Run(model, [zero, zero, zero], [null, null, null], [8000, 8000, 8000], 0, 0, new RandomSource(1), output, default);
         // Analytic: x_R = b / lambda, x_A = 2 H(x_R; h_R) / lambda, x_T = (4 (1 - H(x_A; h_A)) + 1.5 H(x_R; h_R)) / lambda.
         double HillOf(double x, double half) => x * x / (half * half + x * x);
         double xr = basal[0] / 0.8;

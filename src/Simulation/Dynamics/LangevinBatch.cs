@@ -4,15 +4,14 @@ using GrnFast.Simulation.Random;
 namespace GrnFast.Simulation.Dynamics;
 
 /// <summary>
-/// The chemical Langevin equation of one condition (a cell type or a differentiation path, with or without a
-/// perturbation), ready to integrate. Production is P_i = s_i (c_i(t) + sum_j w_ij H_ij(x_j)) with s_i the
-/// perturbation's scale (0 knockout, f knockdown, 1 otherwise); c_i(t) moves from the start type's basal rates to
-/// the end type's linearly over the ramp of a differentiation path.
+/// The chemical Langevin equation of one cell type or differentiation path, ready to integrate. Production is
+/// P_i = c_i(t) + sum_j w_ij H_ij(x_j); c_i(t) moves from the start type's basal rates to the end type's linearly
+/// over the ramp of a differentiation path. Perturbations are per lane (<see cref="LanePerturbation"/>).
 /// </summary>
 internal sealed class LangevinModel
 {
     public LangevinModel(RegulationTable table, ReadOnlySpan<double> halfResponse, ReadOnlySpan<double> basalStart, ReadOnlySpan<double> basalEnd,
-        ReadOnlySpan<double> scale, double decay, double noise, double dt)
+        double decay, double noise, double dt)
     {
         Table = table;
         SlotHalfPower = new double[table.SlotCount];
@@ -27,7 +26,6 @@ internal sealed class LangevinModel
             ConstantEnd[i] = basalEnd[i] + table.RepressionSum[i];
         }
         Ramped = Enumerable.Range(0, p).Where(i => ConstantStart[i] != ConstantEnd[i]).ToArray();
-        Scale = scale.ToArray();
         Decay = decay;
         TimeStep = dt;
         NoiseScale = noise * Math.Sqrt(dt);
@@ -41,7 +39,6 @@ internal sealed class LangevinModel
     /// <summary>Genes whose constant term changes along the path (the master regulators whose basal rates differ).</summary>
     public int[] Ramped { get; }
 
-    public double[] Scale { get; }
     public double Decay { get; }
     public double TimeStep { get; }
 
@@ -49,30 +46,40 @@ internal sealed class LangevinModel
     public double NoiseScale { get; }
 }
 
+/// <summary>A lane's guide: the production of <see cref="Gene"/> is multiplied by <see cref="Factor"/> (0 for a knockout).</summary>
+internal readonly record struct LanePerturbation(int Gene, double Factor);
+
 /// <summary>
-/// Integrates a batch of independent trajectories of one condition side by side. The state is stored gene-major
-/// (lane l of gene i at i * lanes + l), so every operation of a step is a loop over the lanes of one gene or one Hill
-/// slot: contiguous, vectorised, with no gathers. All randomness comes from the batch's own stream, in a fixed
-/// order, so a batch gives the same bits whichever thread runs it.
+/// Integrates a batch of independent trajectories side by side. The state is stored gene-major (lane l of gene i
+/// at i * lanes + l), so every operation of a step is a loop over the lanes of one gene or one Hill slot: contiguous,
+/// vectorised, with no gathers. Lanes may carry different guides (their production of the targeted gene is scaled
+/// lane by lane) and start from different states, so a batch always fills its lanes however many guides there are.
+/// All randomness comes from the batch's own stream, in a fixed order: a batch gives the same bits on any thread.
 /// </summary>
 internal static class LangevinBatch
 {
-    /// <param name="initial">The starting state of every lane (one value per gene).</param>
+    /// <param name="initial">Per lane, the starting state (one value per gene).</param>
+    /// <param name="perturbations">Per lane, its guide or null.</param>
     /// <param name="sampleStep">Per lane, after how many steps its state is recorded.</param>
     /// <param name="rampStart">The step at which c(t) starts moving from the start to the end basal rates.</param>
-    /// <param name="rampSteps">Steps the move takes; 0 for a steady-state condition.</param>
+    /// <param name="rampSteps">Steps the move takes; 0 for a steady state.</param>
     /// <param name="output">lanes x genes, row-major: the recorded states.</param>
-    public static void Run(LangevinModel model, ReadOnlySpan<double> initial, ReadOnlySpan<int> sampleStep, int rampStart, int rampSteps,
-        RandomSource random, Span<double> output, CancellationToken cancellation)
+    public static void Run(LangevinModel model, IReadOnlyList<double[]> initial, IReadOnlyList<LanePerturbation?> perturbations,
+        ReadOnlySpan<int> sampleStep, int rampStart, int rampSteps, RandomSource random, Span<double> output, CancellationToken cancellation)
     {
         var table = model.Table;
         int p = table.Genes;
         int lanes = sampleStep.Length;
         var x = new double[p * lanes];
-        for (int i = 0; i < p; i++) x.AsSpan(i * lanes, lanes).Fill(initial[i]);
+        for (int l = 0; l < lanes; l++)
+            for (int i = 0; i < p; i++) x[i * lanes + l] = initial[l][i];
+        // Per gene, the lanes whose guide targets it.
+        var guided = new List<(int Lane, double Factor)>?[p];
+        for (int l = 0; l < lanes; l++)
+            if (perturbations[l] is { } g) (guided[g.Gene] ??= []).Add((l, g.Factor));
         var hill = new double[table.SlotCount * lanes];
         var production = new double[lanes];
-        var z = new double[p * lanes];
+        var z = new double[lanes];
         var constant = model.ConstantStart.ToArray();
         bool noisy = model.NoiseScale != 0;
 
@@ -81,7 +88,7 @@ internal static class LangevinBatch
         Record(x, lanes, p, sampleStep, 0, output);
         for (int step = 0; step < lastStep; step++)
         {
-            if ((step & 255) == 0) cancellation.ThrowIfCancellationRequested();
+            if ((step & 63) == 0) cancellation.ThrowIfCancellationRequested();
             if (rampSteps > 0 && step >= rampStart)
             {
                 double f = Math.Min(1.0, (double)(step - rampStart) / rampSteps);
@@ -89,20 +96,17 @@ internal static class LangevinBatch
             }
             for (int s = 0; s < table.SlotCount; s++)
                 LangevinKernels.Hill(x.AsSpan(table.SlotRegulator[s] * lanes, lanes), model.SlotHalfPower[s], table.SlotExponent[s], hill.AsSpan(s * lanes, lanes));
-            if (noisy) random.FillNormal(z);
             for (int i = 0; i < p; i++)
             {
-                double scale = model.Scale[i];
-                if (scale == 0) production.AsSpan().Clear();
-                else
-                {
-                    // P_i = s_i (c_i + sum_j w_ij H_ij)
-                    production.AsSpan().Fill(constant[i]);
-                    for (int k = table.TargetStart[i]; k < table.TargetStart[i + 1]; k++)
-                        TensorPrimitives.MultiplyAdd(hill.AsSpan(table.EdgeSlot[k] * lanes, lanes), table.EdgeWeight[k], production, production);
-                    if (scale != 1) TensorPrimitives.Multiply(production, scale, production);
-                }
-                LangevinKernels.Step(x.AsSpan(i * lanes, lanes), production, z.AsSpan(i * lanes, lanes), model.Decay, model.TimeStep, model.NoiseScale);
+                // P_i = c_i + sum_j w_ij H_ij, then the guides' factors lane by lane
+                production.AsSpan().Fill(constant[i]);
+                for (int k = table.TargetStart[i]; k < table.TargetStart[i + 1]; k++)
+                    TensorPrimitives.MultiplyAdd(hill.AsSpan(table.EdgeSlot[k] * lanes, lanes), table.EdgeWeight[k], production, production);
+                if (guided[i] is { } lanesOfGene)
+                    foreach (var (lane, factor) in lanesOfGene) production[lane] *= factor;
+                // Normals are drawn gene by gene (the same sequence as one draw for the whole step) so they stay in L1.
+                if (noisy) random.FillNormal(z);
+                LangevinKernels.Step(x.AsSpan(i * lanes, lanes), production, z, model.Decay, model.TimeStep, model.NoiseScale);
             }
             Record(x, lanes, p, sampleStep, step + 1, output);
         }

@@ -60,15 +60,18 @@ internal static class SteadyState
 
     /// <summary>
     /// The noise-free steady state of one cell type with fixed half responses, production of gene i multiplied by
-    /// scale_i (0 for a knockout): the starting state of its cells. A cyclic network gets at most
-    /// <see cref="MaxSweeps"/> sweeps; the burn-in absorbs whatever is left.
+    /// scale_i (0 for a knockout): the starting state of its cells, iterated from <paramref name="start"/> (the
+    /// unperturbed steady state). Only a starting point, so a cyclic network gets at most 500 sweeps to a looser
+    /// tolerance; the burn-in absorbs whatever is left.
     /// </summary>
-    public static double[] Solve(RegulationTable table, NetworkTopology topology, ReadOnlySpan<double> basal, ReadOnlySpan<double> halfResponse, ReadOnlySpan<double> scale, double decay)
+    public static double[] Solve(RegulationTable table, NetworkTopology topology, ReadOnlySpan<double> start, ReadOnlySpan<double> basal,
+        ReadOnlySpan<double> halfResponse, ReadOnlySpan<double> scale, double decay)
     {
+        const int maxSweeps = 500;
+        const double tolerance = 1e-10;
         int p = table.Genes;
-        var x = new double[p];
-        for (int i = 0; i < p; i++) x[i] = scale[i] * basal[i] / decay;
-        for (int sweep = 0; sweep < MaxSweeps; sweep++)
+        var x = start.ToArray();
+        for (int sweep = 0; sweep < maxSweeps; sweep++)
         {
             double omega = sweep < 50 ? 1 : 0.5;
             double change = 0;
@@ -79,7 +82,7 @@ internal static class SteadyState
                 change = Math.Max(change, Math.Abs(updated - x[i]) / (1 + Math.Abs(x[i])));
                 x[i] = updated;
             }
-            if (change <= Tolerance) break;
+            if (change <= tolerance) break;
         }
         return x;
     }
