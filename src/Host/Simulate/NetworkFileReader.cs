@@ -10,7 +10,8 @@ namespace GrnFast.Host.Simulate;
 /// Reads the network to simulate from:
 /// <list type="bullet">
 /// <item>an edge list (.tsv/.txt/.csv): <c>regulator target [weight|sign [hill]]</c>, separated by tabs (or commas in
-/// .csv, or blanks when a line has neither); an optional header; '#' comments. A numeric weight is the signed
+/// .csv, or blanks when a line has neither); an optional header (first line naming a regulator or target column:
+/// regulator/tf/source/gene1/..., target/gene2/...); '#' comments. A numeric weight is the signed
 /// strength K (its sign activates or represses); a sign word (+, -, activation, repression, ...) keeps the sign and
 /// draws |K|; a missing or unknown sign (?, +-, dual, unknown) draws both. Rows with weight 0 are non-edges (DREAM gold
 /// standards list every pair) and are skipped. The optional 4th field is the Hill coefficient.</item>
@@ -26,6 +27,11 @@ internal static partial class NetworkFileReader
     private static readonly HashSet<string> HeaderWords = new(StringComparer.OrdinalIgnoreCase)
     {
         "regulator", "regulators", "tf", "tfs", "source", "from", "gene1", "reg", "regulatorygene", "regulator_gene", "tf_name",
+    };
+
+    private static readonly HashSet<string> TargetWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "target", "targets", "gene2", "to", "target_gene", "targetgene", "gene",
     };
 
     public static bool IsDot(string path)
@@ -53,7 +59,7 @@ internal static partial class NetworkFileReader
             number++;
             if (string.IsNullOrWhiteSpace(line) || line.TrimStart().StartsWith('#')) continue;
             var fields = Split(line, csv);
-            bool header = first && (HeaderWords.Contains(fields[0]) || (fields.Length >= 3 && !IsWeight(fields[2])));
+            bool header = first && (HeaderWords.Contains(fields[0]) || (fields.Length >= 2 && TargetWords.Contains(fields[1])));
             first = false;
             if (header) continue;
             if (fields.Length is < 2 or > 4)
@@ -70,7 +76,14 @@ internal static partial class NetworkFileReader
                 {
                     if (!double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
                         throw new InputFormatException(builder.Path, number, $"field 3 ('{w}') is neither a finite weight nor a sign (+, -, activation, repression, ?)", 3, fields[1]);
-                    if (value == 0) { builder.SkippedZero++; continue; }
+                    if (value == 0)
+                    {
+                        // A non-edge still names two genes of the network (isolated genes are expressed at their basal rate).
+                        builder.Gene(fields[0]);
+                        builder.Gene(fields[1]);
+                        builder.SkippedZero++;
+                        continue;
+                    }
                     if (useWeights) weight = value;
                     else sign = Math.Sign(value);
                 }
@@ -126,9 +139,6 @@ internal static partial class NetworkFileReader
         for (int i = 0; i < parts.Length; i++) parts[i] = Unquote(parts[i].Trim());
         return parts;
     }
-
-    private static bool IsWeight(string field)
-        => SignOf(field) is not null || IsUnknownSign(field) || double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     private static double? SignOf(string text) => text.ToLowerInvariant() switch
     {
