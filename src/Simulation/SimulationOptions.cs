@@ -79,6 +79,7 @@ public sealed record SimulationOptions
     public void Validate(int genes)
     {
         if (Cells < 1) throw new ArgumentOutOfRangeException(nameof(Cells), Cells, "must be >= 1");
+        if ((long)Cells * genes > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(Cells), Cells, $"cells x genes must fit one array ({Array.MaxLength} values); simulate fewer cells per run");
         if (CellTypes < 1) throw new ArgumentOutOfRangeException(nameof(CellTypes), CellTypes, "must be >= 1");
         if (!(RewireFraction is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(RewireFraction), RewireFraction, "must be in [0, 1]");
         Positive(Decay, nameof(Decay));

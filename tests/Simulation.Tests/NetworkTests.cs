@@ -33,9 +33,13 @@ public class NetworkTests
         Assert.Equal(cycle.Topology.Component[0], cycle.Topology.Component[2]);
         Assert.Equal(3, cycle.Topology.Order[^1]); // D after its cycle
         Assert.True(cycle.Topology.Descendants(0)[0]); // A reaches itself
+        // The cycle has no input from outside: its genes are the master regulators (they get the basal rates).
+        Assert.Equal([true, true, true, false], Enumerable.Range(0, 4).Select(cycle.IsMasterRegulator).ToArray());
         var self = Network(["A", "B"], ("A", "A", 1), ("A", "B", 1));
         Assert.False(self.Topology.IsAcyclic);
         Assert.Equal(2, self.Topology.ComponentCount);
+        Assert.True(self.IsMasterRegulator(0));
+        Assert.False(self.IsMasterRegulator(1));
     }
 
     [Fact]

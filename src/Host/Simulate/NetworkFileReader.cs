@@ -14,7 +14,8 @@ namespace GrnFast.Host.Simulate;
 /// regulator/tf/source/gene1/..., target/gene2/...); '#' comments. A numeric weight is the signed
 /// strength K (its sign activates or represses); a sign word (+, -, activation, repression, ...) keeps the sign and
 /// draws |K|; a missing or unknown sign (?, +-, dual, unknown) draws both. Rows with weight 0 are non-edges (DREAM gold
-/// standards list every pair) and are skipped. The optional 4th field is the Hill coefficient.</item>
+/// standards list every pair) and are skipped; when every other weight is 1 the column only marks edges, which then
+/// get drawn signs and strengths. The optional 4th field is the Hill coefficient.</item>
 /// <item>a GraphViz .dot/.gv file as GeneNetWeaver writes it (the networks SERGIO ships): <c>"A";</c> declares a gene,
 /// <c>"A" -&gt; "B" [value="+"];</c> an edge whose value is +, -, or +-/? (unknown: drawn).</item>
 /// </list>
@@ -22,7 +23,7 @@ namespace GrnFast.Host.Simulate;
 /// </summary>
 internal static partial class NetworkFileReader
 {
-    public sealed record Result(GeneNetwork Network, int SkippedZeroRows, int DrawnSigns, int DrawnStrengths, int SelfLoops);
+    public sealed record Result(GeneNetwork Network, int SkippedZeroRows, int DrawnSigns, int DrawnStrengths, int SelfLoops, bool PresenceOnly);
 
     private static readonly HashSet<string> HeaderWords = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -187,6 +188,7 @@ internal static partial class NetworkFileReader
 
         public string Path { get; } = path;
         public int SkippedZero { get; set; }
+        public bool PresenceOnly { get; private set; }
 
         public int Gene(string name)
         {
@@ -199,30 +201,40 @@ internal static partial class NetworkFileReader
             return i;
         }
 
-        // Draws happen in file order, so the same file and seed give the same network.
         public void Add(string regulator, string target, double? weight, double? sign, double? hill, int line)
         {
             int r = Gene(regulator), t = Gene(target);
             if (!_lines.TryAdd((r, t), line))
                 throw new InputFormatException(Path, line, $"the edge {regulator} -> {target} is listed twice (lines {_lines[(r, t)]} and {line})", null, target);
             if (r == t) _selfLoops++;
-            double k;
-            if (weight is { } w) k = w;
-            else
-            {
-                double s = sign ?? parameters.DrawSign(random);
-                if (sign is null) _drawnSigns++;
-                k = s * parameters.DrawMagnitude(random);
-                _drawnStrengths++;
-            }
-            _edges.Add(new RegulatoryEdge(r, t, k, hill ?? parameters.HillCoefficient));
+            _pending.Add((r, t, weight, sign, hill));
         }
+
+        private readonly List<(int Regulator, int Target, double? Weight, double? Sign, double? Hill)> _pending = [];
 
         public Result Build()
         {
             if (_genes.Count == 0) throw new InputFormatException(Path, null, "the file lists no genes or edges");
-            if (_edges.Count == 0) throw new InputFormatException(Path, null, $"the file lists {_genes.Count} genes but no edges{(SkippedZero > 0 ? $" ({SkippedZero} rows with weight 0 are non-edges)" : "")}");
-            return new Result(new GeneNetwork(_genes, _edges), SkippedZero, _drawnSigns, _drawnStrengths, _selfLoops);
+            if (_pending.Count == 0) throw new InputFormatException(Path, null, $"the file lists {_genes.Count} genes but no edges{(SkippedZero > 0 ? $" ({SkippedZero} rows with weight 0 are non-edges)" : "")}");
+            // Weights that are all 1 (and no sign anywhere) only say which pairs are edges, as a DREAM gold standard's
+            // 0/1 column does: such edges are unsigned, and get drawn signs and strengths like edges without weights.
+            bool presenceOnly = _pending.All(e => e.Weight is 1 && e.Sign is null);
+            if (presenceOnly) PresenceOnly = true;
+            // Draws happen in file order, so the same file and seed give the same network.
+            foreach (var (r, t, weight, sign, hill) in _pending)
+            {
+                double k;
+                if (weight is { } w && !presenceOnly) k = w;
+                else
+                {
+                    double s = sign ?? parameters.DrawSign(random);
+                    if (sign is null) _drawnSigns++;
+                    k = s * parameters.DrawMagnitude(random);
+                    _drawnStrengths++;
+                }
+                _edges.Add(new RegulatoryEdge(r, t, k, hill ?? parameters.HillCoefficient));
+            }
+            return new Result(new GeneNetwork(_genes, _edges), SkippedZero, _drawnSigns, _drawnStrengths, _selfLoops, PresenceOnly);
         }
     }
 }

@@ -68,6 +68,7 @@ internal static class SimulateCommand
             if (read.DrawnStrengths > 0) notes.Add($"{read.DrawnStrengths} strengths drawn from [{a.Edges.StrengthMin:G4}, {a.Edges.StrengthMax:G4}]");
             if (read.DrawnSigns > 0) notes.Add($"{read.DrawnSigns} unsigned edges drawn as activation with probability {a.Edges.ActivationFraction:G3}");
             if (read.SkippedZeroRows > 0) notes.Add($"{read.SkippedZeroRows} rows with weight 0 skipped as non-edges");
+            if (read.PresenceOnly) notes.Add("every weight is 1, read as edge presence (unsigned)");
             if (read.SelfLoops > 0) notes.Add($"{read.SelfLoops} self loops kept as autoregulation");
             log.Info($"{file}: {Summary(network)}{(notes.Count > 0 ? "; " + string.Join("; ", notes) : "")}");
         }

@@ -67,8 +67,12 @@ public sealed class GeneNetwork
     /// <summary>Number of targets of each gene.</summary>
     public IReadOnlyList<int> OutDegree { get; }
 
-    /// <summary>A master regulator has no regulators; its production is its basal rate alone.</summary>
-    public bool IsMasterRegulator(int gene) => InDegree[gene] == 0;
+    /// <summary>
+    /// A master regulator has no regulators outside its own cycle: its strongly connected component has no incoming
+    /// edges (in an acyclic network, a gene without regulators). Master regulators get the basal production rates, so
+    /// a network made only of cycles (BEELINE's synthetic ones) still has genes that are switched on.
+    /// </summary>
+    public bool IsMasterRegulator(int gene) => Topology.IsSource(gene);
 
     public bool IsRegulator(int gene) => OutDegree[gene] > 0;
 

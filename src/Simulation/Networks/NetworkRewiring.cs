@@ -6,8 +6,10 @@ namespace GrnFast.Simulation.Networks;
 /// A related network for another cell type: a fraction f of the edges keep their regulator, sign and strength but
 /// move to a new target, drawn uniformly among the genes that are not the regulator itself, not a master regulator,
 /// not already its target and, when the network is acyclic, not upstream of it (so the result stays acyclic). An
-/// edge moves only while its target keeps another regulator, so no gene loses all its inputs and the master
-/// regulators stay the same. Chosen edges that cannot move anywhere stay; <see cref="Result.Moved"/> counts the rest.
+/// edge moves only while its target keeps another regulator (self loops aside), so no gene loses all its inputs; in an
+/// acyclic network the master regulators therefore stay the same. (In a network with cycles, moving an edge can leave
+/// a cycle without outside input; its genes then keep no basal rate in that cell type.) Chosen edges that cannot move
+/// anywhere stay; <see cref="Result.Moved"/> counts the rest.
 /// </summary>
 public static class NetworkRewiring
 {
@@ -23,7 +25,9 @@ public static class NetworkRewiring
         if (requested == 0) return new Result(network, 0, 0);
         bool keepAcyclic = network.Topology.IsAcyclic;
         int p = network.GeneCount;
-        var inDegree = network.InDegree.ToArray();
+        // Regulators of each gene other than itself: an edge may leave a target only while this stays >= 1.
+        var inDegree = new int[p];
+        foreach (var e in edges) if (e.Regulator != e.Target) inDegree[e.Target]++;
         var pairs = new HashSet<(int, int)>(edges.Select(e => (e.Regulator, e.Target)));
         var targets = new List<int>[p];
         for (int g = 0; g < p; g++) targets[g] = new List<int>();
@@ -36,7 +40,7 @@ public static class NetworkRewiring
         foreach (int k in order.AsSpan(0, requested))
         {
             var e = edges[k];
-            if (inDegree[e.Target] < 2) continue;
+            if (e.Regulator == e.Target || inDegree[e.Target] < 2) continue;
             candidates.Clear();
             bool[]? upstream = keepAcyclic ? Upstream(targets, e.Regulator, p) : null;
             for (int t = 0; t < p; t++)

@@ -30,7 +30,16 @@ public sealed class NetworkTopology
         // Tarjan numbers components in reverse topological order: the last one found is a source.
         Order = Enumerable.Range(0, n).OrderByDescending(g => component[g]).ThenBy(g => g).ToArray();
         Depth = LongestChain(component, count);
+        _sourceComponent = new bool[count];
+        Array.Fill(_sourceComponent, true);
+        foreach (var e in network.Edges)
+            if (component[e.Regulator] != component[e.Target]) _sourceComponent[component[e.Target]] = false;
     }
+
+    private readonly bool[] _sourceComponent;
+
+    /// <summary>True when no edge enters the gene's component from another component.</summary>
+    public bool IsSource(int gene) => _sourceComponent[Component[gene]];
 
     /// <summary>Genes in an order where every edge between different components points forward.</summary>
     public IReadOnlyList<int> Order { get; }

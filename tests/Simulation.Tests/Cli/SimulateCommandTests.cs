@@ -77,6 +77,22 @@ public class SimulateCommandTests
     }
 
     [Fact]
+    public void ZeroOneColumnsAreEdgePresence()
+    {
+        // A DREAM gold standard: every ordered pair, 1 for an edge, 0 otherwise, no signs.
+        using var cli = new SimulateCli();
+        var gold = cli.File("gold.tsv", "G1\tG2\t1\nG1\tG3\t1\nG2\tG3\t0\nG3\tG1\t0\nG2\tG4\t1\nG4\tG3\t0\n");
+        var r = cli.Simulate("--network", gold, "--cells", "64", "--network-seed", "3");
+        AssertOk(r);
+        Assert.Contains("4 genes, 3 edges", r.Err);
+        Assert.Contains("3 rows with weight 0 skipped as non-edges", r.Err);
+        Assert.Contains("every weight is 1, read as edge presence", r.Err);
+        var weights = File.ReadAllLines(cli.PathOf("sim.network.tsv")).Skip(1).Select(l => double.Parse(l.Split('\t')[2], CultureInfo.InvariantCulture)).ToArray();
+        Assert.All(weights, w => Assert.InRange(w, 1, 5));
+        Assert.Equal(3, weights.Distinct().Count());
+    }
+
+    [Fact]
     public void ReadsGeneNetWeaverDotFiles()
     {
         using var cli = new SimulateCli();
