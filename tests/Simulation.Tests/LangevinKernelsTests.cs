@@ -6,11 +6,15 @@ public class LangevinKernelsTests
 {
     private static IEnumerable<int> Lengths() => Enumerable.Range(0, 301).Append(6 * 512 + 7);
 
+    // States as the simulator has them (0, tiny, huge, ordinary), plus NaN, infinity and -0 at random positions: the
+    // vector and scalar paths must agree on those too.
     private static double[] States(System.Random random, int n)
     {
         var x = new double[n];
         for (int i = 0; i < n; i++)
             x[i] = (i % 7) switch { 0 => 0, 1 => 1e-300, 2 => 1e6 * random.NextDouble(), _ => 10 * random.NextDouble() };
+        double[] special = [double.NaN, double.PositiveInfinity, -0.0];
+        for (int k = 0; k < n / 50; k++) x[random.Next(n)] = special[random.Next(special.Length)];
         return x;
     }
 
@@ -28,7 +32,7 @@ public class LangevinKernelsTests
             LangevinKernels.Step(x, p, z, 0.8, 0.01, 0.1);
             for (int i = 0; i < n; i++)
                 Assert.True(BitConverter.DoubleToInt64Bits(expected[i]) == BitConverter.DoubleToInt64Bits(x[i]), $"length {n}, lane {i}: {x[i]} vs {expected[i]}");
-            Assert.All(x, v => Assert.True(v >= 0));
+            Assert.All(x, v => Assert.True(double.IsNaN(v) || v >= 0));
         }
     }
 
@@ -59,7 +63,7 @@ public class LangevinKernelsTests
             {
                 double expected = LangevinKernels.HillScalar(x[i], hn, n);
                 Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(a[i]), $"n {n}, length {length}, lane {i}");
-                Assert.InRange(a[i], 0, 1);
+                if (double.IsFinite(x[i])) Assert.InRange(a[i], 0, 1);
             }
         }
     }
