@@ -5,6 +5,7 @@ using GrnFast.Host.Info;
 using GrnFast.Host.Infer;
 using GrnFast.Host.Prior;
 using GrnFast.Host.Serve;
+using GrnFast.Host.Simulate;
 using GrnFast.IO;
 
 namespace GrnFast.Host;
@@ -45,6 +46,9 @@ public static class Program
                     return EvaluateCommand.Run(EvaluateArguments.Parse(rest), log);
                 case "prior":
                     return PriorCommand.Run(rest, stdout, log);
+                case "simulate":
+                    if (help) { stdout.WriteLine(HelpText.Simulate); return 0; }
+                    return SimulateCommand.Run(SimulateArguments.Parse(rest), log, cancellation);
                 case "demo":
                     if (help) { stdout.WriteLine(HelpText.Demo); return 0; }
                     NoArguments("demo", rest);
@@ -61,7 +65,7 @@ public static class Program
                     NoArguments("serve", rest);
                     return ServeCommand.Run(stderr, cancellation);
                 default:
-                    throw new UsageException($"unknown command '{command}' (commands: infer, convert, evaluate, prior, demo, info, serve; see grnfast --help)");
+                    throw new UsageException($"unknown command '{command}' (commands: infer, convert, evaluate, prior, simulate, demo, info, serve; see grnfast --help)");
             }
         }
         catch (UsageException e)

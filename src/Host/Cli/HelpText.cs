@@ -11,6 +11,8 @@ internal static class HelpText
           grnfast convert IN OUT.arrows   expression in any readable format -> Arrow (memory-mapped by infer)
           grnfast evaluate --network NET.tsv --gold GOLD.tsv --out metrics.json [options]
           grnfast prior GENERATOR ...   prior generators: database, motif, perturbation, random, shuffle, rewire, split
+          grnfast simulate --network FILE | --generate KIND --out PREFIX [options]
+                            single-cell expression from a GRN (chemical Langevin dynamics), knockouts, noise
           grnfast demo      run on DREAM4 data shipped with grnfast, with and without a prior
           grnfast info      version, BLAS backend, instruction set, threads
           grnfast serve     answer requests from another program on stdin/stdout (docs/protocol.md)
@@ -193,5 +195,83 @@ internal static class HelpText
 
         Prints the version, BLAS backend, instruction set, thread count, .NET runtime and the environment
         variables grnfast honours (GRNFAST_BLAS=managed|/path/libblas.so).
+        """;
+
+    public const string Simulate = """
+        usage: grnfast simulate (--network FILE | --generate scale-free|small-world [generator options])
+                                --out PREFIX [options]
+
+        Simulates single-cell expression from a gene regulatory network: for every gene i,
+          dx_i = (P_i(x) - lambda x_i) dt + q (sqrt(P_i(x)) dW_a - sqrt(lambda x_i) dW_b)      (chemical Langevin)
+          P_i = b_i + sum_j K_ij H(x_j),  H = x^n / (h_j^n + x^n) (activation) or 1 - that (repression)
+        with b_i the basal rate of master regulators, h_j the mean noise-free steady state of regulator j over cell
+        types (computed gene by gene in topological order, as SERGIO does; by fixed-point iteration for cycles),
+        Euler-Maruyama steps of dt, negative values clipped to 0. Each cell is an independent trajectory started at
+        the noise-free steady state of its condition and recorded after the burn-in. See docs/simulator.md.
+
+        network
+          --network FILE          edge list regulator<TAB>target[<TAB>weight or sign[<TAB>hill]] (.csv: commas;
+                                  weight = signed K; sign +/-/activation/repression draws |K|; ?, +- or none draw
+                                  the sign; weight 0 rows are non-edges), or a GraphViz .dot as GeneNetWeaver
+                                  writes it ("A" -> "B" [value="+"]). Cycles and self loops are allowed.
+          --ignore-weights        use only the sign of numeric weights; draw |K| from --strength
+          --generate KIND         scale-free: preferential attachment on regulators; small-world: the same within
+                                  modules, with a few edges across them. Both acyclic, genes G001, G002, ...
+          --genes N               genes (default 100)
+          --regulators R          genes that may regulate (default max(2, N/10))
+          --masters M             master regulators, no inputs (default max(1, R/4))
+          --in-degree D           mean regulators per non-master gene (default 2)
+          --modules K             small-world modules (default max(2, N/25))
+          --module-bias B         small-world: probability of a regulator from the target's module (default 0.8)
+          --activation-fraction A probability that a drawn sign activates (default 0.6)
+          --strength MIN:MAX      drawn |K| range (default 1:5)
+          --hill N                Hill coefficient (cooperativity) of every edge without one (default 2)
+          --network-seed S        seed of the system: generator, drawn edge parameters, cell types' basal rates and
+                                  rewiring (default: --seed). Fix it and vary --seed for replicate data sets.
+
+        cells
+          --cells N               cells (default 2000), split evenly over cell types (or trajectories)
+          --cell-types K          cell types, each with its own master-regulator basal rates (default 1)
+          --basal MIN:MAX         range of the basal rates, drawn per type (default 0.5:5)
+          --rewire F              cell types 2..K move a fraction F of the edges to new targets (default 0)
+          --trajectory FROM:TO    differentiation: basal rates move linearly from type FROM's to type TO's
+                                  (1-based numbers or type1..typeK); cells sampled along the path with their
+                                  pseudotime in [0, 1]. Repeat for branches; cells are split across the paths.
+          --trajectory-time T     time the move takes (default 10)
+
+        perturbations (Perturb-seq-like: each perturbed cell carries one guide, the others are non-targeting)
+          --knockout GENES        production of the gene set to 0. GENES: A,B,C or @FILE (one per line) or
+                                  all-regulators
+          --knockdown GENES       production multiplied by --knockdown-factor F (default 0.3)
+          --perturb-fraction F    fraction of each type's cells that carry a targeting guide (default 0.5),
+                                  split evenly across the guides
+
+        dynamics
+          --decay L               decay rate lambda (default 0.8)
+          --noise Q               noise amplitude q (default 1; 0 = deterministic)
+          --dt DT                 Euler-Maruyama step (default 0.02; dt x decay must stay below 0.5)
+          --burn-in T             time before a cell is recorded (default (4 + depth) / decay, depth = the
+                                  longest regulatory chain)
+
+        technical noise
+          --values V              counts (default): library size, dropout, Poisson; lognorm: log1p(counts per
+                                  10^4); clean: the concentrations (dropout only)
+          --library-size L        mean total counts per cell (default 10 x genes)
+          --library-sd S          sd of the log-normal cell size factors (default 0.3)
+          --dropout RATE          requested fraction of zeros in the output, reached by dropping entries with
+                                  probability 1 - 1/(1 + exp(-k (ln(1 + mu) - x0))), x0 calibrated
+          --dropout-shape K       k (default 1)
+
+        output (all written atomically; nothing is written on error)
+          --out PREFIX            PREFIX.expression.tsv (cells x genes, cell column), PREFIX.expression.npy
+                                  (float32) + PREFIX.genes.txt, PREFIX.cells.tsv (cell_type, guide, perturbation,
+                                  pseudotime, size_factor, total_counts), PREFIX.network.tsv (regulator, target,
+                                  weight = |K|, sign) and PREFIX.network.typeK.tsv for rewired types,
+                                  PREFIX.regulators.txt, PREFIX.parameters.tsv (half responses, basal rates,
+                                  steady states)
+          --format F              tsv, npy or tsv,npy (default)
+          --seed S                seed of the simulation (default 0); the same seed gives the same bits for any
+                                  --threads
+          --threads T             0 = all cores (default)
         """;
 }

@@ -99,7 +99,7 @@ public class CellBlocksFitTests
     }
 
     [Theory]
-    [InlineData(GramPrecision.Float64, 1e-9)]
+    [InlineData(GramPrecision.Float64, 1e-8)]
     [InlineData(GramPrecision.Float32, 1e-4)]
     public void PathsOnBlocksMatchTheInMemoryFit(GramPrecision precision, double tolerance)
     {
