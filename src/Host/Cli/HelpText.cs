@@ -269,7 +269,8 @@ internal static class HelpText
                                   weight = |K|, sign) and PREFIX.network.typeK.tsv for rewired types,
                                   PREFIX.regulators.txt, PREFIX.parameters.tsv (half responses, basal rates,
                                   steady states)
-          --format F              tsv, npy or tsv,npy (default)
+          --format F              tsv, npy, arrow, or a comma-separated list (default tsv,npy); arrow writes
+                                  PREFIX.expression.arrows (float32 columns, cell names; what infer memory-maps)
           --seed S                seed of the simulation (default 0); the same seed gives the same bits for any
                                   --threads
           --threads T             0 = all cores (default)

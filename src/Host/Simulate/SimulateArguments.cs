@@ -8,7 +8,7 @@ namespace GrnFast.Host.Simulate;
 
 /// <summary>The output files <c>grnfast simulate</c> can write besides the metadata.</summary>
 [Flags]
-internal enum ExpressionFormats { None = 0, Tsv = 1, Npy = 2 }
+internal enum ExpressionFormats { None = 0, Tsv = 1, Npy = 2, Arrow = 4 }
 
 /// <summary>
 /// The validated arguments of <c>grnfast simulate</c>. Gene lists (knockouts, knockdowns) and trajectory endpoints are
@@ -175,9 +175,10 @@ internal sealed record SimulateArguments
             {
                 "tsv" => ExpressionFormats.Tsv,
                 "npy" => ExpressionFormats.Npy,
-                _ => throw new UsageException($"--format: '{part}' is not one of tsv, npy (comma-separated)"),
+                "arrow" or "arrows" => ExpressionFormats.Arrow,
+                _ => throw new UsageException($"--format: '{part}' is not one of tsv, npy, arrow (comma-separated)"),
             };
-        return formats == ExpressionFormats.None ? throw new UsageException("--format lists no format (tsv, npy)") : formats;
+        return formats == ExpressionFormats.None ? throw new UsageException("--format lists no format (tsv, npy, arrow)") : formats;
     }
 
     private static string GeneratorMessage(ArgumentOutOfRangeException e)

@@ -8,7 +8,8 @@ namespace GrnFast.Host.Simulate;
 
 /// <summary>
 /// Writes a simulation under one prefix, all or nothing (<see cref="StagedFiles"/>):
-/// PREFIX.expression.tsv (cells x genes with a cell column), PREFIX.expression.npy (float32, C order, the same
+/// PREFIX.expression.tsv (cells x genes with a cell column), PREFIX.expression.arrows (with --format arrow: float32
+/// columns, memory-mapped by infer), PREFIX.expression.npy (float32, C order, the same
 /// values) with PREFIX.genes.txt naming its columns, PREFIX.cells.tsv (cell, cell_type, guide, perturbation,
 /// pseudotime, size_factor, total_counts), PREFIX.network.tsv (regulator, target, weight = |K|, sign), one
 /// PREFIX.network.TYPE.tsv per rewired cell type, PREFIX.regulators.txt (genes with targets in any cell type) and
@@ -44,6 +45,17 @@ internal static class SimulationFiles
         {
             files.Binary(prefix + ".expression.npy", s => WriteNpy(s, values, result.CellCount, p));
             files.Text(prefix + ".genes.txt", w => { foreach (var g in genes) w.Write(g + "\n"); });
+        }
+        if (formats.HasFlag(ExpressionFormats.Arrow))
+        {
+            // Column-major copy: the Arrow writer reads cells in blocks from any layout, this one is the simplest.
+            int n = result.CellCount;
+            var columns = new float[(long)n * p];
+            for (int c = 0; c < n; c++)
+                for (int g = 0; g < p; g++) columns[(long)g * n + c] = values[c * p + g];
+            var cellNames = result.Cells.Select(c => c.Name).ToArray();
+            using var data = IO.ExpressionData.FromColumnMajor(prefix + ".expression.arrows", columns, n, genes, cellNames);
+            files.Output(prefix + ".expression.arrows", temp => IO.ArrowExpressionWriter.Write(data, temp));
         }
         files.Text(prefix + ".cells.tsv", w =>
         {

@@ -34,9 +34,29 @@ internal sealed class StagedFiles : IDisposable
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>Stages an output that a writer creates at a path it is given (a file, or a directory of parts).</summary>
+    public void Output(string path, Action<string> write)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        string directory = System.IO.Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"cannot write '{path}': directory '{directory}' does not exist");
+        string temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        _staged.Add((temp, full));
+        write(temp);
+    }
+
     public void Commit()
     {
-        foreach (var (temp, final) in _staged) File.Move(temp, final, overwrite: true);
+        foreach (var (temp, final) in _staged)
+        {
+            if (Directory.Exists(temp))
+            {
+                if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
+                Directory.Move(temp, final);
+            }
+            else File.Move(temp, final, overwrite: true);
+        }
         _committed = true;
     }
 
@@ -45,7 +65,13 @@ internal sealed class StagedFiles : IDisposable
         if (_committed) return;
         foreach (var (temp, _) in _staged)
         {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try
+            {
+                if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+                else File.Delete(temp);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
     }
 }

@@ -117,6 +117,37 @@ public class SimulateCommandTests
         Assert.True(File.ReadAllLines(cli.PathOf("edges.tsv")).Length > 5);
     }
 
+    /// <summary>--format arrow: the same values as the TSV, memory-mapped by infer, which finds the same network.</summary>
+    [Fact]
+    public void ArrowOutputHoldsTheTsvValuesAndFeedsInfer()
+    {
+        using var cli = new SimulateCli();
+        AssertOk(cli.Simulate("--generate", "scale-free", "--genes", "25", "--cells", "300", "--values", "lognorm", "--format", "tsv,arrow"));
+        using (var tsv = ExpressionReader.Read(cli.PathOf("sim.expression.tsv")))
+        using (var arrows = ExpressionReader.Read(cli.PathOf("sim.expression.arrows")))
+        {
+            Assert.True(arrows.IsMemoryMapped);
+            Assert.Equal(tsv.GeneNames, arrows.GeneNames);
+            Assert.Equal(tsv.CellNames, arrows.CellNames);
+            var fromArrow = new float[arrows.Cells * arrows.Genes];
+            int row = 0;
+            foreach (var block in arrows.Blocks!.Blocks)
+            {
+                using var columns = block.Open();
+                for (int g = 0; g < arrows.Genes; g++)
+                    for (int r = 0; r < columns.Rows; r++) fromArrow[(row + r) * arrows.Genes + g] = columns.Column(g)[r];
+                row += columns.Rows;
+            }
+            Assert.Equal(ToArray(tsv), fromArrow);
+        }
+        foreach (var input in new[] { "sim.expression.tsv", "sim.expression.arrows" })
+            AssertOk(cli.Run("infer", "--expression", cli.PathOf(input), "--regulators", cli.PathOf("sim.regulators.txt"), "--out", cli.PathOf(input + ".net.tsv")));
+        var a = File.ReadAllLines(cli.PathOf("sim.expression.tsv.net.tsv"));
+        var b = File.ReadAllLines(cli.PathOf("sim.expression.arrows.net.tsv"));
+        Assert.Equal(a.Length, b.Length);
+        Assert.Equal(a.Select(l => string.Join('\t', l.Split('\t')[..2])).Take(20), b.Select(l => string.Join('\t', l.Split('\t')[..2])).Take(20));
+    }
+
     [Fact]
     public void DifferentiationWritesPseudotime()
     {
