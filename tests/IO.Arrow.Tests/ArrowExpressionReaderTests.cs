@@ -273,6 +273,48 @@ public class ArrowExpressionReaderTests
     }
 
     [Fact]
+    public void TheSameFileCanBeMappedTwiceAndReplacedWhileMapped()
+    {
+        using var dir = new TempDirectory();
+        using var source = Matrix(100, 4, 14);
+        var path = dir.Combine("x.arrows");
+        ArrowExpressionWriter.Write(source, path);
+        using var a = ArrowExpressionReader.Read(path);
+        using var b = ArrowExpressionReader.Read(path);
+        // A new version is renamed over the name; the open mappings keep the old file's pages.
+        using (var other = Matrix(100, 4, 15)) ArrowExpressionWriter.Write(other, path);
+        AssertSame(source, a);
+        AssertSame(source, b);
+        using var c = ArrowExpressionReader.Read(path);
+        Assert.NotEqual(Dense(source), Dense(c));
+    }
+
+    [Fact]
+    public void TheWritersBufferGoesBackToThePoolOnSuccessAndOnFailure()
+    {
+        using var dir = new TempDirectory();
+        var pool = new CountingPool();
+        using (var source = Matrix(500, 6, 16))
+        {
+            ArrowExpressionWriter.Write(source, dir.Combine("d.arrows"), new ArrowWriteOptions { BatchCells = 64 }, default, pool);
+            ArrowExpressionWriter.Write(source, dir.Combine("s.arrows"), new ArrowWriteOptions { BatchCells = 64, Sparse = true }, default, pool);
+        }
+        Assert.Equal(2, pool.Rented);
+        Assert.Equal(0, pool.Outstanding);
+        using var bad = new ExpressionData("big.tsv", ["A"], null, null, new MatrixView<double>(new double[] { 1, 1e39 }, 2, 1, MatrixLayout.ColumnMajor), null);
+        Assert.Throws<InputFormatException>(() => ArrowExpressionWriter.Write(bad, dir.Combine("x.arrows"), null, default, pool));
+        Assert.Equal(3, pool.Rented);
+        Assert.Equal(0, pool.Outstanding);
+    }
+
+    private sealed class CountingPool : System.Buffers.ArrayPool<float>
+    {
+        public int Rented, Outstanding;
+        public override float[] Rent(int minimumLength) { Rented++; Outstanding++; return new float[minimumLength]; }
+        public override void Return(float[] array, bool clearArray = false) => Outstanding--;
+    }
+
+    [Fact]
     public void CancelledWriteLeavesNothing()
     {
         using var dir = new TempDirectory();

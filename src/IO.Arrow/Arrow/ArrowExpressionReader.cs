@@ -107,7 +107,9 @@ public static class ArrowExpressionReader
         public void AddStream(ReadOnlyMemory<byte> memory, string part, MemoryAllocator? allocator, StreamsOwner owner)
         {
             var layout = ArrowStreamLayout.Scan(memory.Span, part);
-            using var reader = new ArrowStreamReader(new ArrowContext(allocator), memory);
+            // The context only matters when an allocator is given (tests); without one the plain constructor skips
+            // cloning the extension-type registry.
+            using var reader = allocator is null ? new ArrowStreamReader(memory) : new ArrowStreamReader(new ArrowContext(allocator), memory);
             var schema = ArrowExpressionSchema.From(Guard(part, () => reader.Schema), part);
             if (_schema is null) { _schema = schema; _firstPart = part; }
             else _schema.CheckSamePart(schema, part, _firstPart);
