@@ -202,6 +202,20 @@ public class ArrowExpressionReaderTests
     }
 
     [Fact]
+    public void DefaultBatchesFillEachPartTwice()
+    {
+        using var dir = new TempDirectory();
+        using var source = Matrix(5000, 10, 17, cellNames: false);
+        var path = dir.Combine("m.arrows");
+        var r = ArrowExpressionWriter.Write(source, path, new ArrowWriteOptions { PartBytes = 64 << 10 });
+        var sizes = Directory.GetFiles(path).Order(StringComparer.Ordinal).Select(p => new FileInfo(p).Length).ToArray();
+        Assert.Equal((r.Batches + 1) / 2, sizes.Length);
+        Assert.All(sizes[..^1], s => Assert.InRange(s, 0.9 * (64 << 10), 64 << 10));
+        using var back = ArrowExpressionReader.Read(path);
+        AssertSame(source, back);
+    }
+
+    [Fact]
     public void SparsePartsRoundTrip()
     {
         using var dir = new TempDirectory();

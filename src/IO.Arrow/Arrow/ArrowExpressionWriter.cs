@@ -143,9 +143,16 @@ public static class ArrowExpressionWriter
     private static int BatchCells(ExpressionData data, ArrowWriteOptions options, Schema schema)
     {
         long genes = Math.Max(1, data.Genes);
-        long cap = options.Sparse
-            ? ArrowWriteOptions.MaxSparseBatchValues / genes
-            : Math.Min(ArrowWriteOptions.MaxDenseBatchBytes, options.PartBytes - SchemaBytes(schema)) / (4 * genes);
+        long cap;
+        if (options.Sparse) cap = ArrowWriteOptions.MaxSparseBatchValues / genes;
+        else
+        {
+            // Two batches per part where they fit: batches of just over half a part would leave every part half empty.
+            int fields = schema.FieldsList.Count;
+            long room = options.PartBytes - SchemaBytes(schema) - 16, meta = MetadataBytes(fields, 2 * fields + 1);
+            long body = room / 2 - meta >= 4 * genes ? room / 2 - meta : room - meta;
+            cap = Math.Min(ArrowWriteOptions.MaxDenseBatchBytes, body) / (4 * genes);
+        }
         long cells = Math.Clamp(Math.Min(options.BatchCells, cap), 1, Math.Max(1, data.Cells));
         if (cells * genes > System.Array.MaxLength)
             throw new InputFormatException(data.Source, null, $"one cell of {genes} genes is too large to write");
