@@ -106,6 +106,7 @@ public class ArrowZeroCopyTests
         var counting = new CountingAllocator();
         using var data = ArrowExpressionReader.Read(bytes, "inline", null, counting);
         AssertSame(source, data);
+        Assert.False(data.IsMemoryMapped);
         using var cols = data.Blocks!.Blocks[0].Open();
         ulong start = Address(cols.Column(3)), origin = Address<byte>(bytes);
         Assert.InRange(start, origin, origin + (ulong)bytes.Length - 400);
@@ -326,6 +327,29 @@ public class ArrowExpressionReaderTests
         public int Rented, Outstanding;
         public override float[] Rent(int minimumLength) { Rented++; Outstanding++; return new float[minimumLength]; }
         public override void Return(float[] array, bool clearArray = false) => Outstanding--;
+    }
+
+    [Fact]
+    public void AnInMemoryStreamsOwnerIsDisposedWithTheDataOrOnRejection()
+    {
+        using var dir = new TempDirectory();
+        using (var source = Matrix(10, 2, 18)) ArrowExpressionWriter.Write(source, dir.Combine("x.arrows"));
+        var bytes = File.ReadAllBytes(dir.Combine("x.arrows"));
+        var owner = new Flag();
+        var data = ArrowExpressionReader.Read(bytes, "inline", owner);
+        Assert.False(owner.Disposed);
+        data.Dispose();
+        Assert.True(owner.Disposed);
+        var rejected = new Flag();
+        var e = Assert.Throws<InputFormatException>(() => ArrowExpressionReader.Read(bytes.AsMemory(0, bytes.Length - 8), "inline", rejected));
+        Assert.StartsWith("inline: truncated", e.Message);
+        Assert.True(rejected.Disposed);
+    }
+
+    private sealed class Flag : IDisposable
+    {
+        public bool Disposed;
+        public void Dispose() => Disposed = true;
     }
 
     [Fact]
