@@ -6,9 +6,11 @@ namespace GrnFast.Perf;
 
 public static class Program
 {
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
+        if (args is ["arrow-load", .. var rest]) return Arrow.ArrowLoadProbe.Run(rest);
         Console.WriteLine($"instruction set: {KernelInfo.InstructionSet}; BLAS: {BlasResolver.Describe()}");
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new KernelConfig());
+        return 0;
     }
 }

@@ -106,6 +106,7 @@ public class ArrowZeroCopyTests
         var counting = new CountingAllocator();
         using var data = ArrowExpressionReader.Read(bytes, "inline", null, counting);
         AssertSame(source, data);
+        Assert.False(data.IsMemoryMapped);
         using var cols = data.Blocks!.Blocks[0].Open();
         ulong start = Address(cols.Column(3)), origin = Address<byte>(bytes);
         Assert.InRange(start, origin, origin + (ulong)bytes.Length - 400);
@@ -202,6 +203,20 @@ public class ArrowExpressionReaderTests
     }
 
     [Fact]
+    public void DefaultBatchesFillEachPartTwice()
+    {
+        using var dir = new TempDirectory();
+        using var source = Matrix(5000, 10, 17, cellNames: false);
+        var path = dir.Combine("m.arrows");
+        var r = ArrowExpressionWriter.Write(source, path, new ArrowWriteOptions { PartBytes = 64 << 10 });
+        var sizes = Directory.GetFiles(path).Order(StringComparer.Ordinal).Select(p => new FileInfo(p).Length).ToArray();
+        Assert.Equal((r.Batches + 1) / 2, sizes.Length);
+        Assert.All(sizes[..^1], s => Assert.InRange(s, 0.9 * (64 << 10), 64 << 10));
+        using var back = ArrowExpressionReader.Read(path);
+        AssertSame(source, back);
+    }
+
+    [Fact]
     public void SparsePartsRoundTrip()
     {
         using var dir = new TempDirectory();
@@ -270,6 +285,71 @@ public class ArrowExpressionReaderTests
         using var b = ArrowExpressionReader.Read(dir.Combine("b.arrows"));
         Assert.Equal(new[] { 250, 250, 250, 250 }, b.Blocks!.Blocks.Select(x => x.Rows));
         AssertSame(source, b);
+    }
+
+    [Fact]
+    public void TheSameFileCanBeMappedTwiceAndReplacedWhileMapped()
+    {
+        using var dir = new TempDirectory();
+        using var source = Matrix(100, 4, 14);
+        var path = dir.Combine("x.arrows");
+        ArrowExpressionWriter.Write(source, path);
+        using var a = ArrowExpressionReader.Read(path);
+        using var b = ArrowExpressionReader.Read(path);
+        // A new version is renamed over the name; the open mappings keep the old file's pages.
+        using (var other = Matrix(100, 4, 15)) ArrowExpressionWriter.Write(other, path);
+        AssertSame(source, a);
+        AssertSame(source, b);
+        using var c = ArrowExpressionReader.Read(path);
+        Assert.NotEqual(Dense(source), Dense(c));
+    }
+
+    [Fact]
+    public void TheWritersBufferGoesBackToThePoolOnSuccessAndOnFailure()
+    {
+        using var dir = new TempDirectory();
+        var pool = new CountingPool();
+        using (var source = Matrix(500, 6, 16))
+        {
+            ArrowExpressionWriter.Write(source, dir.Combine("d.arrows"), new ArrowWriteOptions { BatchCells = 64 }, default, pool);
+            ArrowExpressionWriter.Write(source, dir.Combine("s.arrows"), new ArrowWriteOptions { BatchCells = 64, Sparse = true }, default, pool);
+        }
+        Assert.Equal(2, pool.Rented);
+        Assert.Equal(0, pool.Outstanding);
+        using var bad = new ExpressionData("big.tsv", ["A"], null, null, new MatrixView<double>(new double[] { 1, 1e39 }, 2, 1, MatrixLayout.ColumnMajor), null);
+        Assert.Throws<InputFormatException>(() => ArrowExpressionWriter.Write(bad, dir.Combine("x.arrows"), null, default, pool));
+        Assert.Equal(3, pool.Rented);
+        Assert.Equal(0, pool.Outstanding);
+    }
+
+    private sealed class CountingPool : System.Buffers.ArrayPool<float>
+    {
+        public int Rented, Outstanding;
+        public override float[] Rent(int minimumLength) { Rented++; Outstanding++; return new float[minimumLength]; }
+        public override void Return(float[] array, bool clearArray = false) => Outstanding--;
+    }
+
+    [Fact]
+    public void AnInMemoryStreamsOwnerIsDisposedWithTheDataOrOnRejection()
+    {
+        using var dir = new TempDirectory();
+        using (var source = Matrix(10, 2, 18)) ArrowExpressionWriter.Write(source, dir.Combine("x.arrows"));
+        var bytes = File.ReadAllBytes(dir.Combine("x.arrows"));
+        var owner = new Flag();
+        var data = ArrowExpressionReader.Read(bytes, "inline", owner);
+        Assert.False(owner.Disposed);
+        data.Dispose();
+        Assert.True(owner.Disposed);
+        var rejected = new Flag();
+        var e = Assert.Throws<InputFormatException>(() => ArrowExpressionReader.Read(bytes.AsMemory(0, bytes.Length - 8), "inline", rejected));
+        Assert.StartsWith("inline: truncated", e.Message);
+        Assert.True(rejected.Disposed);
+    }
+
+    private sealed class Flag : IDisposable
+    {
+        public bool Disposed;
+        public void Dispose() => Disposed = true;
     }
 
     [Fact]

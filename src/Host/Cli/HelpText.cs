@@ -166,7 +166,7 @@ internal static class HelpText
           --genes-by-cells      text input is genes x cells (BEELINE ExpressionData.csv)
           --genes FILE          gene names of the .npy columns, one per line (default: 0..p-1)
           --batch-cells N       at most N cells per record batch (default 65536; lowered so a dense batch stays
-                                under 256 MB, a sparse one under 64 MB once densified)
+                                under 512 MiB, a sparse one under 64 MB once densified)
           --part-bytes B        output larger than B (default 1G; K, M, G suffixes; at most 2031M) becomes a
                                 directory named OUT.arrows of parts part-00000.arrows, ... each at most B bytes;
                                 smaller output is one file. The log says which was written.

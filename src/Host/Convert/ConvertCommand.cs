@@ -27,7 +27,7 @@ internal static class ConvertCommand
         string layout = r.Sparse ? $"CSR, {r.NonZeros} stored values" : "dense float32";
         string batches = $"{r.Batches} record batch{(r.Batches == 1 ? "" : "es")} of up to {r.BatchCells} cell{(r.BatchCells == 1 ? "" : "s")}";
         if (r.BatchCells < a.Options.BatchCells && r.Batches > 1)
-            batches += r.Sparse ? " (lowered so a densified block stays under 64 MB)" : " (lowered so a batch stays under 256 MB and fits a part)";
+            batches += r.Sparse ? " (lowered so a densified block stays under 64 MB)" : " (lowered so a batch stays under 512 MiB and fits a part)";
         string where = r.IsDirectory
             ? $"{r.Path}/ as {r.Parts} parts of at most {Size(a.Options.PartBytes)} ({(a.PartBytesGiven ? "--part-bytes" : "the default --part-bytes; one file is mapped as one view")})"
             : $"{r.Path} (one file)";

@@ -61,21 +61,21 @@ public static class ArrowExpressionReader
 
     /// <summary>
     /// Reads a stream already in memory (an inline payload), without copying: the blocks point into <paramref name="stream"/>,
-    /// which must stay valid until the result is disposed; <paramref name="owner"/> (if any) is disposed with the result.
+    /// which must stay valid until the result is disposed; <paramref name="owner"/> (if any) is disposed with the result,
+    /// or at once if the stream is rejected.
     /// </summary>
     public static ExpressionData Read(ReadOnlyMemory<byte> stream, string source, IDisposable? owner = null, MemoryAllocator? allocator = null)
     {
-        var streams = new StreamsOwner();
-        if (owner is not null) streams.Add(owner);
         try
         {
             var matrix = new MatrixBuilder(source);
-            matrix.AddStream(stream, source, allocator, streams);
-            return matrix.Build(streams);
+            // The batches hold no resources of their own here (their buffers are views of the caller's memory).
+            matrix.AddStream(stream, source, allocator, new StreamsOwner());
+            return matrix.Build(owner);
         }
         catch
         {
-            streams.Dispose();
+            owner?.Dispose();
             throw;
         }
     }
@@ -107,7 +107,9 @@ public static class ArrowExpressionReader
         public void AddStream(ReadOnlyMemory<byte> memory, string part, MemoryAllocator? allocator, StreamsOwner owner)
         {
             var layout = ArrowStreamLayout.Scan(memory.Span, part);
-            using var reader = new ArrowStreamReader(new ArrowContext(allocator), memory);
+            // The context only matters when an allocator is given (tests); without one the plain constructor skips
+            // cloning the extension-type registry.
+            using var reader = allocator is null ? new ArrowStreamReader(memory) : new ArrowStreamReader(new ArrowContext(allocator), memory);
             var schema = ArrowExpressionSchema.From(Guard(part, () => reader.Schema), part);
             if (_schema is null) { _schema = schema; _firstPart = part; }
             else _schema.CheckSamePart(schema, part, _firstPart);
@@ -228,7 +230,7 @@ public static class ArrowExpressionReader
             return bytes.Cast<byte, T>().Slice(offset, count);
         }
 
-        public ExpressionData Build(StreamsOwner owner)
+        public ExpressionData Build(IDisposable? owner)
         {
             var schema = _schema!;
             long cells = _blocks.Sum(b => (long)b.Rows);

@@ -37,10 +37,21 @@ internal sealed class CellCursor(ExpressionData data) : IDisposable
             for (int g = 0; g < genes; g++) m.Column(g).Slice(_next, rows).CopyTo(dest.Slice(g * rows, rows));
             return;
         }
-        for (int r = 0; r < rows; r++)
+        // Row-major to column-major in tiles, so the scattered writes of one tile stay in cache (each row of a wide
+        // matrix would otherwise touch a different cache line, and page, per gene).
+        const int Tile = 64;
+        for (int g0 = 0; g0 < genes; g0 += Tile)
         {
-            var row = m.Row(_next + r);
-            for (int g = 0; g < genes; g++) dest[g * rows + r] = row[g];
+            int g1 = Math.Min(genes, g0 + Tile);
+            for (int r0 = 0; r0 < rows; r0 += Tile)
+            {
+                int r1 = Math.Min(rows, r0 + Tile);
+                for (int r = r0; r < r1; r++)
+                {
+                    var row = m.Row(_next + r);
+                    for (int g = g0; g < g1; g++) dest[g * rows + r] = row[g];
+                }
+            }
         }
     }
 

@@ -45,23 +45,28 @@ internal sealed unsafe class MappedStreamFile : IDisposable
 
     private sealed class GuardedMemory(MappedStreamFile file) : MemoryManager<byte>
     {
+        private readonly byte* _base = file._mapping.Base;
+        private readonly int _length = file.Length;
+
         public override Span<byte> GetSpan()
         {
             // The flag is set before the unmap; a span taken earlier and used after Dispose is the caller's bug.
-            if (file._disposed) throw new ObjectDisposedException(file.Path, $"{file.Path}: the memory-mapped file was closed (its ExpressionData was disposed)");
-            return new Span<byte>(file._mapping.Base, file.Length);
+            if (file._disposed) ThrowDisposed();
+            return new Span<byte>(_base, _length);
         }
 
         // The mapping never moves, so pinning is a no-op.
         public override MemoryHandle Pin(int elementIndex = 0)
         {
-            if ((uint)elementIndex > (uint)file.Length) throw new ArgumentOutOfRangeException(nameof(elementIndex));
-            if (file._disposed) throw new ObjectDisposedException(file.Path);
-            return new MemoryHandle(file._mapping.Base + elementIndex);
+            if ((uint)elementIndex > (uint)_length) throw new ArgumentOutOfRangeException(nameof(elementIndex));
+            if (file._disposed) ThrowDisposed();
+            return new MemoryHandle(_base + elementIndex);
         }
 
         public override void Unpin() { }
 
         protected override void Dispose(bool disposing) { }
+
+        private void ThrowDisposed() => throw new ObjectDisposedException(file.Path, $"{file.Path}: the memory-mapped file was closed (its ExpressionData was disposed)");
     }
 }
