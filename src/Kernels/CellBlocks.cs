@@ -102,5 +102,10 @@ public sealed class DenseCellBlock : CellBlock
         _columns = columns;
     }
 
-    public override BlockColumns Open() => new(_columns, Rows);
+    /// <summary>Touches the first column, so memory whose owner was disposed (an unmapped file) fails here, at once.</summary>
+    public override BlockColumns Open()
+    {
+        if (_columns.Length > 0) _ = _columns[0].Span;
+        return new(_columns, Rows);
+    }
 }
