@@ -20,6 +20,9 @@ internal sealed class RequestFrame : IDisposable
     /// <summary>A problem with the declared streams that still let the reader stay in step (repeated names, over the size limit).</summary>
     public RequestException? StreamsProblem { get; init; }
 
+    /// <summary>The frame was answered while it was read (a large <c>echo</c>, its payloads forwarded as they arrived).</summary>
+    public bool Answered { get; init; }
+
     public bool TryGetStream(string name, out byte[] bytes)
     {
         foreach (var (n, b) in Streams)
@@ -38,6 +41,12 @@ internal sealed class RequestFrame : IDisposable
 /// </summary>
 internal sealed class FrameReader(Stream input, PayloadLimits limits)
 {
+    /// <summary>
+    /// Called with each JSON-object header, its declared payloads and the input positioned at them; returns true when
+    /// it consumed the payloads and answered the frame itself (streaming <c>echo</c>), false to read them as usual.
+    /// </summary>
+    public Func<JsonElement, IReadOnlyList<(string Name, long Length)>, Stream, int, bool>? Forward { get; init; }
+
     /// <summary>Buffers start at this size and grow by <see cref="Growth"/> when full.</summary>
     private const int FirstChunk = 1 << 20;
 
@@ -81,6 +90,8 @@ internal sealed class FrameReader(Stream input, PayloadLimits limits)
         try
         {
             var declared = json is { RootElement.ValueKind: JsonValueKind.Object } ? Declared(json.RootElement, number) : [];
+            if (json is { RootElement.ValueKind: JsonValueKind.Object } && declared.Count > 0 && Forward is { } forward && forward(json.RootElement, declared, input, number))
+                return new RequestFrame { Number = number, Header = json, Answered = true };
             return ReadPayloads(number, json, jsonError, declared);
         }
         catch

@@ -18,12 +18,17 @@ internal sealed class HostServer
     private readonly FrameWriter _writer;
     private readonly TextWriter _stderr;
     private readonly InferQueue _queue;
+    private readonly PayloadLimits _limits;
     private int _exitCode = -1;
+
+    /// <summary>Echo payloads at least this large are forwarded as they arrive instead of being read whole first.</summary>
+    internal const long StreamingEchoBytes = 1 << 20;
 
     public HostServer(Stream input, Stream output, TextWriter stderr, PayloadLimits? limits = null)
     {
         _stderr = TextWriter.Synchronized(stderr);
-        _reader = new FrameReader(input, limits ?? PayloadLimits.Default);
+        _limits = limits ?? PayloadLimits.Default;
+        _reader = new FrameReader(input, _limits) { Forward = TryStreamEcho };
         _writer = new FrameWriter(output, _stderr);
         var runner = new InferRunner(_writer, _stderr);
         _queue = new InferQueue(runner.Run, _stderr);
@@ -42,7 +47,7 @@ internal sealed class HostServer
                 catch (ProtocolViolationException e) { return Stop(2, e.Message); }
                 catch (IOException e) { return Stop(2, $"cannot read stdin ({e.Message})"); }
                 if (frame is null) return Stop(0, null);
-                using (frame) Dispatch(frame);
+                using (frame) if (!frame.Answered) Dispatch(frame);
                 if (_writer.Failed && _exitCode < 0) return Stop(2, "stdout is closed");
             }
             return _exitCode;
@@ -70,6 +75,30 @@ internal sealed class HostServer
             if (code == 2 && !_writer.Failed) _writer.Send(Response.Error(null, ErrorCode.Protocol, protocolError));
         }
         return code;
+    }
+
+    /// <summary>
+    /// A large <c>echo</c> that would be answered with its payloads anyway is answered while it is read: the response
+    /// header goes out first and the bytes are copied through in 1 MiB pieces, so the round trip overlaps both
+    /// directions of the pipe instead of storing the whole payload first (which halves the throughput). Anything
+    /// that would be an error (no id, an open id, a repeated name, over a limit) takes the ordinary path.
+    /// </summary>
+    private bool TryStreamEcho(JsonElement root, IReadOnlyList<(string Name, long Length)> declared, Stream input, int number)
+    {
+        if (!root.TryGetProperty("op", out var op) || op.ValueKind != JsonValueKind.String || op.GetString() != "echo") return false;
+        if (!root.TryGetProperty("id", out var idElement) || !RequestId.TryRead(idElement, out var id) || _queue.IsOpen(id)) return false;
+        long total = 0;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, length) in declared)
+        {
+            if (!names.Add(name) || length > _limits.MaxPayloadBytes) return false;
+            total += length;
+        }
+        if (total < StreamingEchoBytes || total > _limits.MaxFramePayloadBytes) return false;
+        var echo = Response.Result(id, "echo");
+        foreach (var (name, length) in declared) echo.DeclareStream(name, length);
+        _writer.SendForwarding(echo, input, () => $"the payloads of frame {number}");
+        return true;
     }
 
     private void Dispatch(RequestFrame frame)

@@ -95,10 +95,17 @@ internal sealed class Response
 
     public void AddStream(string name, ReadOnlyMemory<byte> bytes) => _streams.Add((name, bytes));
 
+    private readonly List<(string Name, long Length)> _forwarded = [];
+
+    /// <summary>Declares a payload of <paramref name="length"/> bytes that the sender copies in (see <see cref="FrameWriter.SendForwarding"/>).</summary>
+    public void DeclareStream(string name, long length) => _forwarded.Add((name, length));
+
+    public IReadOnlyList<(string Name, long Length)> Forwarded => _forwarded;
+
     /// <summary>Closes the header (adding <c>streams</c>) and returns its UTF-8 bytes.</summary>
     public ReadOnlyMemory<byte> Finish()
     {
-        if (_streams.Count > 0)
+        if (_streams.Count > 0 || _forwarded.Count > 0)
         {
             Json.WriteStartArray("streams");
             foreach (var (name, bytes) in _streams)
@@ -106,6 +113,13 @@ internal sealed class Response
                 Json.WriteStartObject();
                 Json.WriteString("name", name);
                 Json.WriteNumber("length", bytes.Length);
+                Json.WriteEndObject();
+            }
+            foreach (var (name, length) in _forwarded)
+            {
+                Json.WriteStartObject();
+                Json.WriteString("name", name);
+                Json.WriteNumber("length", length);
                 Json.WriteEndObject();
             }
             Json.WriteEndArray();
