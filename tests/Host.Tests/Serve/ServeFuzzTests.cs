@@ -127,7 +127,7 @@ public class ServeFuzzTests(Xunit.Abstractions.ITestOutputHelper output)
         // The mutations reach every kind of failure, not only the framing.
         foreach (var code in new[] { "bad_request", "invalid_json", "unknown_op", "bad_arrow", "protocol" })
             Assert.True(seen.GetValueOrDefault(code) > 0, $"no case produced {code}: {string.Join(", ", seen)}");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), $"{Cases} cases took {clock.Elapsed.TotalSeconds:F0} s");
+        // No wall-clock bound on the whole run (shared machines drift); each case has its own timeout, which is what catches a hang.
     }
 
     private static (string Kind, byte[] Input) Mutate(List<RecordedFrame> session, Random rng)
