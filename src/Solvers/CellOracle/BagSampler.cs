@@ -7,34 +7,36 @@ namespace GrnFast.Solvers.CellOracle;
 /// </summary>
 internal abstract class BagSampler
 {
-    /// <summary>Fills <paramref name="counts"/> (one per cell of the cluster) for bag <paramref name="bag"/> of cluster <paramref name="cluster"/>.</summary>
-    public abstract void Counts(int cluster, int bag, Span<int> counts);
+    /// <summary>Fills <paramref name="counts"/> (one per cell of the cluster) for bag <paramref name="bag"/> of cluster <paramref name="cluster"/> (labelled <paramref name="label"/>).</summary>
+    public abstract void Counts(int cluster, string label, int bag, Span<int> counts);
 
     /// <summary>Writes the ascending positions (in 0..candidates-1) of the candidates bag <paramref name="bag"/> draws for target <paramref name="target"/>.</summary>
-    public abstract void Features(int cluster, int bag, int target, int candidates, Span<int> chosen);
+    public abstract void Features(int cluster, string label, int bag, int target, int candidates, Span<int> chosen);
 }
 
 /// <summary>
-/// The default draws, from xoshiro256** generators seeded (by SplitMix64) with (seed, cluster, bag) for the cells and
-/// (seed, cluster, bag, target) for the features: each draw depends on nothing else, so any thread may make it and
-/// the results are the same bits for any thread count. Like CellOracle, every target of a cluster sees the same
-/// bootstrap samples of cells (CellOracle passes random_state=123 to every target's BaggingRegressor); that is what
-/// lets one weighted Gram per bag serve all of them. Feature subsets differ per target.
+/// The default draws, from xoshiro256** generators seeded (by SplitMix64) with (seed, cluster label, bag) for the cells
+/// and (seed, cluster label, bag, target column) for the features: each draw depends on nothing else, so any thread
+/// may make it, the results are the same bits for any thread count, and a cluster fitted alone gets the draws it gets
+/// among others. Every target of a cluster sees the same bootstrap cells, which is what lets one weighted Gram per
+/// bag serve all of them. CellOracle comes close to this: it passes random_state=123 to every target's
+/// BaggingRegressor, so targets with equally many candidates get identical cells (the feature draw before them
+/// consumes a number of variates that depends on the candidate count). Feature subsets differ per target here.
 /// </summary>
 internal sealed class SeededBagSampler(int seed) : BagSampler
 {
-    public override void Counts(int cluster, int bag, Span<int> counts)
+    public override void Counts(int cluster, string label, int bag, Span<int> counts)
     {
         counts.Clear();
-        var rng = new Xoshiro256(Mix((ulong)(uint)seed, 1, (ulong)cluster, (ulong)bag));
+        var rng = new Xoshiro256(Mix((ulong)(uint)seed, 1, LabelKey(label), (ulong)bag));
         int n = counts.Length;
         for (int i = 0; i < n; i++) counts[(int)rng.Below((uint)n)]++;
     }
 
-    public override void Features(int cluster, int bag, int target, int candidates, Span<int> chosen)
+    public override void Features(int cluster, string label, int bag, int target, int candidates, Span<int> chosen)
     {
         int k = chosen.Length;
-        var rng = new Xoshiro256(Mix((ulong)(uint)seed, 2, (ulong)cluster, (ulong)bag, (ulong)target));
+        var rng = new Xoshiro256(Mix((ulong)(uint)seed, 2, LabelKey(label), (ulong)bag, (ulong)target));
         // Partial Fisher-Yates over 0..candidates-1: the first k entries are a uniform k-subset.
         Span<int> pool = candidates <= 1024 ? stackalloc int[candidates] : new int[candidates];
         for (int i = 0; i < candidates; i++) pool[i] = i;
@@ -45,6 +47,14 @@ internal sealed class SeededBagSampler(int seed) : BagSampler
             chosen[i] = pool[i];
         }
         chosen.Sort();
+    }
+
+    /// <summary>FNV-1a of the label's UTF-16 code units: stable across runs and processes (string.GetHashCode is not).</summary>
+    private static ulong LabelKey(string label)
+    {
+        ulong h = 0xCBF29CE484222325UL;
+        foreach (char ch in label) { h ^= ch; h *= 0x100000001B3UL; }
+        return h;
     }
 
     private static ulong Mix(params ulong[] parts)

@@ -68,7 +68,7 @@ public static class CellOracleGrn
             var constantTargets = new List<int>();
             foreach (var j in plan.Targets)
                 if (z.Constant[plan.TargetZ[j]]) constantTargets.Add(j); else fitted.Add(j);
-            var cluster = new ClusterFit(g, plan, z, fitted.ToArray(), options, context, sampler);
+            var cluster = new ClusterFit(g, clusters.Labels[g], plan, z, fitted.ToArray(), options, context, sampler);
             var links = options.Estimator == CellOracleEstimator.BaggedRidge
                 ? cluster.BaggedRidge(ref gram, ref solve, done => context.Progress?.Report((fitsDone + done, fitsTotal)))
                 : cluster.BayesianRidge(ref gram, ref solve);
@@ -148,7 +148,7 @@ public static class CellOracleGrn
     }
 
     /// <summary>The fits of one cluster on its standardised columns.</summary>
-    private sealed class ClusterFit(int index, ColumnPlan plan, ClusterExpression z, int[] targets, CellOracleOptions options, SolverContext context, BagSampler sampler)
+    private sealed class ClusterFit(int index, string label, ColumnPlan plan, ClusterExpression z, int[] targets, CellOracleOptions options, SolverContext context, BagSampler sampler)
     {
         private ParallelOptions Parallelism => new() { MaxDegreeOfParallelism = context.Threads };
 
@@ -177,7 +177,7 @@ public static class CellOracleGrn
             {
                 context.Cancellation.ThrowIfCancellationRequested();
                 clock.Restart();
-                sampler.Counts(index, b, counts);
+                sampler.Counts(index, label, b, counts);
                 cross.Compute(z, counts, context.Blas, context.Threads);
                 gramSeconds += clock.Elapsed.TotalSeconds;
 
@@ -189,7 +189,7 @@ public static class CellOracleGrn
                     var candidates = plan.Candidates[j];
                     int s = candidates.Length, k = options.FeaturesPerBag(s);
                     var chosen = ws.Chosen(k);
-                    sampler.Features(index, bag, TargetKey(j), s, chosen);
+                    sampler.Features(index, label, bag, TargetKey(j), s, chosen);
                     var theta = ws.Theta(k);
                     if (!SolveBag(cross, candidates, chosen, plan.TargetZ[j], ws.System(k), theta)) { failed[t] = true; return ws; }
                     for (int a = 0; a < k; a++)

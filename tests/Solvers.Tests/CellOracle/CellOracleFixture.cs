@@ -48,14 +48,14 @@ internal static class CellOracleFixture
 /// <summary>scikit-learn's exported draws: bootstrap counts per (cluster, bag), feature positions per (cluster, target column, bag).</summary>
 internal sealed class FixtureSampler(int[][][] counts, Dictionary<(int Cluster, int TargetColumn), int[][]> features) : BagSampler
 {
-    public override void Counts(int cluster, int bag, Span<int> destination)
+    public override void Counts(int cluster, string label, int bag, Span<int> destination)
     {
         var c = counts[cluster][bag];
         Assert.Equal(c.Length, destination.Length);
         c.CopyTo(destination);
     }
 
-    public override void Features(int cluster, int bag, int target, int candidates, Span<int> chosen)
+    public override void Features(int cluster, string label, int bag, int target, int candidates, Span<int> chosen)
     {
         var f = features[(cluster, target)][bag];
         Assert.Equal(f.Length, chosen.Length);
