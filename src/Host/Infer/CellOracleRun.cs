@@ -43,7 +43,8 @@ internal static class CellOracleRun
         double load = clock.Elapsed.TotalSeconds - momentsSeconds;
         cancellation.ThrowIfCancellationRequested();
 
-        var blas = BlasResolver.Resolve(r.Threads);
+        // One BLAS thread per call: the solver runs fixed GEMM tiles in parallel itself, so the bits do not depend on --threads.
+        var blas = BlasResolver.Resolve(1);
         var context = new SolverContext(blas, r.Threads, cancellation) { Progress = progress };
         var o = settings.Options;
         log.Info($"fitting {targets.Length} targets on {regulators.Length} regulators (celloracle, "

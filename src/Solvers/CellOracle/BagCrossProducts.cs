@@ -16,9 +16,18 @@ namespace GrnFast.Solvers.CellOracle;
 /// sets. Scaling both sides by sqrt(c) is also how scikit-learn applies sample weights (_rescale_data), so the
 /// rounding matches its closely. With no counts (BayesianRidge, every cell once) Z itself is the GEMM operand.
 /// </para>
+/// <para>
+/// Determinism: the GEMM is cut into fixed tiles of <see cref="TileColumns"/> columns of C, run in parallel, each one
+/// BLAS call. Give a single-threaded BLAS (BlasResolver.Resolve(1)): OpenBLAS's own threading splits a product
+/// differently for 1 and 2 threads and its edge kernels round differently (seen on 41 x 141 x 126), while fixed tiles on
+/// one BLAS thread each give the same bits for any thread count.
+/// </para>
 /// </summary>
 internal sealed class BagCrossProducts
 {
+    /// <summary>Columns of C per GEMM call; fixed, so the split does not depend on the thread count.</summary>
+    public const int TileColumns = 128;
+
     private double[] _w = [];
     private int[] _rows = [];
 
@@ -101,6 +110,13 @@ internal sealed class BagCrossProducts
             });
         }
         if (rows == 0 || q == 0) { Array.Clear(C); return; }
-        blas.Gemm(Transpose.Yes, Transpose.No, q, m, rows, 1.0, w, rows, w, rows, 0.0, C, q);
+        int tiles = (m + TileColumns - 1) / TileColumns, ld = rows;
+        var c = C;
+        Parallel.For(0, tiles, parallel, t =>
+        {
+            int first = t * TileColumns, width = Math.Min(TileColumns, m - first);
+            // C[:, tile] = W_reg^T W[:, tile]
+            blas.Gemm(Transpose.Yes, Transpose.No, q, width, ld, 1.0, w, ld, w.AsSpan(first * ld, width * ld), ld, 0.0, c.AsSpan(first * q, width * q), q);
+        });
     }
 }

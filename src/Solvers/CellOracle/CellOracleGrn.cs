@@ -19,9 +19,10 @@ namespace GrnFast.Solvers.CellOracle;
 /// Work sharing: CellOracle refits a BaggingRegressor per target, touching the cells 20 times per target. Here the
 /// bags of a cluster are shared by all its targets (CellOracle's fixed random_state makes them shared there too), so
 /// each bag costs one weighted GEMM <see cref="BagCrossProducts"/> for all targets, and each target's bag is a k x k
-/// Cholesky solve on slices of it, independent of the number of cells. Bags run one after another (each GEMM uses
-/// every BLAS thread); targets within a bag run in parallel, each on one thread in a fixed order, and every random
-/// draw is seeded by what it is for, so the result is the same bits for any thread count.
+/// Cholesky solve on slices of it, independent of the number of cells. Bags run one after another; each bag's GEMM
+/// runs as fixed column tiles in parallel, and its targets in parallel, each on one thread in a fixed order; every
+/// random draw is seeded by what it is for. With a single-threaded BLAS (BlasResolver.Resolve(1); the solver
+/// parallelises the tiles itself) the result is the same bits for any thread count.
 /// </para>
 /// </summary>
 public static class CellOracleGrn

@@ -42,7 +42,8 @@ internal static class CellOracleFixture
         return new RegulatorTargetProblem(regulatorColumns, targets.Select(t => column[t.Target]).ToArray(), weights);
     }
 
-    public static SolverContext Context(int threads = 2) => new(BlasResolver.Resolve(), threads);
+    /// <summary>A single-threaded BLAS (the solver tiles its GEMMs over <paramref name="threads"/> itself).</summary>
+    public static SolverContext Context(int threads = 2) => new(BlasResolver.Resolve(1), threads);
 }
 
 /// <summary>scikit-learn's exported draws: bootstrap counts per (cluster, bag), feature positions per (cluster, target column, bag).</summary>
