@@ -26,7 +26,7 @@ namespace GrnFast.Solvers.CellOracle;
 internal sealed class BagCrossProducts
 {
     /// <summary>Columns of C per GEMM call; fixed, so the split does not depend on the thread count.</summary>
-    public const int TileColumns = 128;
+    public const int TileColumns = 256;
 
     private double[] _w = [];
     private int[] _rows = [];
