@@ -29,6 +29,10 @@ internal static class HelpText
                              [--tol T] [--precision float64|float32] [--threads T] [--seed S]
                              [--path-coef-index I --path-coef-out FILE.tsv]
                              [--timings FILE.json] --out FILE.tsv
+               grnfast infer --method celloracle --expression FILE [--base-grn FILE] [--regulators FILE] [--prior FILE]...
+                             [--groups FILE] [--estimator ridge|bayesian] [--alpha A] [--bagging B] [--seed S]
+                             [--filter-p P] [--filter-weight coef_abs|coef_mean|-logp] [--filter-top N]
+                             [--threads T] [--timings FILE.json] --out LINKS.tsv
 
         Fits, for every target gene j, a prior-weighted elastic net on the regulators:
           min_theta (1/2n)||x_j - X theta||^2 + alpha * sum_i w_ij (rho |theta_i| + (1 - rho)/2 theta_i^2)
@@ -74,6 +78,26 @@ internal static class HelpText
           --path-coef-index I   with --path-coef-out FILE.tsv: coefficients (TF, target, alpha, coef) at
                                 path index I (0 = alpha_max), for agreement checks against glmnet/sklearn
           --timings FILE.json   seconds per stage (load, standardize, gram, solve, write, total) and sizes
+
+        celloracle (CellOracle's get_links, see docs/celloracle.md)
+          Per cluster and target, bagged ridge on the target's candidate TFs: B bootstrap samples of the cluster's
+          cells, each on a random 80% of the candidates; coef_mean = mean coefficient over the bags that drew the
+          TF, p = one-sample t-test of those coefficients against 0. Regulators are scaled by their standard
+          deviation over all cells; targets are not scaled.
+          --base-grn FILE       CellOracle's base GRN table: peak_id, gene_short_name, one 0/1 column per TF (TSV/CSV);
+                                a TF is a candidate of a gene when any of the gene's peaks has a 1. Its TFs are the
+                                regulators unless --regulators is given. --prior edge lists add candidates.
+          --groups FILE         cell<TAB>cluster rows (or one label per line in cell order): one network per cluster
+          --estimator E         ridge (default, bagged) or bayesian (BayesianRidge: posterior mean, p from its sd)
+          --alpha A             ridge penalty, not scaled by the number of cells (default 10)
+          --bagging B           bags per target (default 20)
+          --seed S              seed of the bootstrap and feature draws (default 123); same bits for any --threads
+          --filter-p P, --filter-weight W, --filter-top N
+                                CellOracle's filter_links per cluster: p <= P, the top N by W (coef_abs, coef_mean
+                                or -logp); defaults of any not given: 0.001, coef_abs, 10000. Without them every
+                                link is written.
+          --out LINKS.tsv       source, target, coef_mean, coef_abs, [coef_variance,] p, -logp[, cluster]; sorted by
+                                cluster then coef_abs (or the filter weight); a .csv name writes commas
 
         Logs go to stderr. Exit codes: 0 done, 1 bad input (the message names file, line and gene),
         2 bad command line.

@@ -15,7 +15,8 @@ internal sealed record InferArguments
     /// <summary>.h5ad: the layer to read instead of X, and the var column naming the genes.</summary>
     public string? Layer { get; init; }
     public string? VarNames { get; init; }
-    public required string Regulators { get; init; }
+    /// <summary>Null only for --method celloracle with --base-grn (the base GRN's TFs are the regulators).</summary>
+    public string? Regulators { get; init; }
     public string? Targets { get; init; }
     public IReadOnlyList<string> Priors { get; init; } = [];
     public PriorMode PriorMode { get; init; }
@@ -27,22 +28,27 @@ internal sealed record InferArguments
     public string? PathCoefOut { get; init; }
     public string? TimingsOut { get; init; }
     public required string Out { get; init; }
+    public CellOracleSettings? CellOracle { get; init; }
 
     private static readonly string[] Valued =
     [
         "--expression", "--genes", "--layer", "--var-names", "--regulators", "--targets", "--prior*", "--prior-mode", "--prior-weight",
         "--method", "--l1-ratio", "--alpha", "--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps",
         "--precision", "--threads", "--seed", "--path-coef-index", "--path-coef-out", "--timings", "--out",
+        .. CellOracleOptionRules.Valued,
     ];
 
     public static InferArguments Parse(IReadOnlyList<string> args)
     {
         var o = new OptionReader("infer", args, Valued, ["--genes-by-cells"]);
         string expression = o.Required("--expression");
-        string regulators = o.Required("--regulators");
         string output = o.Required("--out");
         var priors = o.All("--prior");
         var s = InferOptionRules.Read(o, priors.Count, expression);
+        // celloracle takes its regulators from the base GRN's TF columns unless a list is given.
+        string? regulators = s.CellOracle is { BaseGrn: not null } ? o.String("--regulators") : o.Required("--regulators");
+        if (s.CellOracle is not null && IO.NetworkWriter.IsArrow(output))
+            throw new UsageException("--method celloracle writes CellOracle's links table as TSV (or CSV for .csv); --out cannot be .arrows");
         return new InferArguments
         {
             Expression = expression,
@@ -61,6 +67,7 @@ internal sealed record InferArguments
             PathCoefOut = o.String("--path-coef-out"),
             TimingsOut = o.String("--timings"),
             Out = output,
+            CellOracle = s.CellOracle,
         };
     }
 
@@ -68,7 +75,7 @@ internal sealed record InferArguments
     public InferRequest ToRequest() => new()
     {
         Expression = new ExpressionInput.File(Expression, GenesByCells, GeneNames, Layer, VarNames),
-        Regulators = new GeneListInput.File(Regulators),
+        Regulators = Regulators is null ? null : new GeneListInput.File(Regulators),
         Targets = Targets is null ? null : new GeneListInput.File(Targets),
         Priors = Priors.Select(p => (PriorInput)new PriorInput.File(p)).ToArray(),
         PriorMode = PriorMode,
@@ -76,5 +83,6 @@ internal sealed record InferArguments
         Method = Method,
         Options = Options,
         Threads = Threads,
+        CellOracle = CellOracle,
     };
 }

@@ -13,7 +13,8 @@ internal static class InferCommand
         var outcome = InferPipeline.Run(a.ToRequest(), log, cancellation);
 
         var clock = Stopwatch.StartNew();
-        NetworkWriter.Write(a.Out, outcome.Edges);
+        if (outcome.CellOracle is { } links) links.Write(a.Out, a.CellOracle?.Filter?.Weight ?? LinkWeight.CoefAbs);
+        else NetworkWriter.Write(a.Out, outcome.Edges);
         if (a.PathCoefOut is not null) NetworkWriter.WritePathCoefficients(a.PathCoefOut, NetworkEdges.Snapshot(outcome.Fit, outcome.Problem, outcome.GeneNames));
         double write = clock.Elapsed.TotalSeconds;
 

@@ -18,6 +18,8 @@ internal sealed record InferSettings
     /// <summary>.h5ad: the layer to read instead of X, and the var column naming the genes.</summary>
     public string? Layer { get; init; }
     public string? VarNames { get; init; }
+    /// <summary>Set for --method celloracle.</summary>
+    public CellOracleSettings? CellOracle { get; init; }
 }
 
 /// <summary>
@@ -38,7 +40,8 @@ internal static class InferOptionRules
             ? o.Double("--prior-weight", w => w > 0 && double.IsFinite(w), "a finite number > 0") ?? 1.0
             : o.Double("--prior-weight", w => w > 0 && w <= 1, "in (0, 1] in weight mode") ?? 0.5;
 
-        string method = o.Choice("--method", "lasso", "elasticnet", "ridge") ?? "elasticnet";
+        string method = o.Choice("--method", "lasso", "elasticnet", "ridge", "celloracle") ?? "elasticnet";
+        var cellOracle = CellOracleOptionRules.Read(o, method);
         if (o.Has("--l1-ratio") && method != "elasticnet")
             throw o.Invalid("--l1-ratio", $"{o.Name("--l1-ratio")} applies only to {o.Name("--method")} elasticnet (got {o.Name("--method")} {method})");
         double l1 = method switch
@@ -112,6 +115,7 @@ internal static class InferOptionRules
             GeneNames = genes,
             Layer = layer,
             VarNames = varNames,
+            CellOracle = cellOracle,
         };
     }
 

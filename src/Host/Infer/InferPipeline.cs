@@ -26,8 +26,11 @@ internal sealed record InferOutcome
     /// <summary>Seconds for the per-gene moments plus the solver's standardisation.</summary>
     public required double Standardize { get; init; }
 
+    /// <summary>--method celloracle: the links table (CellOracle's columns) behind <see cref="Edges"/>.</summary>
+    public CellOracleLinks? CellOracle { get; init; }
+
     /// <summary>"100 targets fitted, 512 edges; all converged (...)".</summary>
-    public string Summary => NetworkEdges.Summary(Fit, Edges.Count, Problem, GeneNames);
+    public string Summary => CellOracle?.Summary ?? NetworkEdges.Summary(Fit, Edges.Count, Problem, GeneNames);
 }
 
 /// <summary>
@@ -61,7 +64,12 @@ internal static class InferPipeline
             log.Info($"{data.Source}: {data.Cells} cells x {data.Genes} genes ({(data.Double is null ? "float32" : "float64")}{(data.Blocks is { } blocks ? $", {blocks.Blocks.Count} blocks" : "")}{(data.IsMemoryMapped ? ", memory-mapped" : "")})");
             cancellation.ThrowIfCancellationRequested();
 
-            var regulators = GeneSelection.Regulators(r.Regulators.Read(log), data, columns, moments, log);
+            // The host's request reader does not carry celloracle's settings yet: refuse rather than fit another model.
+            if (r.Method == "celloracle" && r.CellOracle is null)
+                throw new InputFieldException("method", "celloracle is not available over the host protocol in this build; use grnfast infer --method celloracle", null);
+            if (r.CellOracle is { } cellOracle)
+                return CellOracleRun.Run(r, cellOracle, data, columns, moments, momentsSeconds, clock, log, cancellation, progress);
+            var regulators = GeneSelection.Regulators((r.Regulators ?? throw new InvalidOperationException("regulators are required")).Read(log), data, columns, moments, log);
             var targets = GeneSelection.Targets(r.Targets?.Read(log), data, columns, moments, log);
             var sources = r.Priors.Select(p => p.Read()).ToList();
             var weights = PriorPenalty.Build(sources, r.PriorMode, r.PriorWeight, columns, regulators, targets, log);

@@ -8,7 +8,8 @@ namespace GrnFast.Host.Infer;
 internal sealed record InferRequest
 {
     public required ExpressionInput Expression { get; init; }
-    public required GeneListInput Regulators { get; init; }
+    /// <summary>Null only for --method celloracle with a base GRN, whose TFs are then the regulators.</summary>
+    public GeneListInput? Regulators { get; init; }
     /// <summary>Null: every usable gene is a target.</summary>
     public GeneListInput? Targets { get; init; }
     public IReadOnlyList<PriorInput> Priors { get; init; } = [];
@@ -19,6 +20,8 @@ internal sealed record InferRequest
     public required ElasticNetOptions Options { get; init; }
     /// <summary>0 = all cores.</summary>
     public int Threads { get; init; }
+    /// <summary>Set for --method celloracle.</summary>
+    public CellOracleSettings? CellOracle { get; init; }
 }
 
 /// <summary>Where the cells x genes matrix comes from.</summary>
