@@ -59,6 +59,10 @@ internal abstract record DatasetSpec
     /// <summary>"datasets[2]": how messages name this entry.</summary>
     public required string Key { get; init; }
     public RegulatorSpec? Regulators { get; init; }
+    /// <summary>Score pairs out of the gold's regulators only (BEELINE's convention for ChIP gold standards) instead of every candidate regulator.</summary>
+    public bool ScoreGoldRegulators { get; init; }
+    /// <summary>Methods run on this dataset; null: all.</summary>
+    public IReadOnlyList<string>? Methods { get; init; }
 }
 
 /// <summary>Which DREAM4 experiments make the expression matrix.</summary>

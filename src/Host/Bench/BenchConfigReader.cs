@@ -52,6 +52,9 @@ internal static class BenchConfigReader
                 .Select(p => Prior(new ConfigObject(path, p.Key, p.Value))).ToList();
             Unique(root, "priors", priors.Select(p => (p.Key, p.Name)));
             CheckPriors(root, priors, datasets);
+            foreach (var d in datasets)
+                foreach (var m in d.Methods ?? [])
+                    if (!methods.Any(x => x.Name == m)) throw root.Error($"{d.Key}.methods", $"'{m}' is not a method name ({string.Join(", ", methods.Select(x => x.Name))})");
 
             var plotObject = root.Object("plots");
             var plots = new PlotSpec(
@@ -109,6 +112,8 @@ internal static class BenchConfigReader
         string name = o.RequiredString("name");
         string kind = o.Choice("kind", "dream4", "beeline", "files", "simulated") ?? throw o.Error(o.PathOf("kind"), "is required (dream4, beeline, files or simulated)");
         var regulators = Regulators(o, resolve);
+        bool scoreGold = (o.Choice("scoreRegulators", "candidates", "gold") ?? "candidates") == "gold";
+        var methodNames = o.Strings("methods");
         string Existing(string key, bool directory = false)
         {
             var p = resolve(o.RequiredString(key));
@@ -175,7 +180,7 @@ internal static class BenchConfigReader
                 break;
         }
         o.RejectUnknown();
-        return spec;
+        return spec with { ScoreGoldRegulators = scoreGold, Methods = methodNames };
     }
 
     private static SimulatedSpec Simulated(ConfigObject o, string name, RegulatorSpec? regulators, Func<string, string> resolve)

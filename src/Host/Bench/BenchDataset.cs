@@ -23,6 +23,12 @@ internal sealed class BenchDataset : IDisposable
     /// <summary>Candidate regulators of inference (genes of the data).</summary>
     public required IReadOnlyList<string> Regulators { get; init; }
 
+    /// <summary>Genes fitted as targets: the gold's genes with nonzero variance (only pairs into gold genes are scored).</summary>
+    public required IReadOnlyList<string> Targets { get; init; }
+
+    /// <summary>Regulators of the scored pairs (genes of the gold standard).</summary>
+    public required IReadOnlyList<string> ScoredRegulators { get; init; }
+
     /// <summary>Effects of every perturbed regulator on every other gene, when the dataset has perturbation data.</summary>
     public IReadOnlyList<PerturbationEffect>? Perturbation { get; init; }
 
@@ -31,9 +37,6 @@ internal sealed class BenchDataset : IDisposable
 
     /// <summary>Named prior edge lists shipped with the dataset (weight 1).</summary>
     public IReadOnlyDictionary<string, List<RegulatoryEdge>> PriorFiles { get; init; } = new Dictionary<string, List<RegulatoryEdge>>();
-
-    /// <summary>Regulators of the scored pairs: the candidate regulators that are genes of the gold standard.</summary>
-    public IReadOnlyList<string> ScoredRegulators => Regulators.Where(Gold.Contains).ToArray();
 
     public void Dispose() => Expression.Dispose();
 }

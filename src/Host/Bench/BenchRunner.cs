@@ -58,17 +58,20 @@ internal static class BenchRunner
                 }
             }
 
-            foreach (var method in config.Methods)
+            foreach (var method in config.Methods.Where(m => spec.Methods is null || spec.Methods.Contains(m.Name)))
             {
                 var fitCache = new Dictionary<object, (Dictionary<GenePair, PredictedScore> Network, double Seconds)>();
-                (Dictionary<GenePair, PredictedScore> Network, double Seconds) Fit(BuiltPrior? prior)
+                // Only pairs into gold genes are scored, and in held-out mode only pairs into the held-out targets: a
+                // per-target method's fit of a target does not depend on which other targets are fitted, so only those are.
+                (Dictionary<GenePair, PredictedScore> Network, double Seconds) Fit(BuiltPrior? prior, IReadOnlyList<string> targets)
                 {
-                    object key = prior is null ? "none" : prior.Spec.Type == PriorType.Perturbation ? $"perturbation:{prior.Spec.Name}" : prior;
+                    object key = ((object)(prior is null ? "none" : prior.Spec.Type == PriorType.Perturbation ? $"perturbation:{prior.Spec.Name}" : prior), targets);
                     if (fitCache.TryGetValue(key, out var cached)) return cached;
                     var request = new InferRequest
                     {
                         Expression = new ExpressionInput.InMemory(d.Expression),
                         Regulators = new GeneListInput.Listed("regulators", d.Regulators),
+                        Targets = new GeneListInput.Listed("targets", targets),
                         Priors = prior is null ? [] : [new PriorInput.Loaded(prior.ToSource())],
                         PriorMode = prior is null ? PriorMode.None : prior.Spec.Mode,
                         PriorWeight = prior?.Spec.Weight ?? 1,
@@ -87,7 +90,8 @@ internal static class BenchRunner
                 }
 
                 progress.Status($"{d.Name} / {method.Name} / none");
-                var baseline = Fit(null);
+                var baseline = Fit(null, d.Targets);
+                var heldOutTargets = splits.ToDictionary(s => s.Key, s => (IReadOnlyList<string>)d.Targets.Where(s.Value.Contains).ToArray());
                 foreach (int seed in config.Seeds)
                 {
                     foreach (var prior in config.Priors.Where(p => p.AppliesTo(d.Name)))
@@ -97,7 +101,7 @@ internal static class BenchRunner
                         foreach (var mode in config.Scoring)
                         {
                             BuiltPrior? built = prior.Type == PriorType.None ? null : (mode == ScoringMode.HeldOutTargets ? held : full)[seed][prior.Name];
-                            var (network, seconds) = built is null ? baseline : Fit(built);
+                            var (network, seconds) = built is null ? baseline : Fit(built, mode == ScoringMode.HeldOutTargets ? heldOutTargets[seed] : d.Targets);
                             var scope = new EvaluationScope
                             {
                                 Regulators = d.ScoredRegulators,
@@ -135,5 +139,5 @@ internal static class BenchRunner
 
     /// <summary>Progress steps: one per dataset x method x seed x applicable prior.</summary>
     public static int Steps(BenchConfig config)
-        => config.Datasets.Sum(d => config.Methods.Count * config.Seeds.Count * config.Priors.Count(p => p.AppliesTo(d.Name)));
+        => config.Datasets.Sum(d => config.Methods.Count(m => d.Methods is null || d.Methods.Contains(m.Name)) * config.Seeds.Count * config.Priors.Count(p => p.AppliesTo(d.Name)));
 }

@@ -224,9 +224,17 @@ internal static class DatasetLoader
                 log.Warn($"{spec.Name}: {regulators.Count - inData.Length} of {regulators.Count} regulators are not genes of the data and are dropped");
             if (!inData.Any(gold.Contains))
                 throw new InputFormatException("bench config", null, $"{spec.Key}.regulators: none of the {regulators.Count} regulators is a gene of the gold standard, so no pair can be scored");
+            var column = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < expression.Genes; i++) column[expression.GeneNames[i]] = i;
+            var targets = gold.Genes.Where(g => column.TryGetValue(g, out int c) && Varies(expression, c)).ToArray();
+            var scored = spec.ScoreGoldRegulators ? inData.Where(gold.Regulators.Contains).ToArray() : inData.Where(gold.Contains).ToArray();
+            if (scored.Length == 0)
+                throw new InputFormatException("bench config", null, $"{spec.Key}.scoreRegulators: none of the candidate regulators is a regulator of the gold standard");
             return new BenchDataset
             {
                 Name = spec.Name,
+                Targets = targets,
+                ScoredRegulators = scored,
                 Description = $"{what}: {expression.Cells} samples x {expression.Genes} genes, {inData.Length} candidate regulators, {gold.Edges.Count} true edges",
                 Expression = expression,
                 Gold = gold,
@@ -241,6 +249,14 @@ internal static class DatasetLoader
             expression.Dispose();
             throw;
         }
+    }
+
+    private static bool Varies(ExpressionData data, int gene)
+    {
+        double first = Value(data, 0, gene);
+        for (int i = 1; i < data.Cells; i++)
+            if (Value(data, i, gene) != first) return true;
+        return false;
     }
 
     /// <summary>A list file, or one column (by header name) of a delimited file such as BEELINE's TF.csv.</summary>
