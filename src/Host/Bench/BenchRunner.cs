@@ -30,34 +30,48 @@ internal static class BenchRunner
         int fits = 0;
         var quiet = new Log(innerLog);
 
-        foreach (var spec in config.Datasets)
+        // Every dataset is loaded and every prior made before the first inference, so that a dataset or prior that
+        // cannot be made fails in seconds rather than after the others ran. (The data sets are small; all stay in memory.)
+        var prepared = new List<Prepared>();
+        try
         {
-            cancellation.ThrowIfCancellationRequested();
-            progress.Status($"loading {spec.Name}");
-            using var d = DatasetLoader.Load(spec, config.Threads, log, cancellation);
-            descriptions.Add($"{d.Name}: {d.Description}{(d.PerturbationSource is { } ps ? $"; perturbation data: {ps}" : "")}");
-            innerLog.WriteLine($"== {d.Name}: {d.Description}");
-
-            // Priors and splits per seed (independent of the method).
-            var splits = new Dictionary<int, HashSet<string>>();
-            var full = new Dictionary<int, Dictionary<string, BuiltPrior>>();
-            var held = new Dictionary<int, Dictionary<string, BuiltPrior>>();
-            foreach (int seed in config.Seeds)
+            foreach (var spec in config.Datasets)
             {
-                if (fullMode) full[seed] = BenchPriors.BuildAll(config.Priors, d, null, seed);
-                if (heldOutMode)
+                cancellation.ThrowIfCancellationRequested();
+                progress.Status($"preparing {spec.Name}");
+                var d = DatasetLoader.Load(spec, config.Threads, log, cancellation);
+                var p = new Prepared(spec, d);
+                prepared.Add(p);
+                descriptions.Add($"{d.Name}: {d.Description}{(d.PerturbationSource is { } ps ? $"; perturbation data: {ps}" : "")}");
+                innerLog.WriteLine($"== {d.Name}: {d.Description}");
+                foreach (int seed in config.Seeds)
                 {
-                    var split = GoldStandardSplit.Split(d.Gold, SplitAxis.Target, config.HeldOutFraction, BenchPriors.Mix(seed, "heldout-split"));
-                    splits[seed] = split.HeldOutGenes.ToHashSet(StringComparer.Ordinal);
-                    held[seed] = BenchPriors.BuildAll(config.Priors, d, splits[seed], seed, full.GetValueOrDefault(seed));
-                }
-                foreach (var (name, p) in (full.GetValueOrDefault(seed) ?? held[seed]))
-                {
-                    int hits = p.Edges.Count(e => d.Gold.Edges.ContainsKey(e.Pair));
-                    innerLog.WriteLine($"seed {seed} prior {name}: {p.Edges.Count} edges, {hits} true (precision {(p.Edges.Count == 0 ? double.NaN : (double)hits / p.Edges.Count):F3}, recall {(double)hits / d.Gold.Edges.Count:F3})");
+                    if (fullMode) p.Full[seed] = BenchPriors.BuildAll(config.Priors, d, null, seed);
+                    if (heldOutMode)
+                    {
+                        var split = GoldStandardSplit.Split(d.Gold, SplitAxis.Target, config.HeldOutFraction, BenchPriors.Mix(seed, "heldout-split"));
+                        p.Splits[seed] = split.HeldOutGenes.ToHashSet(StringComparer.Ordinal);
+                        p.Held[seed] = BenchPriors.BuildAll(config.Priors, d, p.Splits[seed], seed, p.Full.GetValueOrDefault(seed));
+                    }
+                    foreach (var (name, prior) in (p.Full.GetValueOrDefault(seed) ?? p.Held[seed]))
+                    {
+                        int hits = prior.Edges.Count(e => d.Gold.Edges.ContainsKey(e.Pair));
+                        innerLog.WriteLine($"seed {seed} prior {name}: {prior.Edges.Count} edges, {hits} true (precision {(prior.Edges.Count == 0 ? double.NaN : (double)hits / prior.Edges.Count):F3}, recall {(double)hits / d.Gold.Edges.Count:F3})");
+                    }
                 }
             }
+            foreach (var p in prepared)
+                Run(p);
+        }
+        finally
+        {
+            foreach (var p in prepared) p.Dataset.Dispose();
+        }
+        return new BenchResult(rows, curves, descriptions, fits, clock.Elapsed.TotalSeconds);
 
+        void Run(Prepared prepared)
+        {
+            var (spec, d, splits, full, held) = (prepared.Spec, prepared.Dataset, prepared.Splits, prepared.Full, prepared.Held);
             foreach (var method in config.Methods.Where(m => spec.Methods is null || spec.Methods.Contains(m.Name)))
             {
                 var fitCache = new Dictionary<object, (Dictionary<GenePair, PredictedScore> Network, double Seconds)>();
@@ -65,7 +79,9 @@ internal static class BenchRunner
                 // per-target method's fit of a target does not depend on which other targets are fitted, so only those are.
                 (Dictionary<GenePair, PredictedScore> Network, double Seconds) Fit(BuiltPrior? prior, IReadOnlyList<string> targets)
                 {
-                    object key = ((object)(prior is null ? "none" : prior.Spec.Type == PriorType.Perturbation ? $"perturbation:{prior.Spec.Name}" : prior), targets);
+                    // Perturbation priors, and file priors outside held-out mode, are the same for every seed: fitted once.
+                    bool seedFree = prior is not null && (prior.Spec.Type == PriorType.Perturbation || (prior.Spec.Type == PriorType.File && ReferenceEquals(targets, d.Targets)));
+                    object key = ((object)(prior is null ? "none" : seedFree ? $"{PriorSpec.TypeName(prior.Spec.Type)}:{prior.Spec.Name}" : prior), targets);
                     if (fitCache.TryGetValue(key, out var cached)) return cached;
                     var request = new InferRequest
                     {
@@ -90,7 +106,7 @@ internal static class BenchRunner
                 }
 
                 progress.Status($"{d.Name} / {method.Name} / none");
-                var baseline = Fit(null, d.Targets);
+                Fit(null, d.Targets);
                 var heldOutTargets = splits.ToDictionary(s => s.Key, s => (IReadOnlyList<string>)d.Targets.Where(s.Value.Contains).ToArray());
                 foreach (int seed in config.Seeds)
                 {
@@ -101,7 +117,11 @@ internal static class BenchRunner
                         foreach (var mode in config.Scoring)
                         {
                             BuiltPrior? built = prior.Type == PriorType.None ? null : (mode == ScoringMode.HeldOutTargets ? held : full)[seed][prior.Name];
-                            var (network, seconds) = built is null ? baseline : Fit(built, mode == ScoringMode.HeldOutTargets ? heldOutTargets[seed] : d.Targets);
+                            // The baseline of held-out scoring is fitted on the held-out targets too: the same problems, so a
+                            // prior without edges into them gives the same bits, not merely the same fits within the tolerance.
+                            var targets = mode == ScoringMode.HeldOutTargets ? heldOutTargets[seed] : d.Targets;
+                            var reference = Fit(null, targets);
+                            var (network, seconds) = built is null ? reference : Fit(built, targets);
                             var scope = new EvaluationScope
                             {
                                 Regulators = d.ScoredRegulators,
@@ -110,7 +130,7 @@ internal static class BenchRunner
                                 ExcludedPairs = mode == ScoringMode.ExcludePrior && built is not null ? built.Pairs() : null,
                             };
                             var m = NetworkEvaluation.Evaluate(d.Gold, network, scope).Unsigned;
-                            var b = built is null ? m : NetworkEvaluation.Evaluate(d.Gold, baseline.Network, scope).Unsigned;
+                            var b = built is null ? m : NetworkEvaluation.Evaluate(d.Gold, reference.Network, scope).Unsigned;
                             var p = NetworkEvaluation.Evaluate(d.Gold, built?.AsNetwork() ?? [], scope).Unsigned;
                             rows.Add(BenchRow.Scored(m, b, p) with
                             {
@@ -134,7 +154,14 @@ internal static class BenchRunner
                 }
             }
         }
-        return new BenchResult(rows, curves, descriptions, fits, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>A loaded dataset with its held-out splits and priors per seed (Full: exclude-prior and all modes; Held: held-out targets).</summary>
+    private sealed record Prepared(DatasetSpec Spec, BenchDataset Dataset)
+    {
+        public Dictionary<int, HashSet<string>> Splits { get; } = [];
+        public Dictionary<int, Dictionary<string, BuiltPrior>> Full { get; } = [];
+        public Dictionary<int, Dictionary<string, BuiltPrior>> Held { get; } = [];
     }
 
     /// <summary>Progress steps: one per dataset x method x seed x applicable prior.</summary>
