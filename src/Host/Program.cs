@@ -1,3 +1,4 @@
+using GrnFast.Host.Bench;
 using GrnFast.Host.Cli;
 using GrnFast.Host.Demo;
 using GrnFast.Host.Evaluate;
@@ -49,6 +50,9 @@ public static class Program
                 case "simulate":
                     if (help) { stdout.WriteLine(HelpText.Simulate); return 0; }
                     return SimulateCommand.Run(SimulateArguments.Parse(rest), log, cancellation);
+                case "bench":
+                    if (help) { stdout.WriteLine(HelpText.Bench); return 0; }
+                    return BenchCommand.Run(BenchArguments.Parse(rest), stderr, log, cancellation);
                 case "demo":
                     if (help) { stdout.WriteLine(HelpText.Demo); return 0; }
                     NoArguments("demo", rest);
@@ -65,7 +69,7 @@ public static class Program
                     NoArguments("serve", rest);
                     return ServeCommand.Run(stderr, cancellation);
                 default:
-                    throw new UsageException($"unknown command '{command}' (commands: infer, convert, evaluate, prior, simulate, demo, info, serve; see grnfast --help)");
+                    throw new UsageException($"unknown command '{command}' (commands: infer, convert, evaluate, prior, simulate, bench, demo, info, serve; see grnfast --help)");
             }
         }
         catch (UsageException e)

@@ -13,6 +13,7 @@ internal static class HelpText
           grnfast prior GENERATOR ...   prior generators: database, motif, perturbation, random, shuffle, rewire, split
           grnfast simulate --network FILE | --generate KIND --out PREFIX [options]
                             single-cell expression from a GRN (chemical Langevin dynamics), knockouts, noise
+          grnfast bench CONFIG.json [--out DIR]   prior benchmark: methods x priors x datasets x seeds
           grnfast demo      run on DREAM4 data shipped with grnfast, with and without a prior
           grnfast info      version, BLAS backend, instruction set, threads
           grnfast serve     answer requests from another program on stdin/stdout (docs/protocol.md)
@@ -298,5 +299,37 @@ internal static class HelpText
           --seed S                seed of the simulation (default 0); the same seed gives the same bits for any
                                   --threads
           --threads T             0 = all cores (default)
+        """;
+
+    public const string Bench = """
+        usage: grnfast bench CONFIG.json [--out DIR] [--threads T]
+
+        Runs the prior benchmark a config describes: every dataset x method x prior x seed, in-process, each
+        network scored in every scoring mode against the same method without a prior on the same pairs.
+
+        CONFIG.json (comments allowed; paths relative to the config file; see docs/prior-benchmark.md and
+        bench/default.json):
+          datasets   DREAM4 (kind dream4: network 1-3, knockouts/knockdowns/wildtype/multifactorial; the
+                     embedded network 1 without "root"), BEELINE folders (kind beeline), any expression file
+                     with a gold standard and prior files (kind files, e.g. mDC with ChIP/STRING), simulated
+                     cells (kind simulated: generated or given network, unperturbed or Perturb-seq)
+          methods    lasso, elasticnet (l1Ratio), ridge; path, pathMinRatio, select, alpha, tol
+          priors     none, database (precision, recall), motif (recall, perTarget), perturbation (minZ),
+                     rewired (fraction), random / shuffled (like: a control of another prior), file (source);
+                     mode weight|mask and weight W; datasets to restrict one
+          scoring    heldout-targets (gold split by target; knowledge priors see the training targets only),
+                     exclude-prior (every prior pair left out of scoring), all (copying level, reference)
+          seeds, heldoutFraction, threads, output, plots {mode, method, seed, width, height}
+
+        options
+          --out DIR     output folder (default: the config's "output", else out/bench-NAME); replaced if it is a
+                        previous bench output, refused if it holds anything else
+          --threads T   threads per inference (0 = all cores; default the config's "threads")
+
+        output (written to a staging folder, moved into place when complete)
+          runs.tsv      one row per run: dataset, method, prior, seed, mode, pairs, positives, AUPRC, AUROC,
+                        AUPRC ratio, EPR, seconds, baseline and gains
+          summary.md    mean ± sd over seeds per dataset, and the gain by prior type over datasets
+          pr-DATASET.png, gain-MODE-METHOD.png, bench.log (inference log), config.json (a copy)
         """;
 }
