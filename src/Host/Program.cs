@@ -5,6 +5,7 @@ using GrnFast.Host.Info;
 using GrnFast.Host.Infer;
 using GrnFast.Host.Prior;
 using GrnFast.Host.Serve;
+using GrnFast.Host.Shard;
 using GrnFast.Host.Simulate;
 using GrnFast.IO;
 
@@ -56,6 +57,9 @@ public static class Program
                 case "convert":
                     if (help) { stdout.WriteLine(HelpText.Convert); return 0; }
                     return Conversion.ConvertCommand.Run(Conversion.ConvertArguments.Parse(rest), log, cancellation);
+                case "merge":
+                    if (help) { stdout.WriteLine(HelpText.Merge); return 0; }
+                    return MergeCommand.Run(MergeArguments.Parse(rest), log);
                 case "info":
                     if (help) { stdout.WriteLine(HelpText.Info); return 0; }
                     NoArguments("info", rest);
@@ -65,7 +69,7 @@ public static class Program
                     NoArguments("serve", rest);
                     return ServeCommand.Run(stderr, cancellation);
                 default:
-                    throw new UsageException($"unknown command '{command}' (commands: infer, convert, evaluate, prior, simulate, demo, info, serve; see grnfast --help)");
+                    throw new UsageException($"unknown command '{command}' (commands: infer, merge, slurm, convert, evaluate, prior, simulate, demo, info, serve; see grnfast --help)");
             }
         }
         catch (UsageException e)

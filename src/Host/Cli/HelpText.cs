@@ -274,4 +274,18 @@ internal static class HelpText
                                   --threads
           --threads T             0 = all cores (default)
         """;
+
+    public const string Merge = """
+        usage: grnfast merge DIR --out FILE.tsv|FILE.arrows
+
+        Merges the shards that grnfast infer ... --shard I/N --out DIR wrote into one network, identical byte for
+        byte to the network an unsharded run writes (same rows, same order). It first checks that every shard
+        1..N is present and complete (its part has the size and SHA-256 its manifest records) and that all come
+        from the same run (same input files by checksum, same options, same N, same grnfast version); otherwise
+        it lists each missing, incomplete or mismatched shard and writes nothing (exit code 1).
+        Temporary files of shards killed while writing are never read (a warning lists them).
+
+          DIR                   the shard directory (--out of the sharded infer runs)
+          --out FILE            the network: .tsv, or .arrows for an Arrow IPC stream
+        """;
 }

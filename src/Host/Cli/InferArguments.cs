@@ -1,4 +1,5 @@
 using GrnFast.Host.Infer;
+using GrnFast.Host.Shard;
 using GrnFast.Solvers.ElasticNet;
 
 namespace GrnFast.Host.Cli;
@@ -27,12 +28,17 @@ internal sealed record InferArguments
     public string? PathCoefOut { get; init; }
     public string? TimingsOut { get; init; }
     public required string Out { get; init; }
+    /// <summary>--shard I/N: fit only that shard; <see cref="Out"/> is then the shard directory.</summary>
+    public ShardSpec? Shard { get; init; }
+    /// <summary>Every option as given (a shard's manifest records them).</summary>
+    public IReadOnlyList<(string Name, string? Value)> Given { get; init; } = [];
 
     private static readonly string[] Valued =
     [
         "--expression", "--genes", "--layer", "--var-names", "--regulators", "--targets", "--prior*", "--prior-mode", "--prior-weight",
         "--method", "--l1-ratio", "--alpha", "--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps",
         "--precision", "--threads", "--seed", "--path-coef-index", "--path-coef-out", "--timings", "--out",
+        "--shard",
     ];
 
     public static InferArguments Parse(IReadOnlyList<string> args)
@@ -43,6 +49,8 @@ internal sealed record InferArguments
         string output = o.Required("--out");
         var priors = o.All("--prior");
         var s = InferOptionRules.Read(o, priors.Count, expression);
+        var shard = o.String("--shard") is { } shardText ? ShardSpec.Parse("--shard", shardText) : (ShardSpec?)null;
+        if (shard is not null) ShardOptions.Check("--shard", s.Method, o.Has("--path-coef-out"));
         return new InferArguments
         {
             Expression = expression,
@@ -61,6 +69,8 @@ internal sealed record InferArguments
             PathCoefOut = o.String("--path-coef-out"),
             TimingsOut = o.String("--timings"),
             Out = output,
+            Shard = shard,
+            Given = o.Given,
         };
     }
 
@@ -76,5 +86,6 @@ internal sealed record InferArguments
         Method = Method,
         Options = Options,
         Threads = Threads,
+        Shard = Shard,
     };
 }

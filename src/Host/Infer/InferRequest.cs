@@ -1,4 +1,5 @@
 using GrnFast.Host.Cli;
+using GrnFast.Host.Shard;
 using GrnFast.IO;
 using GrnFast.Solvers.ElasticNet;
 
@@ -19,6 +20,8 @@ internal sealed record InferRequest
     public required ElasticNetOptions Options { get; init; }
     /// <summary>0 = all cores.</summary>
     public int Threads { get; init; }
+    /// <summary>Fit only this shard's targets (<see cref="ShardPlan"/>); null fits all.</summary>
+    public ShardSpec? Shard { get; init; }
 }
 
 /// <summary>Where the cells x genes matrix comes from.</summary>
