@@ -7,6 +7,7 @@ using GrnFast.Host.Prior;
 using GrnFast.Host.Serve;
 using GrnFast.Host.Shard;
 using GrnFast.Host.Simulate;
+using GrnFast.Host.Slurm;
 using GrnFast.IO;
 
 namespace GrnFast.Host;
@@ -60,6 +61,8 @@ public static class Program
                 case "merge":
                     if (help) { stdout.WriteLine(HelpText.Merge); return 0; }
                     return MergeCommand.Run(MergeArguments.Parse(rest), log);
+                case "slurm":
+                    return SlurmCommand.Run(rest, stdout, log);
                 case "info":
                     if (help) { stdout.WriteLine(HelpText.Info); return 0; }
                     NoArguments("info", rest);

@@ -8,6 +8,8 @@ internal static class HelpText
 
         usage:
           grnfast infer --expression FILE --regulators FILE --out FILE.tsv [options]
+          grnfast merge DIR --out FILE.tsv   join the shards of infer ... --shard I/N --out DIR
+          grnfast slurm submit [infer options] --shards N --out FILE.tsv   shards as a Slurm job array, then merge
           grnfast convert IN OUT.arrows   expression in any readable format -> Arrow (memory-mapped by infer)
           grnfast evaluate --network NET.tsv --gold GOLD.tsv --out metrics.json [options]
           grnfast prior GENERATOR ...   prior generators: database, motif, perturbation, random, shuffle, rewire, split
@@ -28,7 +30,7 @@ internal static class HelpText
                              [--alpha A | --path K --path-min-ratio E --select ebic|cv:K]
                              [--tol T] [--precision float64|float32] [--threads T] [--seed S]
                              [--path-coef-index I --path-coef-out FILE.tsv]
-                             [--timings FILE.json] --out FILE.tsv
+                             [--timings FILE.json] [--shard I/N] --out FILE.tsv|DIR
 
         Fits, for every target gene j, a prior-weighted elastic net on the regulators:
           min_theta (1/2n)||x_j - X theta||^2 + alpha * sum_i w_ij (rho |theta_i| + (1 - rho)/2 theta_i^2)
@@ -74,6 +76,12 @@ internal static class HelpText
           --path-coef-index I   with --path-coef-out FILE.tsv: coefficients (TF, target, alpha, coef) at
                                 path index I (0 = alpha_max), for agreement checks against glmnet/sklearn
           --timings FILE.json   seconds per stage (load, standardize, gram, solve, write, total) and sizes
+
+        shards (cluster runs; docs/cluster.md)
+          --shard I/N           fit only the I-th of N shards of the targets (balanced by candidate count);
+                                --out is then a directory: shard-I-of-N.tsv and its manifest shard-I-of-N.json.
+                                grnfast merge DIR --out FILE.tsv joins the N shards (same bytes as unsharded);
+                                grnfast slurm submit runs them as a Slurm job array. Not with --path-coef-out.
 
         Logs go to stderr. Exit codes: 0 done, 1 bad input (the message names file, line and gene),
         2 bad command line.
@@ -287,5 +295,31 @@ internal static class HelpText
 
           DIR                   the shard directory (--out of the sharded infer runs)
           --out FILE            the network: .tsv, or .arrows for an Arrow IPC stream
+        """;
+
+    public const string Slurm = """
+        usage: grnfast slurm submit [infer options] --shards N --out FILE.tsv [--shard-dir DIR]
+                                    [--partition P] [--cpus-per-task C] [--mem M] [--time T]
+                                    [--sbatch-option OPTION]... [--dry-run]
+
+        Runs grnfast infer on a Slurm cluster as a job array of N shards of the target genes, and a merge job that
+        starts when every shard succeeded (--dependency=afterok) and writes FILE.tsv: the same bytes as an
+        unsharded run. Prints the job ids. If a shard fails (or is killed, or times out), run the same command
+        again: shards already complete are kept, only the missing or incomplete ones are submitted (then the
+        merge). Methods that can shard: lasso, elasticnet, ridge.
+
+          [infer options]       any option of grnfast infer except --out and --shard (see grnfast infer --help);
+                                relative paths are read from the current directory (the jobs start there)
+          --shards N            number of shards (array tasks), balanced by the targets' candidate counts
+          --out FILE            the merged network (.tsv, or .arrows)
+          --shard-dir DIR       the shards, scripts (DIR/slurm/*.sbatch) and logs (DIR/slurm/logs);
+                                default FILE.shards; on a file system every node sees
+          --partition P, --cpus-per-task C, --mem M, --time T
+                                passed to sbatch for each shard (C also sets infer --threads unless given)
+          --sbatch-option OPT   one more #SBATCH line, e.g. --sbatch-option=--account=lab (repeatable)
+          --dry-run             write the scripts and print the sbatch commands; submit nothing
+
+        Each task runs grnfast infer ... --shard I/N --out DIR; the merge job runs grnfast merge DIR --out FILE.
+        Workflow managers (Snakemake, Nextflow) can call those two commands directly instead.
         """;
 }

@@ -50,7 +50,7 @@ internal sealed record InferArguments
         var priors = o.All("--prior");
         var s = InferOptionRules.Read(o, priors.Count, expression);
         var shard = o.String("--shard") is { } shardText ? ShardSpec.Parse("--shard", shardText) : (ShardSpec?)null;
-        if (shard is not null) ShardOptions.Check("--shard", s.Method, o.Has("--path-coef-out"));
+        if (shard is not null) ShardOptions.Check(s.Method, o.Has("--path-coef-out"));
         return new InferArguments
         {
             Expression = expression,

@@ -32,7 +32,7 @@ internal static class ShardCommand
         var clock = Stopwatch.StartNew();
         // A stale manifest of an earlier run goes first: from here until the new one is written the shard reads as missing.
         File.Delete(manifestPath);
-        ShardPart.Write(partPath, outcome.Edges, log);
+        ShardPart.Write(partPath, shard, outcome.Edges, log);
         byte[] part = File.ReadAllBytes(partPath);
         var targets = outcome.Problem.TargetColumns.Select(c => outcome.GeneNames[c]).ToArray();
         var t = outcome.Fit.Timings;
@@ -68,6 +68,7 @@ internal static class ShardCommand
         };
         manifest.Write(manifestPath);
         double write = clock.Elapsed.TotalSeconds;
+        RemoveLeftovers(dir, shard, log);
 
         log.Info($"shard {shard}: {targets.Length} of {selection.TotalTargets} targets ({Percent(selection.ShardCost, selection.TotalCost)} of the cost); {outcome.Summary} -> {partPath}");
         if (a.TimingsOut is not null)
@@ -75,6 +76,21 @@ internal static class ShardCommand
                 outcome.Cells, outcome.Genes, outcome.Problem.RegulatorColumns.Length, targets.Length,
                 outcome.Threads, outcome.Blas).WriteJson(a.TimingsOut);
         return 0;
+    }
+
+    /// <summary>
+    /// Deletes the temporary files an earlier attempt at this shard left when it was killed mid-write: never read,
+    /// and useless once the shard is complete. (A second copy of this shard running right now would lose its
+    /// temporary file and fail; slurm submit never starts one while the first is queued or running.)
+    /// </summary>
+    private static void RemoveLeftovers(string dir, ShardSpec shard, Log log)
+    {
+        var stale = Directory.GetFiles(dir, $".{shard.PartFile}.*.tmp").Concat(Directory.GetFiles(dir, $".{shard.ManifestFile}.*.tmp")).ToArray();
+        foreach (var f in stale)
+        {
+            try { File.Delete(f); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        if (stale.Length > 0) log.Info($"shard {shard}: removed {stale.Length} temporary files of an earlier attempt that stopped while writing");
     }
 
     private static string Seconds(double s) => s.ToString("F3", CultureInfo.InvariantCulture);

@@ -37,9 +37,9 @@ internal sealed class ShardDirectory
 {
     private static readonly Regex ManifestName = new(@"^shard-(\d+)-of-(\d+)\.json$", RegexOptions.CultureInvariant);
 
-    private ShardDirectory(string path, int count, RunIdentity? run, IReadOnlyList<ShardState> shards, IReadOnlyList<string> leftovers)
+    private ShardDirectory(string path, int count, RunIdentity? run, IReadOnlyList<ShardState> shards, IReadOnlyList<string> leftovers, IReadOnlyList<int> otherCounts)
     {
-        Path = path; Count = count; Run = run; Shards = shards; LeftoverTemporaries = leftovers;
+        Path = path; Count = count; Run = run; Shards = shards; LeftoverTemporaries = leftovers; OtherCounts = otherCounts;
     }
 
     public string Path { get; }
@@ -49,6 +49,8 @@ internal sealed class ShardDirectory
     public IReadOnlyList<ShardState> Shards { get; }
     /// <summary>Temporary files left by shards killed mid-write (never read; safe to delete when no shard runs).</summary>
     public IReadOnlyList<string> LeftoverTemporaries { get; }
+    /// <summary>Shard counts of other runs whose manifests are in the directory too (merge would refuse them).</summary>
+    public IReadOnlyList<int> OtherCounts { get; }
 
     public IEnumerable<ShardState> NotComplete => Shards.Where(s => s.Status != ShardStatus.Complete);
 
@@ -61,11 +63,11 @@ internal sealed class ShardDirectory
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"shard directory '{path}' does not exist");
         var names = Directory.GetFiles(dir).Select(System.IO.Path.GetFileName).OfType<string>().ToArray();
         int count;
+        var counts = names.Select(n => ManifestName.Match(n)).Where(m => m.Success)
+            .Select(m => int.TryParse(m.Groups[2].Value, out int c) ? c : 0).Where(c => c >= 1).Distinct().Order().ToArray();
         if (expected is not null) count = expected.Shards;
         else
         {
-            var counts = names.Select(n => ManifestName.Match(n)).Where(m => m.Success)
-                .Select(m => int.TryParse(m.Groups[2].Value, out int c) ? c : 0).Where(c => c >= 1).Distinct().Order().ToArray();
             if (counts.Length == 0) throw new InvalidDataException($"{path}: no shard manifests (shard-I-of-N.json); run grnfast infer ... --shard I/N --out {path} first");
             if (counts.Length > 1)
                 throw new InvalidDataException($"{path} holds manifests of runs with {string.Join(" and ", counts)} shards; keep one run per directory (remove the other's shard-*-of-* files)");
@@ -93,7 +95,7 @@ internal sealed class ShardDirectory
         }
 
         var leftovers = names.Where(n => n.StartsWith(".shard-", StringComparison.Ordinal) && n.EndsWith(".tmp", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-        return new ShardDirectory(dir, count, run, states, leftovers);
+        return new ShardDirectory(dir, count, run, states, leftovers, counts.Where(c => c != count).ToArray());
     }
 
     private static ShardState ReadOne(string dir, ShardSpec spec, out ShardManifest? manifest, out byte[]? part)

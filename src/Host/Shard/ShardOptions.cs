@@ -19,12 +19,12 @@ internal static class ShardOptions
     public static readonly IReadOnlyList<string> InputFiles = ["--expression", "--genes", "--regulators", "--targets", "--prior"];
 
     /// <exception cref="UsageException">When the method cannot shard or an option has no sharded form.</exception>
-    public static void Check(string option, string method, bool pathCoefficients)
+    public static void Check(string method, bool pathCoefficients)
     {
         if (!ShardableMethods.Contains(method, StringComparer.OrdinalIgnoreCase))
-            throw new UsageException($"{option}: --method {method} cannot run in shards (its targets are not fitted independently); "
+            throw new UsageException($"--method {method} cannot run in shards (its targets are not fitted independently); "
                 + $"methods that can: {string.Join(", ", ShardableMethods)}");
         if (pathCoefficients)
-            throw new UsageException($"{option} cannot be combined with --path-coef-out (path coefficients are not sharded); run without {option} for them");
+            throw new UsageException("--path-coef-out cannot be combined with shards (path coefficients are not sharded); run unsharded for them");
     }
 }

@@ -14,17 +14,17 @@ internal static class ShardPart
     public const string Header = "TF\ttarget\timportance\tcoef";
 
     /// <summary>
-    /// Test hook for the fault tests: when set to 1, a shard stops half way through writing its part (the rows so
-    /// far flushed to the temporary file) and waits to be killed, so a test can SIGKILL it mid-write.
+    /// Test hook for the fault tests: set to a shard index I, shard I stops half way through writing its part (the
+    /// rows so far flushed to the temporary file) and waits to be killed, so a test can SIGKILL it mid-write.
     /// </summary>
     public const string StallVariable = "GRNFAST_TEST_STALL_SHARD_WRITE";
 
     /// <summary>Writes atomically (temporary file, fsync, rename).</summary>
-    public static void Write(string path, IEnumerable<NetworkEdge> edges, Log log)
+    public static void Write(string path, ShardSpec shard, IEnumerable<NetworkEdge> edges, Log log)
     {
         var sorted = edges.ToArray();
         Array.Sort(sorted, NetworkWriter.Compare);
-        bool stall = Environment.GetEnvironmentVariable(StallVariable) == "1";
+        bool stall = Environment.GetEnvironmentVariable(StallVariable) == shard.Index.ToString(CultureInfo.InvariantCulture);
         AtomicFile.WriteText(path, w =>
         {
             w.Write(Header + "\n");
@@ -41,7 +41,7 @@ internal static class ShardPart
     private static void Stall(TextWriter w, string path, Log log)
     {
         w.Flush();
-        log.Warn($"{StallVariable}=1: stalled writing {path} (waiting to be killed)");
+        log.Warn($"{StallVariable}: stalled writing {path} (waiting to be killed)");
         Thread.Sleep(Timeout.Infinite);
     }
 
