@@ -127,9 +127,9 @@ internal sealed record ShardManifest
                 RunInfo = root.GetProperty("run").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString()),
             };
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or InvalidDataException)
         {
-            throw new InvalidDataException($"not a readable shard manifest ({e.Message})");
+            throw new InvalidDataException($"not a readable shard manifest ({e.Message})", e);
         }
     }
 
