@@ -6,7 +6,9 @@ using GrnFast.Host.Info;
 using GrnFast.Host.Infer;
 using GrnFast.Host.Prior;
 using GrnFast.Host.Serve;
+using GrnFast.Host.Shard;
 using GrnFast.Host.Simulate;
+using GrnFast.Host.Slurm;
 using GrnFast.IO;
 
 namespace GrnFast.Host;
@@ -60,6 +62,11 @@ public static class Program
                 case "convert":
                     if (help) { stdout.WriteLine(HelpText.Convert); return 0; }
                     return Conversion.ConvertCommand.Run(Conversion.ConvertArguments.Parse(rest), log, cancellation);
+                case "merge":
+                    if (help) { stdout.WriteLine(HelpText.Merge); return 0; }
+                    return MergeCommand.Run(MergeArguments.Parse(rest), log);
+                case "slurm":
+                    return SlurmCommand.Run(rest, stdout, log);
                 case "info":
                     if (help) { stdout.WriteLine(HelpText.Info); return 0; }
                     NoArguments("info", rest);
@@ -69,7 +76,7 @@ public static class Program
                     NoArguments("serve", rest);
                     return ServeCommand.Run(stderr, cancellation);
                 default:
-                    throw new UsageException($"unknown command '{command}' (commands: infer, convert, evaluate, prior, simulate, bench, demo, info, serve; see grnfast --help)");
+                    throw new UsageException($"unknown command '{command}' (commands: infer, merge, slurm, convert, evaluate, prior, simulate, bench, demo, info, serve; see grnfast --help)");
             }
         }
         catch (UsageException e)

@@ -8,6 +8,8 @@ internal static class HelpText
 
         usage:
           grnfast infer --expression FILE --regulators FILE --out FILE.tsv [options]
+          grnfast merge DIR --out FILE.tsv   join the shards of infer ... --shard I/N --out DIR
+          grnfast slurm submit [infer options] --shards N --out FILE.tsv   shards as a Slurm job array, then merge
           grnfast convert IN OUT.arrows   expression in any readable format -> Arrow (memory-mapped by infer)
           grnfast evaluate --network NET.tsv --gold GOLD.tsv --out metrics.json [options]
           grnfast prior GENERATOR ...   prior generators: database, motif, perturbation, random, shuffle, rewire, split
@@ -29,7 +31,7 @@ internal static class HelpText
                              [--alpha A | --path K --path-min-ratio E --select ebic|cv:K]
                              [--tol T] [--precision float64|float32] [--threads T] [--seed S]
                              [--path-coef-index I --path-coef-out FILE.tsv]
-                             [--timings FILE.json] --out FILE.tsv
+                             [--timings FILE.json] [--shard I/N] --out FILE.tsv|DIR
                grnfast infer --method celloracle --expression FILE [--base-grn FILE] [--regulators FILE] [--prior FILE]...
                              [--groups FILE] [--estimator ridge|bayesian] [--alpha A] [--bagging B] [--seed S]
                              [--filter-p P] [--filter-weight coef_abs|coef_mean|-logp] [--filter-top N]
@@ -99,6 +101,11 @@ internal static class HelpText
                                 link is written.
           --out LINKS.tsv       source, target, coef_mean, coef_abs, [coef_variance,] p, -logp[, cluster]; sorted by
                                 cluster then coef_abs (or the filter weight); a .csv name writes commas
+        shards (cluster runs; docs/cluster.md)
+          --shard I/N           fit only the I-th of N shards of the targets (balanced by candidate count);
+                                --out is then a directory: shard-I-of-N.tsv and its manifest shard-I-of-N.json.
+                                grnfast merge DIR --out FILE.tsv joins the N shards (same bytes as unsharded);
+                                grnfast slurm submit runs them as a Slurm job array. Not with --path-coef-out.
 
         Logs go to stderr. Exit codes: 0 done, 1 bad input (the message names file, line and gene),
         2 bad command line.
@@ -331,5 +338,45 @@ internal static class HelpText
                         AUPRC ratio, EPR, seconds, baseline and gains
           summary.md    mean ± sd over seeds per dataset, and the gain by prior type over datasets
           pr-DATASET.png, gain-MODE-METHOD.png, bench.log (inference log), config.json (a copy)
+        """;
+
+    public const string Merge = """
+        usage: grnfast merge DIR --out FILE.tsv|FILE.arrows
+
+        Merges the shards that grnfast infer ... --shard I/N --out DIR wrote into one network, identical byte for
+        byte to the network an unsharded run writes (same rows, same order). It first checks that every shard
+        1..N is present and complete (its part has the size and SHA-256 its manifest records) and that all come
+        from the same run (same input files by checksum, same options, same N, same grnfast version); otherwise
+        it lists each missing, incomplete or mismatched shard and writes nothing (exit code 1).
+        Temporary files of shards killed while writing are never read (a warning lists them).
+
+          DIR                   the shard directory (--out of the sharded infer runs)
+          --out FILE            the network: .tsv, or .arrows for an Arrow IPC stream
+        """;
+
+    public const string Slurm = """
+        usage: grnfast slurm submit [infer options] --shards N --out FILE.tsv [--shard-dir DIR]
+                                    [--partition P] [--cpus-per-task C] [--mem M] [--time T]
+                                    [--sbatch-option OPTION]... [--dry-run]
+
+        Runs grnfast infer on a Slurm cluster as a job array of N shards of the target genes, and a merge job that
+        starts when every shard succeeded (--dependency=afterok) and writes FILE.tsv: the same bytes as an
+        unsharded run. Prints the job ids. If a shard fails (or is killed, or times out), run the same command
+        again: shards already complete are kept, only the missing or incomplete ones are submitted (then the
+        merge). Methods that can shard: lasso, elasticnet, ridge.
+
+          [infer options]       any option of grnfast infer except --out and --shard (see grnfast infer --help);
+                                relative paths are read from the current directory (the jobs start there)
+          --shards N            number of shards (array tasks), balanced by the targets' candidate counts
+          --out FILE            the merged network (.tsv, or .arrows)
+          --shard-dir DIR       the shards, scripts (DIR/slurm/*.sbatch) and logs (DIR/slurm/logs);
+                                default FILE.shards; on a file system every node sees
+          --partition P, --cpus-per-task C, --mem M, --time T
+                                passed to sbatch for each shard (C also sets infer --threads unless given)
+          --sbatch-option OPT   one more #SBATCH line, e.g. --sbatch-option=--account=lab (repeatable)
+          --dry-run             write the scripts and print the sbatch commands; submit nothing
+
+        Each task runs grnfast infer ... --shard I/N --out DIR; the merge job runs grnfast merge DIR --out FILE.
+        Workflow managers (Snakemake, Nextflow) can call those two commands directly instead.
         """;
 }

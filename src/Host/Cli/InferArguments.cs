@@ -1,4 +1,5 @@
 using GrnFast.Host.Infer;
+using GrnFast.Host.Shard;
 using GrnFast.Solvers.ElasticNet;
 
 namespace GrnFast.Host.Cli;
@@ -29,6 +30,10 @@ internal sealed record InferArguments
     public string? TimingsOut { get; init; }
     public required string Out { get; init; }
     public CellOracleSettings? CellOracle { get; init; }
+    /// <summary>--shard I/N: fit only that shard; <see cref="Out"/> is then the shard directory.</summary>
+    public ShardSpec? Shard { get; init; }
+    /// <summary>Every option as given (a shard's manifest records them).</summary>
+    public IReadOnlyList<(string Name, string? Value)> Given { get; init; } = [];
 
     private static readonly string[] Valued =
     [
@@ -36,6 +41,7 @@ internal sealed record InferArguments
         "--method", "--l1-ratio", "--alpha", "--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps",
         "--precision", "--threads", "--seed", "--path-coef-index", "--path-coef-out", "--timings", "--out",
         .. CellOracleOptionRules.Valued,
+        "--shard",
     ];
 
     public static InferArguments Parse(IReadOnlyList<string> args)
@@ -49,6 +55,8 @@ internal sealed record InferArguments
         string? regulators = s.CellOracle is { BaseGrn: not null } ? o.String("--regulators") : o.Required("--regulators");
         if (s.CellOracle is not null && IO.NetworkWriter.IsArrow(output))
             throw new UsageException("--method celloracle writes CellOracle's links table as TSV (or CSV for .csv); --out cannot be .arrows");
+        var shard = o.String("--shard") is { } shardText ? ShardSpec.Parse("--shard", shardText) : (ShardSpec?)null;
+        if (shard is not null) ShardOptions.Check(s.Method, o.Has("--path-coef-out"));
         return new InferArguments
         {
             Expression = expression,
@@ -68,6 +76,8 @@ internal sealed record InferArguments
             TimingsOut = o.String("--timings"),
             Out = output,
             CellOracle = s.CellOracle,
+            Shard = shard,
+            Given = o.Given,
         };
     }
 
@@ -84,5 +94,6 @@ internal sealed record InferArguments
         Options = Options,
         Threads = Threads,
         CellOracle = CellOracle,
+        Shard = Shard,
     };
 }

@@ -12,6 +12,7 @@ internal sealed class OptionReader : IOptionValues
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _switches = new(StringComparer.Ordinal);
+    private readonly List<(string Name, string? Value)> _given = new();
     private readonly string _command;
 
     /// <param name="valued">Options that take a value; a trailing '*' marks a repeatable one.</param>
@@ -39,6 +40,7 @@ internal sealed class OptionReader : IOptionValues
             {
                 if (value is not null) throw new UsageException($"option '{name}' takes no value");
                 _switches.Add(name);
+                _given.Add((name, null));
                 continue;
             }
             if (!takesValue.Contains(name))
@@ -52,8 +54,12 @@ internal sealed class OptionReader : IOptionValues
             if (!_values.TryGetValue(name, out var list)) _values[name] = list = new List<string>();
             else if (!repeatable.Contains(name)) throw new UsageException($"option '{name}' given twice");
             list.Add(value);
+            _given.Add((name, value));
         }
     }
+
+    /// <summary>Every option as given, in order: (name, value), value null for a switch.</summary>
+    public IReadOnlyList<(string Name, string? Value)> Given => _given;
 
     public string Name(string option) => option;
 

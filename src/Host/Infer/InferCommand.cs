@@ -9,6 +9,7 @@ internal static class InferCommand
 {
     public static int Run(InferArguments a, Log log, CancellationToken cancellation)
     {
+        if (a.Shard is not null) return Shard.ShardCommand.Run(a, log, cancellation);
         var total = Stopwatch.StartNew();
         var outcome = InferPipeline.Run(a.ToRequest(), log, cancellation);
 

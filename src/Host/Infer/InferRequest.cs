@@ -1,4 +1,5 @@
 using GrnFast.Host.Cli;
+using GrnFast.Host.Shard;
 using GrnFast.IO;
 using GrnFast.Solvers.ElasticNet;
 
@@ -22,6 +23,8 @@ internal sealed record InferRequest
     public int Threads { get; init; }
     /// <summary>Set for --method celloracle.</summary>
     public CellOracleSettings? CellOracle { get; init; }
+    /// <summary>Fit only this shard's targets (<see cref="ShardPlan"/>); null fits all.</summary>
+    public ShardSpec? Shard { get; init; }
 }
 
 /// <summary>Where the cells x genes matrix comes from.</summary>

@@ -115,8 +115,9 @@ internal sealed class CrossProducts
 
         if (chunkRows <= 0)
         {
-            // About 128 MB of scratch, at least 256 rows so every GEMM has depth.
-            long perRow = (long)m * (float32 ? 4 : 8) * (foldOf is null ? 1 : 2);
+            // About 128 MB of scratch, at least 256 rows so every GEMM has depth. Sized by the input's genes, not
+            // by m: the chunks (and so the sums' order) must not depend on which targets a run fits (shards).
+            long perRow = (long)Math.Max(x.Genes, m) * (float32 ? 4 : 8) * (foldOf is null ? 1 : 2);
             chunkRows = (int)Math.Min(Math.Max(128L * 1024 * 1024 / Math.Max(perRow, 1), 256), Math.Max(n, 1));
         }
         chunkRows = Math.Max(1, Math.Min(chunkRows, Math.Max(n, 1)));
