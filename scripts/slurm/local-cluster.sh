@@ -5,6 +5,7 @@
 #                                           slurm.conf, start munged, slurmctld and slurmd, wait for the node
 #   scripts/slurm/local-cluster.sh down     stop the daemons `up` started
 #   scripts/slurm/local-cluster.sh status   sinfo and squeue
+#   scripts/slurm/local-cluster.sh running  exit status 0 when its slurmctld and slurmd are running
 #   export SLURM_CONF=$(scripts/slurm/local-cluster.sh conf)   point sbatch/squeue/sinfo at it
 #
 # Needs root (the daemons run as root, munged as the munge user) and no systemd: the daemons are started
@@ -126,6 +127,7 @@ case ${1:-} in
   up) up ;;
   down) down ;;
   status) export SLURM_CONF=$conf; sinfo; squeue ;;
+  running) alive "$dir/slurmctld.pid" && alive "$dir/slurmd.pid" ;;
   conf) echo "$conf" ;;
-  *) echo "usage: $0 up|down|status|conf" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|running|conf" >&2; exit 2 ;;
 esac
