@@ -28,7 +28,7 @@ public class SlurmSubmitTests
         ShardTests.Ok(cli.Run(["infer", .. options, "--out", cli.PathOf("unsharded.tsv")]));
         string net = cli.PathOf("net.tsv"), dir = net + ".shards";
         var r = cli.Run(["slurm", "submit", .. options, "--shards", "4", "--out", net, "--partition", "short", "--cpus-per-task", "2",
-            "--mem", "2G", "--time", "00:30:00", "--sbatch-option=--account=lab", "--dry-run"]);
+            "--mem", "2G", "--time", "00:30:00", "--sbatch-option=--account=lab", "--sbatch-option", "--qos=long", "--dry-run"]);
         ShardTests.Ok(r);
         Assert.Contains("dry run: nothing submitted; shards to run: 1-4", r.Out);
         Assert.Contains($"sbatch --parsable {dir}/slurm/infer.sbatch", r.Out);
@@ -37,7 +37,7 @@ public class SlurmSubmitTests
 
         string infer = File.ReadAllText(Path.Combine(dir, "slurm", "infer.sbatch"));
         foreach (var line in new[] { "#SBATCH --array=1-4", "#SBATCH --partition=short", "#SBATCH --cpus-per-task=2", "#SBATCH --mem=2G",
-            "#SBATCH --time=00:30:00", "#SBATCH --account=lab", $"#SBATCH --chdir={Environment.CurrentDirectory}",
+            "#SBATCH --time=00:30:00", "#SBATCH --account=lab\n#SBATCH --qos=long\n", $"#SBATCH --chdir={Environment.CurrentDirectory}",
             $"#SBATCH --output={dir}/slurm/logs/shard-%a-job-%A.log", "#SBATCH --job-name=grnfast-" })
             Assert.Contains(line, infer);
         Assert.Contains($" infer --expression {d.Expression} --regulators {d.Regulators} --prior {d.Prior} --method lasso --threads \"${{SLURM_CPUS_PER_TASK:-1}}\" --shard \"${{SLURM_ARRAY_TASK_ID}}/4\" --out {dir}\n", infer);

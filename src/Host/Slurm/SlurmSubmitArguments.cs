@@ -40,6 +40,7 @@ internal sealed record SlurmSubmitArguments
             int eq = a.IndexOf('=');
             string name = a.StartsWith("--", StringComparison.Ordinal) && eq > 0 ? a[..eq] : a;
             var to = Valued.Contains(name) || name == "--dry-run" ? own : infer;
+            if (a == "--sbatch-option" && i + 1 < args.Count) { own.Add($"{a}={args[++i]}"); continue; }
             to.Add(a);
             // The value of an option given as "--name value" goes with it (infer's options too: none takes a value starting with --).
             if (eq < 0 && a.StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))

@@ -45,7 +45,7 @@ internal static class SlurmTools
 
     /// <summary>Ids of this user's queued or running jobs named <paramref name="name"/> (array tasks as 123_4).</summary>
     public static IReadOnlyList<string> Queued(string name)
-        => Run("squeue", ["--noheader", "--me", "--name", name, "--format", "%i"])
+        => Run("squeue", ["--noheader", "--user", Environment.UserName, "--name", name, "--format", "%i"])
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
