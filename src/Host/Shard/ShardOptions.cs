@@ -22,7 +22,7 @@ internal static class ShardOptions
     public static void Check(string method, bool pathCoefficients)
     {
         if (!ShardableMethods.Contains(method, StringComparer.OrdinalIgnoreCase))
-            throw new UsageException($"--method {method} cannot run in shards (its targets are not fitted independently); "
+            throw new UsageException($"--method {method} cannot run in shards yet (its per-cluster bags have no shard plan); "
                 + $"methods that can: {string.Join(", ", ShardableMethods)}");
         if (pathCoefficients)
             throw new UsageException("--path-coef-out cannot be combined with shards (path coefficients are not sharded); run unsharded for them");
