@@ -73,8 +73,15 @@ internal sealed class OptionReader : IOptionValues
 
     public IReadOnlyList<string> All(string name) => _values.TryGetValue(name, out var v) ? v : Array.Empty<string>();
 
-    public string Required(string name)
-        => String(name) ?? throw new UsageException($"missing required option {name} (see grnfast {_command} --help)");
+    public string Required(string name) => String(name) ?? throw Missing(name);
+
+    /// <summary>A checked value (from <see cref="Double"/>, <see cref="Int"/>) that must be given.</summary>
+    public T Required<T>(T? value, string name) where T : struct => value ?? throw Missing(name);
+
+    /// <summary>A checked string (from <see cref="Choice"/>) that must be given.</summary>
+    public string Required(string? value, string name) => value ?? throw Missing(name);
+
+    private UsageException Missing(string name) => new($"missing required option {name} (see grnfast {_command} --help)");
 
     public double? Double(string name, Func<double, bool> valid, string requirement)
     {

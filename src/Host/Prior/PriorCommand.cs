@@ -47,8 +47,8 @@ internal static class PriorCommand
     {
         var o = Options("database", args, "--gold", "--precision", "--recall", "--regulators", "--seed", "--out");
         string goldPath = o.Required("--gold"), output = o.Required("--out");
-        double precision = o.Double("--precision", p => p > 0 && p <= 1, "in (0, 1]") ?? throw new UsageException("missing required option --precision (see grnfast prior --help)");
-        double recall = o.Double("--recall", r => r > 0 && r <= 1, "in (0, 1]") ?? throw new UsageException("missing required option --recall (see grnfast prior --help)");
+        double precision = o.Required(o.Double("--precision", p => p > 0 && p <= 1, "in (0, 1]"), "--precision");
+        double recall = o.Required(o.Double("--recall", r => r > 0 && r <= 1, "in (0, 1]"), "--recall");
         int seed = Seed(o);
         var gold = EdgeFiles.ReadGoldStandard(goldPath, log).Gold;
         var regulators = Regulators(o.String("--regulators"), gold, log);
@@ -63,8 +63,8 @@ internal static class PriorCommand
     {
         var o = Options("motif", args, "--gold", "--recall", "--per-target", "--regulators", "--seed", "--out");
         string goldPath = o.Required("--gold"), output = o.Required("--out");
-        double recall = o.Double("--recall", r => r >= 0 && r <= 1, "in [0, 1]") ?? throw new UsageException("missing required option --recall (see grnfast prior --help)");
-        int perTarget = o.Int("--per-target", k => k >= 1, "an integer >= 1") ?? throw new UsageException("missing required option --per-target (see grnfast prior --help)");
+        double recall = o.Required(o.Double("--recall", r => r >= 0 && r <= 1, "in [0, 1]"), "--recall");
+        int perTarget = o.Required(o.Int("--per-target", k => k >= 1, "an integer >= 1"), "--per-target");
         int seed = Seed(o);
         var gold = EdgeFiles.ReadGoldStandard(goldPath, log).Gold;
         var regulators = Regulators(o.String("--regulators"), gold, log);
@@ -129,7 +129,7 @@ internal static class PriorCommand
     {
         var o = Options("rewire", args, "--gold", "--fraction", "--seed", "--out");
         string goldPath = o.Required("--gold"), output = o.Required("--out");
-        double fraction = o.Double("--fraction", f => f >= 0 && f <= 1, "in [0, 1]") ?? throw new UsageException("missing required option --fraction (see grnfast prior --help)");
+        double fraction = o.Required(o.Double("--fraction", f => f >= 0 && f <= 1, "in [0, 1]"), "--fraction");
         int seed = Seed(o);
         var gold = EdgeFiles.ReadGoldStandard(goldPath, log).Gold;
         var network = gold.Edges.Keys.Select(p => new RegulatoryEdge(p.Regulator, p.Target, 1)).ToList();
@@ -143,8 +143,8 @@ internal static class PriorCommand
     {
         var o = Options("split", args, "--gold", "--by", "--heldout-fraction", "--out-prior", "--out-heldout", "--seed");
         string goldPath = o.Required("--gold"), priorOut = o.Required("--out-prior"), heldOutOut = o.Required("--out-heldout");
-        var axis = (o.Choice("--by", "target", "regulator") ?? throw new UsageException("missing required option --by target|regulator (see grnfast prior --help)")) == "target" ? SplitAxis.Target : SplitAxis.Regulator;
-        double fraction = o.Double("--heldout-fraction", f => f > 0 && f < 1, "in (0, 1)") ?? throw new UsageException("missing required option --heldout-fraction (see grnfast prior --help)");
+        var axis = o.Required(o.Choice("--by", "target", "regulator"), "--by") == "target" ? SplitAxis.Target : SplitAxis.Regulator;
+        double fraction = o.Required(o.Double("--heldout-fraction", f => f > 0 && f < 1, "in (0, 1)"), "--heldout-fraction");
         int seed = Seed(o);
         if (Path.GetFullPath(priorOut) == Path.GetFullPath(heldOutOut)) throw new UsageException("--out-prior and --out-heldout must be different files");
         var gold = EdgeFiles.ReadGoldStandard(goldPath, log).Gold;

@@ -1,11 +1,13 @@
 using System.Text;
+using GrnFast.IO;
 
 namespace GrnFast.Host.Simulate;
 
 /// <summary>
-/// A set of output files written all or nothing: each goes to a temporary file beside its destination, flushed to
-/// disk; only when every one is complete are they renamed into place. If anything fails before that, the temporary
-/// files are deleted and no destination is touched (AtomicFile's guarantee, for several files at once).
+/// A set of output files written all or nothing: each goes to a temporary name beside its destination
+/// (<see cref="AtomicOutput.Stage"/>), flushed to disk; only when every one is complete are they renamed into place
+/// (<see cref="AtomicOutput.Publish(string, string)"/>). If anything fails before that, the temporary files are
+/// deleted and no destination is touched (AtomicOutput's guarantee, for several outputs at once).
 /// </summary>
 internal sealed class StagedFiles : IDisposable
 {
@@ -22,56 +24,30 @@ internal sealed class StagedFiles : IDisposable
         });
 
     public void Binary(string path, Action<Stream> write)
-    {
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"cannot write '{path}': directory '{directory}' does not exist");
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        _staged.Add((temp, full));
-        using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        write(stream);
-        stream.Flush(flushToDisk: true);
-    }
+        => Output(path, temp =>
+        {
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            write(stream);
+            stream.Flush(flushToDisk: true);
+        });
 
     /// <summary>Stages an output that a writer creates at a path it is given (a file, or a directory of parts).</summary>
     public void Output(string path, Action<string> write)
     {
-        string full = System.IO.Path.GetFullPath(path);
-        string directory = System.IO.Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"cannot write '{path}': directory '{directory}' does not exist");
-        string temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        _staged.Add((temp, full));
+        string temp = AtomicOutput.Stage(path);
+        _staged.Add((temp, Path.GetFullPath(path)));
         write(temp);
     }
 
     public void Commit()
     {
-        foreach (var (temp, final) in _staged)
-        {
-            if (Directory.Exists(temp))
-            {
-                if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
-                Directory.Move(temp, final);
-            }
-            else File.Move(temp, final, overwrite: true);
-        }
+        foreach (var (temp, final) in _staged) AtomicOutput.Publish(temp, final);
         _committed = true;
     }
 
     public void Dispose()
     {
         if (_committed) return;
-        foreach (var (temp, _) in _staged)
-        {
-            try
-            {
-                if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-                else File.Delete(temp);
-            }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
+        foreach (var (temp, _) in _staged) AtomicOutput.Discard(temp);
     }
 }

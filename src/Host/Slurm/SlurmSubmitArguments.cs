@@ -49,8 +49,7 @@ internal sealed record SlurmSubmitArguments
         if (infer.Contains("--shard") || infer.Any(a => a.StartsWith("--shard=", StringComparison.Ordinal)))
             throw new UsageException("slurm submit sets --shard for each array task itself; give --shards N");
         var o = new OptionReader("slurm submit", own, Valued.Select(v => v == "--sbatch-option" ? v + "*" : v), ["--dry-run"]);
-        int shards = o.Int("--shards", n => n >= 1 && n <= ShardSpec.MaxCount, $"an integer in 1..{ShardSpec.MaxCount}")
-            ?? throw new UsageException("missing required option --shards (see grnfast slurm submit --help)");
+        int shards = o.Required(o.Int("--shards", n => n >= 1 && n <= ShardSpec.MaxCount, $"an integer in 1..{ShardSpec.MaxCount}"), "--shards");
         string output = Path.GetFullPath(o.Required("--out"));
         string dir = Path.GetFullPath(o.String("--shard-dir") ?? output + ".shards");
         int? cpus = o.Int("--cpus-per-task", c => c >= 1, "an integer >= 1");

@@ -42,6 +42,19 @@ public static class AtomicOutput
     /// </summary>
     public static bool WriteFileOrDirectory(string path, Action<string> write) => WriteFiles(path, write, collapseSingleFile: true);
 
+    /// <summary>
+    /// For callers that publish several outputs together (all or nothing): a fresh temporary name beside
+    /// <paramref name="path"/> to write a file or directory to, later passed to <see cref="Publish(string, string)"/>
+    /// or <see cref="Discard"/>.
+    /// </summary>
+    public static string Stage(string path) => TempName(path, FullPath(path));
+
+    /// <summary>Moves a staged file or directory into place at <paramref name="path"/>, replacing what is there.</summary>
+    public static void Publish(string staged, string path) => Publish(staged, Directory.Exists(staged), path, FullPath(path));
+
+    /// <summary>Deletes a staged file or directory that will not be published; never throws for I/O.</summary>
+    public static void Discard(string staged) => TryDelete(staged);
+
     private static bool WriteFiles(string path, Action<string> write, bool collapseSingleFile)
     {
         ArgumentNullException.ThrowIfNull(write);
