@@ -1,38 +1,27 @@
-using GrnFast.Host;
+using HostCli = GrnFast.Host.Tests.Cli;
 
 namespace GrnFast.Simulation.Tests.Cli;
 
-/// <summary>Runs grnfast in-process in a scratch directory.</summary>
+/// <summary>
+/// Runs grnfast in-process in a scratch directory: the Host tests' <see cref="HostCli"/> (linked into this project),
+/// plus the simulate-specific helpers.
+/// </summary>
 public sealed class SimulateCli : IDisposable
 {
-    public string Dir { get; } = Path.Combine(Path.GetTempPath(), "grnfast-sim-" + Guid.NewGuid().ToString("N"));
+    private readonly HostCli _cli = new();
 
-    public SimulateCli() => Directory.CreateDirectory(Dir);
+    public string Dir => _cli.Dir;
 
-    public string File(string name, string content)
-    {
-        var p = Path.Combine(Dir, name);
-        System.IO.File.WriteAllText(p, content);
-        return p;
-    }
+    public string File(string name, string content) => _cli.File(name, content);
 
-    public string PathOf(string name) => Path.Combine(Dir, name);
+    public string PathOf(string name) => _cli.PathOf(name);
 
-    public (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    public (int Code, string Out, string Err) Run(params string[] args) => _cli.Run(args);
 
     /// <summary>grnfast simulate ... --out DIR/sim with the given arguments.</summary>
     public (int Code, string Out, string Err) Simulate(params string[] args) => Run(["simulate", .. args, "--out", PathOf("sim")]);
 
     public string[] OutputFiles() => Directory.GetFiles(Dir, "sim*").Select(Path.GetFileName).OfType<string>().Order().ToArray();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _cli.Dispose();
 }
