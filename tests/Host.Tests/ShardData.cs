@@ -4,7 +4,7 @@ using System.Text;
 namespace GrnFast.Host.Tests;
 
 /// <summary>A generated problem big enough that the cross-products' GEMM runs on several threads and blocks.</summary>
-internal sealed record ShardData(string Expression, string Regulators, string Prior, int Genes)
+internal sealed record ShardData(string Expression, string Regulators, string Prior, int Genes, int Cells)
 {
     /// <summary>
     /// cells x genes CSV: the first <paramref name="regulators"/> genes independent, every other gene a sum of 2-4
@@ -43,6 +43,36 @@ internal sealed record ShardData(string Expression, string Regulators, string Pr
         }
         return new ShardData(cli.File("x.csv", sb.ToString()),
             cli.File("regulators.txt", string.Join('\n', Enumerable.Range(1, regulators).Select(r => $"G{r}")) + "\n"),
-            cli.File("prior.tsv", prior.ToString()), genes);
+            cli.File("prior.tsv", prior.ToString()), genes, cells);
+    }
+
+    /// <summary>
+    /// The prior as CellOracle's base GRN (peak_id, gene_short_name, one 0/1 column per TF): two peaks per target,
+    /// each with alternate ones of its candidates, so the union of a gene's peaks is its prior candidates.
+    /// </summary>
+    public string BaseGrn(Cli cli, string name = "base_grn.tsv")
+    {
+        var edges = File.ReadAllLines(Prior).Select(l => l.Split('\t')).Select(f => (Tf: f[0], Target: f[1])).ToList();
+        var tfs = edges.Select(e => e.Tf).Distinct().OrderBy(t => int.Parse(t[1..], CultureInfo.InvariantCulture)).ToArray();
+        var sb = new StringBuilder("peak_id\tgene_short_name\t" + string.Join('\t', tfs) + "\n");
+        foreach (var target in edges.GroupBy(e => e.Target))
+        {
+            var mine = target.Select(e => e.Tf).ToList();
+            for (int peak = 0; peak < 2; peak++)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"chr1_{target.Key}_{peak}\t{target.Key}");
+                foreach (var tf in tfs) sb.Append('\t').Append(mine.IndexOf(tf) is int i && i >= 0 && i % 2 == peak ? '1' : '0');
+                sb.Append('\n');
+            }
+        }
+        return cli.File(name, sb.ToString());
+    }
+
+    /// <summary>A cell -> cluster file (named cells c0, c1, ...): <paramref name="clusters"/> (at least 2) clusters of unequal sizes.</summary>
+    public string Groups(Cli cli, int clusters = 3, string name = "groups.tsv")
+    {
+        var sb = new StringBuilder("cell\tcluster\n");
+        for (int c = 0; c < Cells; c++) sb.Append(CultureInfo.InvariantCulture, $"c{c}\tk{(c % 5 == 0 ? 0 : 1 + c % (clusters - 1))}\n");
+        return cli.File(name, sb.ToString());
     }
 }

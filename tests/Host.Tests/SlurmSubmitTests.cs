@@ -6,7 +6,7 @@ namespace GrnFast.Host.Tests;
 /// <summary>grnfast slurm submit without a cluster: --dry-run scripts, which shards a re-submission runs, usage errors.</summary>
 public class SlurmSubmitTests
 {
-    private static string Bash(string script, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    internal static string Bash(string script, string workingDirectory, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
         start.ArgumentList.Add(script);

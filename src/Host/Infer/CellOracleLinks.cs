@@ -48,7 +48,17 @@ internal sealed class CellOracleLinks(List<CellOracleLink> rows, bool bayesian, 
         _ => l.CoefAbs,
     };
 
-    private static string Name(LinkWeight w) => w switch { LinkWeight.CoefMean => "coef_mean", LinkWeight.NegLogP => "-logp", _ => "coef_abs" };
+    /// <summary>The weight's column name, as --filter-weight takes it.</summary>
+    internal static string Name(LinkWeight w) => w switch { LinkWeight.CoefMean => "coef_mean", LinkWeight.NegLogP => "-logp", _ => "coef_abs" };
+
+    /// <summary>The weight a column name (<see cref="Name"/>) stands for; null for another name.</summary>
+    internal static LinkWeight? WeightNamed(string name) => name switch
+    {
+        "coef_abs" => LinkWeight.CoefAbs,
+        "coef_mean" => LinkWeight.CoefMean,
+        "-logp" => LinkWeight.NegLogP,
+        _ => null,
+    };
 
     /// <summary>
     /// Writes <c>source target coef_mean coef_abs [coef_variance] p -logp [cluster]</c>, tab-separated (comma for .csv),
@@ -81,4 +91,45 @@ internal sealed class CellOracleLinks(List<CellOracleLink> rows, bool bayesian, 
 
     /// <summary>Round-trip text; NaN and inf spelled as pandas reads them.</summary>
     private static string Format(double v) => double.IsNaN(v) ? "NaN" : double.IsPositiveInfinity(v) ? "inf" : v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Reads back a tab-separated table <see cref="Write"/> wrote (a shard's part): the same doubles, so writing the
+    /// rows again gives the same bytes. Which columns it has says whether it is BayesianRidge and clustered.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Not such a table; the message names the file and line.</exception>
+    public static CellOracleLinks Parse(string text, string path)
+    {
+        var lines = text.Split('\n');
+        if (lines.Length < 2 || lines[^1] != "")
+            throw new InvalidDataException($"{path}: not a CellOracle links table (a header and a final newline expected)");
+        var header = lines[0].Split('\t');
+        bool bayesian = header.Contains("coef_variance"), clustered = header.Contains("cluster");
+        var expected = new List<string> { "source", "target", "coef_mean", "coef_abs" };
+        if (bayesian) expected.Add("coef_variance");
+        expected.AddRange(["p", "-logp"]);
+        if (clustered) expected.Add("cluster");
+        if (!header.SequenceEqual(expected))
+            throw new InvalidDataException($"{path}: line 1 is not a CellOracle links header ({string.Join(" ", expected)} expected)");
+        var rows = new List<CellOracleLink>(lines.Length - 2);
+        for (int n = 1; n < lines.Length - 1; n++)
+        {
+            var f = lines[n].Split('\t');
+            int at = 2;
+            double Next() => f.Length == expected.Count && TryParse(f[at++], out double v) ? v
+                : throw new InvalidDataException($"{path}: line {n + 1} is not a row of {string.Join(" ", expected)}");
+            double coef = Next(), abs = Next();
+            double? variance = bayesian ? Next() : null;
+            double p = Next(), negLog = Next();
+            if (!abs.Equals(Math.Abs(coef))) throw new InvalidDataException($"{path}: line {n + 1}: coef_abs is not |coef_mean|");
+            rows.Add(new CellOracleLink(f[0], f[1], coef, variance, new PValue(p, negLog), clustered ? f[^1] : null));
+        }
+        return new CellOracleLinks(rows, bayesian, clustered, $"{rows.Count} links");
+    }
+
+    private static bool TryParse(string s, out double v)
+    {
+        if (s == "inf") { v = double.PositiveInfinity; return true; }
+        if (s == "-inf") { v = double.NegativeInfinity; return true; }
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v);
+    }
 }

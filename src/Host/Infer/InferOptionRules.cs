@@ -28,6 +28,9 @@ internal sealed record InferSettings
 /// </summary>
 internal static class InferOptionRules
 {
+    /// <summary>The values of --method (sharding checks its list against this one: <see cref="Shard.ShardOptions"/>).</summary>
+    public static readonly IReadOnlyList<string> Methods = ["lasso", "elasticnet", "ridge", "celloracle"];
+
     /// <param name="priorCount">How many prior sources were given.</param>
     /// <param name="expressionPath">The expression file, or null when the data comes inline (host).</param>
     public static InferSettings Read(IOptionValues o, int priorCount, string? expressionPath)
@@ -40,7 +43,7 @@ internal static class InferOptionRules
             ? o.Double("--prior-weight", w => w > 0 && double.IsFinite(w), "a finite number > 0") ?? 1.0
             : o.Double("--prior-weight", w => w > 0 && w <= 1, "in (0, 1] in weight mode") ?? 0.5;
 
-        string method = o.Choice("--method", "lasso", "elasticnet", "ridge", "celloracle") ?? "elasticnet";
+        string method = o.Choice("--method", [.. Methods]) ?? "elasticnet";
         var cellOracle = CellOracleOptionRules.Read(o, method);
         if (o.Has("--l1-ratio") && method != "elasticnet")
             throw o.Invalid("--l1-ratio", $"{o.Name("--l1-ratio")} applies only to {o.Name("--method")} elasticnet (got {o.Name("--method")} {method})");

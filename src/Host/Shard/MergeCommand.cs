@@ -1,4 +1,6 @@
+using System.Text;
 using GrnFast.Host.Cli;
+using GrnFast.Host.Infer;
 using GrnFast.IO;
 
 namespace GrnFast.Host.Shard;
@@ -19,7 +21,9 @@ internal sealed record MergeArguments(string Directory, string Out)
 /// <c>grnfast merge DIR --out FILE</c>: checks that every shard of the run in DIR is present, complete (its part
 /// matches the size and SHA-256 in its manifest) and from the same run (<see cref="RunIdentity"/>), that the
 /// shards' targets partition the run's targets, then writes the network exactly as an unsharded run writes it:
-/// the same rows, sorted the same way, the same bytes. Nothing is written unless every check passes.
+/// the same rows, sorted the same way, the same bytes. For --method celloracle that is CellOracle's links table,
+/// filtered here (the filter ranks each cluster's links over all targets) when the run asked for it. Nothing is
+/// written unless every check passes.
 /// </summary>
 internal static class MergeCommand
 {
@@ -62,6 +66,13 @@ internal static class MergeCommand
             return 1;
         }
 
+        if (first.Links is { } table) return MergeLinks(a, dir, shards, shardOfTarget, table, log);
+        if (shards.Any(m => m.Links is not null))
+        {
+            log.Info($"merge: shard {shards.First(m => m.Links is not null).Shard} holds a CellOracle links table, shard {first.Shard} a network; please report it");
+            return 1;
+        }
+
         var edges = new List<NetworkEdge>();
         foreach (var s in dir.Shards)
         {
@@ -88,6 +99,61 @@ internal static class MergeCommand
         int notConverged = shards.Sum(m => m.NotConverged);
         log.Info($"merged {dir.Count} shards: {first.TotalTargets} targets fitted, {edges.Count} edges; "
             + (notConverged == 0 ? "all converged" : $"{notConverged} NOT converged (see each shard's manifest: fit.summary)") + $" -> {a.Out}");
+        return 0;
+    }
+
+    /// <summary>celloracle: joins the shards' links tables, applies the run's filter, writes CellOracle's table as an unsharded run does.</summary>
+    private static int MergeLinks(MergeArguments a, ShardDirectory dir, ShardManifest[] shards, Dictionary<string, ShardSpec> shardOfTarget, CellOracleTable table, Log log)
+    {
+        if (NetworkWriter.IsArrow(a.Out))
+        {
+            log.Info($"merge: these are --method celloracle shards: the merge writes CellOracle's links table as TSV (or CSV for .csv), not {a.Out}");
+            return 1;
+        }
+        var rows = new List<CellOracleLink>();
+        CellOracleLinks? firstPart = null;
+        foreach (var s in dir.Shards)
+        {
+            var m = s.Manifest!;
+            string partPath = Path.Combine(dir.Path, m.PartFile);
+            CellOracleLinks part;
+            try
+            {
+                if (m.Links is null || m.Links != table) throw new InvalidDataException($"{Path.Combine(dir.Path, m.Shard.ManifestFile)}: its links table settings differ from shard {shards[0].Shard}'s");
+                part = CellOracleLinks.Parse(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(s.Part!), partPath);
+            }
+            catch (Exception e) when (e is InvalidDataException or DecoderFallbackException)
+            {
+                log.Info($"merge: {(e is DecoderFallbackException ? $"{partPath}: not UTF-8 text" : e.Message)}");
+                return 1;
+            }
+            if (part.Rows.Count != m.Edges)
+            {
+                log.Info($"merge: {partPath} has {part.Rows.Count} links, its manifest says {m.Edges}");
+                return 1;
+            }
+            firstPart ??= part;
+            if (part.Bayesian != firstPart.Bayesian || part.Clustered != firstPart.Clustered)
+            {
+                log.Info($"merge: {partPath} has other columns than the first shard's links table");
+                return 1;
+            }
+            foreach (var l in part.Rows)
+                if (!shardOfTarget.TryGetValue(l.Target, out var owner) || owner != m.Shard)
+                {
+                    log.Info($"merge: {partPath} has a link to '{l.Target}', which is not a target of shard {m.Shard}");
+                    return 1;
+                }
+            rows.AddRange(part.Rows);
+        }
+
+        var first = shards[0];
+        var links = new CellOracleLinks(rows, firstPart!.Bayesian, firstPart.Clustered, $"{first.TotalTargets} targets, {rows.Count} links");
+        if (table.Filter is { } f) links = links.Filter(f);
+        links.Write(a.Out, table.Filter?.Weight ?? LinkWeight.CoefAbs);
+        int notConverged = shards.Sum(m => m.NotConverged);
+        log.Info($"merged {dir.Count} shards (celloracle): {links.Summary}; "
+            + (notConverged == 0 ? "all fits converged" : $"{notConverged} fits NOT converged (see each shard's manifest: fit.summary)") + $" -> {a.Out}");
         return 0;
     }
 }

@@ -32,7 +32,9 @@ internal static class ShardCommand
         var clock = Stopwatch.StartNew();
         // A stale manifest of an earlier run goes first: from here until the new one is written the shard reads as missing.
         File.Delete(manifestPath);
-        ShardPart.Write(partPath, shard, outcome.Edges, log);
+        // celloracle: the shard's whole links table (CellOracle's columns); the merge filters and writes the run's table.
+        if (outcome.CellOracle is { } links) links.Write(partPath);
+        else ShardPart.Write(partPath, shard, outcome.Edges, log);
         byte[] part = File.ReadAllBytes(partPath);
         var targets = outcome.Problem.TargetColumns.Select(c => outcome.GeneNames[c]).ToArray();
         var t = outcome.Fit.Timings;
@@ -45,12 +47,13 @@ internal static class ShardCommand
             ShardCost = selection.ShardCost,
             PlanDigest = selection.PlanDigest,
             Targets = targets,
-            Edges = outcome.Edges.Count,
+            Edges = outcome.CellOracle?.Rows.Count ?? outcome.Edges.Count,
             PartFile = shard.PartFile,
             PartBytes = part.LongLength,
             PartSha256 = Convert.ToHexStringLower(SHA256.HashData(part)),
             NotConverged = outcome.Fit.NotConverged.Count(),
             Summary = outcome.Summary,
+            Links = outcome.CellOracle is null ? null : new CellOracleTable(a.CellOracle?.Filter),
             RunInfo = new Dictionary<string, string>
             {
                 ["host"] = Environment.MachineName,

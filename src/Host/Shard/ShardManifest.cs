@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using GrnFast.Host.Infer;
 using GrnFast.IO;
 
 namespace GrnFast.Host.Shard;
@@ -28,6 +29,12 @@ internal sealed record ShardManifest
     public required string PartSha256 { get; init; }
     public int NotConverged { get; init; }
     public string Summary { get; init; } = "";
+    /// <summary>
+    /// Set for --method celloracle: the part is CellOracle's links table of the shard's targets (every link), and the
+    /// merge applies this filter (CellOracle's filter_links, per cluster over all targets) before writing. Null: the
+    /// part is a network TSV.
+    /// </summary>
+    public CellOracleTable? Links { get; init; }
     /// <summary>Where and how it ran: informative only (host, threads, BLAS, seconds per stage).</summary>
     public IReadOnlyDictionary<string, string> RunInfo { get; init; } = new Dictionary<string, string>();
 
@@ -80,6 +87,21 @@ internal sealed record ShardManifest
             json.WriteNumber("notConverged", NotConverged);
             json.WriteString("summary", Summary);
             json.WriteEndObject();
+            if (Links is { } links)
+            {
+                json.WriteStartObject("links");
+                json.WriteString("table", "celloracle");
+                if (links.Filter is { } f)
+                {
+                    json.WriteStartObject("filter");
+                    json.WriteNumber("p", f.P);
+                    json.WriteString("weight", CellOracleLinks.Name(f.Weight));
+                    json.WriteNumber("top", f.Top);
+                    json.WriteEndObject();
+                }
+                else json.WriteNull("filter");
+                json.WriteEndObject();
+            }
             json.WriteStartObject("run");
             foreach (var (key, value) in RunInfo) json.WriteString(key, value);
             json.WriteEndObject();
@@ -124,6 +146,7 @@ internal sealed record ShardManifest
                 PartSha256 = Text(part, "sha256"),
                 NotConverged = fit.GetProperty("notConverged").GetInt32(),
                 Summary = Text(fit, "summary"),
+                Links = root.TryGetProperty("links", out var links) ? ReadLinks(links) : null,
                 RunInfo = root.GetProperty("run").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString()),
             };
         }
@@ -133,5 +156,17 @@ internal sealed record ShardManifest
         }
     }
 
+    private static CellOracleTable ReadLinks(JsonElement links)
+    {
+        if (Text(links, "table") != "celloracle") throw new InvalidDataException($"links table '{Text(links, "table")}', expected 'celloracle'");
+        var f = links.GetProperty("filter");
+        if (f.ValueKind == JsonValueKind.Null) return new CellOracleTable(null);
+        var weight = CellOracleLinks.WeightNamed(Text(f, "weight")) ?? throw new InvalidDataException($"filter weight '{Text(f, "weight")}' is not coef_abs, coef_mean or -logp");
+        return new CellOracleTable(new LinkFilter(f.GetProperty("p").GetDouble(), weight, f.GetProperty("top").GetInt32()));
+    }
+
     private static string Text(JsonElement e, string name) => e.GetProperty(name).GetString() ?? throw new InvalidDataException($"'{name}' is null");
 }
+
+/// <summary>What the merge of celloracle shards needs beyond the links: the filter to apply (null: every link).</summary>
+internal sealed record CellOracleTable(LinkFilter? Filter);
