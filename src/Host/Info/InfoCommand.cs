@@ -10,12 +10,9 @@ internal static class InfoCommand
 {
     public static int Run(TextWriter stdout)
     {
-        string blas;
-        try { blas = BlasResolver.Resolve().Name; }
-        catch (InvalidOperationException e) { blas = $"unusable ({e.Message})"; }
         stdout.WriteLine($"grnfast {Version}");
-        stdout.WriteLine($"blas:            {blas}");
-        stdout.WriteLine($"blas search:     {BlasResolver.Describe()}");
+        stdout.WriteLine($"infer blas:      {BlasReport.InferDescription}");
+        stdout.WriteLine($"native blas:     {BlasReport.NativeDescription}");
         stdout.WriteLine($"instruction set: {KernelInfo.InstructionSet}");
         stdout.WriteLine($"threads:         {Environment.ProcessorCount} (--threads 0)");
         stdout.WriteLine($"runtime:         {RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}");

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using GrnFast.Kernels;
-using GrnFast.Kernels.Blas;
 
 namespace GrnFast.Host.Serve;
 
@@ -186,13 +185,12 @@ internal sealed class HostServer
 
     private void Info(RequestId id)
     {
-        string blas;
-        try { blas = BlasResolver.Resolve().Name; }
-        catch (InvalidOperationException e) { blas = $"unusable ({e.Message})"; }
         var r = Response.Result(id, "info");
         r.Json.WriteString("version", GrnFast.Host.Info.InfoCommand.Version);
         r.Json.WriteNumber("protocol", HostProtocol.Version);
-        r.Json.WriteString("blas", blas);
+        // What infer's cross-products use (always the managed GEMM), then the native library found, which infer does not use.
+        r.Json.WriteString("blas", GrnFast.Host.Info.BlasReport.Infer);
+        r.Json.WriteString("nativeBlas", GrnFast.Host.Info.BlasReport.Native);
         r.Json.WriteString("instructionSet", KernelInfo.InstructionSet);
         r.Json.WriteNumber("threads", Environment.ProcessorCount);
         r.Json.WriteStartArray("methods");

@@ -1,0 +1,43 @@
+using GrnFast.Kernels;
+using GrnFast.Kernels.Blas;
+
+namespace GrnFast.Host.Info;
+
+/// <summary>
+/// Which BLAS does what, as <c>grnfast info</c> and the host's <c>info</c> report it. Infer's cross-products (the
+/// elastic-net family's Gram and X^T y, celloracle's per-bag products) always use the managed GEMM: each entry is
+/// summed in a fixed order whatever the thread count and the other columns of the call, so neither --threads nor
+/// shards change a result. The native library the resolver finds (GRNFAST_BLAS, else MKL, else OpenBLAS) is only
+/// reported: infer does not use it.
+/// </summary>
+internal static class BlasReport
+{
+    /// <summary>The name infer's runs report as their BLAS (InferPipeline and CellOracleRun build a <see cref="ManagedBlas"/>).</summary>
+    public static string Infer { get; } = new ManagedBlas(1).Name;
+
+    /// <summary>"managed (blocked GEMM, AVX-512F kernels; ...)".</summary>
+    public static string InferDescription
+        => $"{Infer} (blocked GEMM, {KernelInfo.InstructionSet} kernels; fixed summation order: --threads and shards never change a result)";
+
+    /// <summary>The native library found, e.g. "openblas (/usr/lib/x86_64-linux-gnu/libopenblas.so.0)"; "none" or "unusable (why)".</summary>
+    public static string Native
+    {
+        get
+        {
+            try { return BlasResolver.Resolve(1) is ManagedBlas ? "none" : BlasResolver.Resolve(1).Name; }
+            catch (InvalidOperationException e) { return $"unusable ({e.Message})"; }
+        }
+    }
+
+    /// <summary>The native library and how it was found, and that infer does not use it.</summary>
+    public static string NativeDescription
+    {
+        get
+        {
+            string native = Native;
+            string how = BlasResolver.Describe();
+            if (native == "none") return $"none: {how[(how.IndexOf(':') + 1)..].Trim()}";
+            return native.StartsWith("unusable", StringComparison.Ordinal) ? native : $"{how}; not used by infer";
+        }
+    }
+}
