@@ -106,6 +106,7 @@ internal static class HelpText
                                 --out is then a directory: shard-I-of-N.tsv and its manifest shard-I-of-N.json.
                                 grnfast merge DIR --out FILE.tsv joins the N shards (same bytes as unsharded);
                                 grnfast slurm submit runs them as a Slurm job array. Not with --path-coef-out.
+                                celloracle: a shard fits its targets in every cluster; merge filters and writes the links.
 
         Logs go to stderr. Exit codes: 0 done, 1 bad input (the message names file, line and gene),
         2 bad command line.
@@ -341,7 +342,7 @@ internal static class HelpText
         """;
 
     public const string Merge = """
-        usage: grnfast merge DIR --out FILE.tsv|FILE.arrows
+        usage: grnfast merge DIR --out FILE.tsv|FILE.arrows   (celloracle shards: FILE.tsv|FILE.csv)
 
         Merges the shards that grnfast infer ... --shard I/N --out DIR wrote into one network, identical byte for
         byte to the network an unsharded run writes (same rows, same order). It first checks that every shard
@@ -363,7 +364,7 @@ internal static class HelpText
         starts when every shard succeeded (--dependency=afterok) and writes FILE.tsv: the same bytes as an
         unsharded run. Prints the job ids. If a shard fails (or is killed, or times out), run the same command
         again: shards already complete are kept, only the missing or incomplete ones are submitted (then the
-        merge). Methods that can shard: lasso, elasticnet, ridge.
+        merge). Methods that can shard: lasso, elasticnet, ridge, celloracle (its links table, filtered at merge).
 
           [infer options]       any option of grnfast infer except --out and --shard (see grnfast infer --help);
                                 relative paths are read from the current directory (the jobs start there)
