@@ -24,7 +24,8 @@ internal static class BlasReport
     {
         get
         {
-            try { return BlasResolver.Resolve(1) is ManagedBlas ? "none" : BlasResolver.Resolve(1).Name; }
+            // Resolve() (threads 0) leaves a native library's process-wide thread setting as it is.
+            try { return BlasResolver.Resolve() is { } blas && blas is not ManagedBlas ? blas.Name : "none"; }
             catch (InvalidOperationException e) { return $"unusable ({e.Message})"; }
         }
     }
