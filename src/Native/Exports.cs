@@ -65,10 +65,16 @@ internal static unsafe class Exports
     {
         try
         {
-            if (!Handles.TryRemove<NativeContext>(context, out var ctx)) return Status.Argument;
-            if (!ctx!.Enter()) { Handles.Add(ctx); return Status.Busy; }
+            var ctx = Handles.Get<NativeContext>(context, "context");
+            // Claimed for good: a call that starts from now on gets GF_ERR_BUSY, then GF_ERR_ARGUMENT.
+            if (!ctx.Enter()) return Status.Busy;
+            if (!Handles.TryRemove<NativeContext>(context, out _)) return Status.Argument;
             ctx.Release();
             return Status.Ok;
+        }
+        catch (NativeArgumentException e)
+        {
+            return e.Status;
         }
         catch (Exception)
         {

@@ -86,7 +86,7 @@ static int same_network(const gf_network *a, const gf_network *b, double toleran
 
 static int progress_calls = 0, progress_last_total = 0, progress_stop_at = -1;
 static gf_context *progress_ctx = NULL;
-static gf_status progress_busy_status = GF_OK;
+static gf_status progress_busy_status = GF_OK, progress_free_status = GF_OK;
 
 static int32_t on_progress(void *user, int32_t done, int32_t total) {
     (void)user;
@@ -95,6 +95,7 @@ static int32_t on_progress(void *user, int32_t done, int32_t total) {
     if (progress_ctx) {  /* re-entering the running context is refused, not deadlocked */
         const char *text;
         progress_busy_status = gf_describe(progress_ctx, &text);
+        progress_free_status = gf_context_free(progress_ctx);  /* not while a call runs on it */
         progress_ctx = NULL;
     }
     return progress_stop_at >= 0 && done >= progress_stop_at;
@@ -381,6 +382,8 @@ int main(void) {
     CHECK_STATUS(gf_infer(ctx, x, &req, &other), GF_OK);
     CHECK(progress_calls > 0 && progress_last_total == GENES, "progress: %d calls, total %d", progress_calls, progress_last_total);
     CHECK(progress_busy_status == GF_ERR_BUSY, "a call on the running context returned %d, not GF_ERR_BUSY", progress_busy_status);
+    CHECK(progress_free_status == GF_ERR_BUSY, "freeing the running context returned %d, not GF_ERR_BUSY", progress_free_status);
+    CHECK_STATUS(gf_describe(ctx, &text), GF_OK);  /* and the context is still there afterwards */
     gf_network_free(other);
 
     progress_stop_at = 1;

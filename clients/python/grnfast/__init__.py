@@ -29,7 +29,8 @@ def infer(data, regulators, prior=None, method: str = "lasso", *, executable=Non
     """Infers one network; see ``Session.infer`` for the arguments. ``backend``: "native" runs it in this
     process through libgrnfast.so (``NativeSession``), "host" starts a ``grnfast serve`` process for it, "auto"
     (default) takes the library when it loads and the call has nothing only the host takes (paths, ``output``,
-    ``timeout``, an ``executable``), the host otherwise. Both give the same network."""
+    ``timeout``, a host named by ``executable`` or $GRNFAST_EXECUTABLE), the host otherwise. Both give the
+    same network."""
     import os
 
     from . import _native
@@ -37,7 +38,7 @@ def infer(data, regulators, prior=None, method: str = "lasso", *, executable=Non
     if backend not in ("auto", "native", "host"):
         raise ValueError(f"backend must be auto, native or host, not {backend!r}")
     priors = prior if isinstance(prior, (list, tuple)) else [prior]
-    host_only = (executable is not None or isinstance(data, (str, os.PathLike))
+    host_only = (executable is not None or os.environ.get("GRNFAST_EXECUTABLE") or isinstance(data, (str, os.PathLike))
                  or any(isinstance(p, (str, os.PathLike)) for p in priors) or any(k in options for k in _HOST_ONLY))
     if backend == "native" or (backend == "auto" and not host_only and _native.available()):
         threads = options.pop("threads", None) or 0
