@@ -20,7 +20,7 @@ if [ "$declared" != "$exported" ]; then
   exit 1
 fi
 
-gcc -std=c11 -Wall -Wextra -Werror -O1 -Iinclude tests/native/test_grnfast.c -L"$out" -lgrnfast -Wl,-rpath,"$(cd "$out" && pwd)" -lm \
+gcc -std=c11 -Wall -Wextra -Werror -O1 -Iinclude tests/native/test_grnfast.c -L"$out" -lgrnfast -Wl,-rpath,"$(cd "$out" && pwd)" -lm -pthread \
   -o "$out/test_grnfast"
 # C++ callers: the header compiles as C++ too (extern "C").
 echo '#include "grnfast.h"

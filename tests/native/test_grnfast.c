@@ -2,6 +2,7 @@
  * simulated data set whose true network is known. Exit status 0 when every check passed; each failed check is
  * printed with its line. Built and run by tests/native/run.sh. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,29 @@ static void on_log(void *user, int32_t level, const char *message) {
     log_lines++;
     if (level == GF_LOG_WARNING) log_warnings++;
     if (getenv("GRNFAST_TEST_VERBOSE")) fprintf(stderr, "  log[%d]: %s\n", level, message);
+}
+
+/* One context per thread, one shared gf_data: calls run at once and give the single-threaded network. */
+struct worker { gf_data *data; gf_network *network; gf_status status; };
+
+static void *run_worker(void *arg) {
+    struct worker *w = arg;
+    gf_context *c = NULL;
+    gf_context_options o;
+    memset(&o, 0, sizeof o);
+    o.size = sizeof o;
+    o.threads = 1;
+    w->status = gf_context_create(GRNFAST_ABI_VERSION, &o, &c);
+    if (w->status != GF_OK) return NULL;
+    const char *k[] = {"method", "alpha"}, *v[] = {"lasso", "0.02"};
+    gf_request r = request_for(k, v, 2);
+    for (int i = 0; i < 5 && w->status == GF_OK; i++) {
+        if (w->network) gf_network_free(w->network);
+        w->network = NULL;
+        w->status = gf_infer(c, w->data, &r, &w->network);
+    }
+    gf_context_free(c);
+    return NULL;
 }
 
 int main(void) {
@@ -400,6 +424,18 @@ int main(void) {
     CHECK_STATUS(gf_infer(ctx, x, &req, &other), GF_OK);
     CHECK(other && same_network(net, other, 0), "an uncancelled run with a flag differs");
     CHECK(strcmp(gf_last_error(ctx), "") == 0, "error not cleared after success");
+
+    /* ---- several contexts at once, on threads, sharing one gf_data ---- */
+    struct worker workers[3];
+    pthread_t threads[3];
+    memset(workers, 0, sizeof workers);
+    for (int i = 0; i < 3; i++) { workers[i].data = x; pthread_create(&threads[i], NULL, run_worker, &workers[i]); }
+    for (int i = 0; i < 3; i++) pthread_join(threads[i], NULL);
+    for (int i = 0; i < 3; i++) {
+        CHECK(workers[i].status == GF_OK, "thread %d: status %d", i, workers[i].status);
+        CHECK(workers[i].network && same_network(net, workers[i].network, 0), "thread %d: another network", i);
+        if (workers[i].network) gf_network_free(workers[i].network);
+    }
 
     /* ---- networks ---- */
     int64_t n = net->count;
