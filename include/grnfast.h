@@ -117,7 +117,9 @@ typedef struct gf_request {
      * {"method", "lasso"}, {"alpha", "0.01"}, {"select", "cv:5"}, {"prior-mode", "weight"}, {"estimator", "bayesian"}.
      * Methods and their options are exactly the command line's (see gf_describe's "methods="); an unknown key, a
      * bad value or an option another method owns is GF_ERR_OPTION with the command line's message. Options that
-     * have a place here (threads: the context; regulators, targets, priors: this struct; output files) are refused. */
+     * have a place here (threads: the context; regulators, targets, priors: this struct; output files) are refused.
+     * celloracle takes the prior edges as its base-GRN mask; its file options ("base-grn", "groups") are paths the
+     * library reads (n_regulators may then be 0: the base GRN's TFs). "seed" here overrides the context's seed. */
     const char *const *option_keys;
     const char *const *option_values;
     gf_progress_fn progress;          /* may be NULL */

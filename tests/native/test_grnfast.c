@@ -1,11 +1,13 @@
 /* Calls every entry point of libgrnfast.so (include/grnfast.h), with good and bad arguments, on a small
  * simulated data set whose true network is known. Exit status 0 when every check passed; each failed check is
  * printed with its line. Built and run by tests/native/run.sh. */
+#define _DEFAULT_SOURCE /* mkstemps */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "grnfast.h"
 
@@ -302,6 +304,31 @@ int main(void) {
     CHECK(other && other->count == n_prior && finds_truth(other), "celloracle: %lld edges for %lld candidates",
           other ? (long long)other->count : -1LL, (long long)n_prior);
     gf_network_free(other);
+
+    /* celloracle with a base GRN file (CellOracle's peak x TF table): its TFs are the regulators, its pairs the mask */
+    char base_grn[] = "/tmp/grnfast-base-grn-XXXXXX.csv";
+    int fd = mkstemps(base_grn, 4);
+    CHECK(fd >= 0, "mkstemps");
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "peak_id,gene_short_name,TF0,TF1,TF2,TF3\n");
+    for (int t = TFS; t < GENES; t++) {
+        fprintf(f, "chr1_%d_%d,%s", t * 100, t * 100 + 50, gene_names[t]);
+        for (int r = 0; r < TFS; r++) fprintf(f, ",%d", truth_coef[t][r] != 0);
+        fputc('\n', f);
+    }
+    fclose(f);
+    const char *bg_k[] = {"method", "base-grn", "bagging"}, *bg_v[] = {"celloracle", base_grn, "10"};
+    req = request_for(bg_k, bg_v, 3);
+    req.regulators = NULL;
+    req.n_regulators = 0;
+    CHECK_STATUS(gf_infer(ctx, x, &req, &other), GF_OK);
+    CHECK(other && other->count == (GENES - TFS) * 2 && finds_truth(other), "celloracle with a base GRN: %lld edges",
+          other ? (long long)other->count : -1LL);
+    gf_network_free(other);
+    bg_v[1] = "/nonexistent/base-grn.csv";
+    CHECK_STATUS(gf_infer(ctx, x, &req, &other), GF_ERR_INPUT);
+    CHECK(strstr(gf_last_error(ctx), "base-grn.csv") != NULL, "message names the file: %s", gf_last_error(ctx));
+    unlink(base_grn);
 
     /* a prior in weight mode changes the lasso's penalty, and targets restrict the fit */
     const char *pw_k[] = {"method", "alpha", "prior-mode", "prior-weight"}, *pw_v[] = {"lasso", "0.02", "weight", "0.1"};
