@@ -24,6 +24,11 @@ public static class ExpressionReader
         {
             if (genesByCells) throw new ArgumentException(".h5ad input is cells x genes (AnnData's obs x var)", nameof(genesByCells));
             if (geneNamesPath is not null) throw new ArgumentException("gene names of .h5ad input come from var; choose a var column instead of a names file", nameof(geneNamesPath));
+            // The HDF5 reader (PureHDF) makes generic methods at run time, which a NativeAOT build (the native
+            // grnfast executable, libgrnfast.so) cannot run; the check also lets the AOT compiler drop the reader.
+            if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+                throw new InputFormatException(path, null, "this native (ahead-of-time compiled) build of grnfast cannot read .h5ad; "
+                    + "convert it once with the .NET build (grnfast convert IN.h5ad OUT.arrows) and give the .arrows");
             return H5adExpressionReader.Read(path, layer, varNames);
         }
         if (layer is not null || varNames is not null) throw new ArgumentException("a layer and a var names column apply only to .h5ad input", layer is not null ? nameof(layer) : nameof(varNames));

@@ -1,7 +1,9 @@
 """GrnFast from Python: gene regulatory network inference through the ``grnfast serve`` host.
 
     import grnfast
-    network = grnfast.infer(df, regulators=["G1", "G2"], prior=prior_df)   # one host for one call
+    network = grnfast.infer(df, regulators=["G1", "G2"], prior=prior_df)   # in-process (libgrnfast.so) or one host
+    with grnfast.NativeSession() as native:                                # the library, for many calls
+        network = native.infer(df, tfs)
     with grnfast.Session() as session:                                     # one host for many calls
         network = session.infer(adata, tfs, progress=lambda done, total: print(done, total))
 """
@@ -10,15 +12,38 @@ from __future__ import annotations
 
 from . import arrow
 from ._errors import GrnFastError, HostExitedError, RequestTimeout
+from ._native import NativeSession
 from .session import InferRequest, Request, Session, host_command
 
 __version__ = "0.1.0"
-__all__ = ["GrnFastError", "HostExitedError", "InferRequest", "Request", "RequestTimeout", "Session",
+__all__ = ["GrnFastError", "HostExitedError", "InferRequest", "NativeSession", "Request", "RequestTimeout", "Session",
            "arrow", "host_command", "infer", "write_arrows"]
 
 
-def infer(data, regulators, prior=None, method: str = "lasso", *, executable=None, stderr=None, **options):
-    """Starts a host, infers one network and stops the host; see ``Session.infer`` for the arguments."""
+# Arguments only the host process takes: data or priors given by path, the host's own output file, a timeout.
+_HOST_ONLY = ("output", "timeout", "genes_by_cells", "request_id")
+
+
+def infer(data, regulators, prior=None, method: str = "lasso", *, executable=None, stderr=None, backend="auto",
+          **options):
+    """Infers one network; see ``Session.infer`` for the arguments. ``backend``: "native" runs it in this
+    process through libgrnfast.so (``NativeSession``), "host" starts a ``grnfast serve`` process for it, "auto"
+    (default) takes the library when it loads and the call has nothing only the host takes (paths, ``output``,
+    ``timeout``, a host named by ``executable`` or $GRNFAST_EXECUTABLE), the host otherwise. Both give the
+    same network."""
+    import os
+
+    from . import _native
+
+    if backend not in ("auto", "native", "host"):
+        raise ValueError(f"backend must be auto, native or host, not {backend!r}")
+    priors = prior if isinstance(prior, (list, tuple)) else [prior]
+    host_only = (executable is not None or os.environ.get("GRNFAST_EXECUTABLE") or isinstance(data, (str, os.PathLike))
+                 or any(isinstance(p, (str, os.PathLike)) for p in priors) or any(k in options for k in _HOST_ONLY))
+    if backend == "native" or (backend == "auto" and not host_only and _native.available()):
+        threads = options.pop("threads", None) or 0
+        with NativeSession(threads=threads) as session:
+            return session.infer(data, regulators, prior, method, **options)
     with Session(executable, stderr=stderr) as session:
         return session.infer(data, regulators, prior, method, **options)
 

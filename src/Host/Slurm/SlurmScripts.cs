@@ -88,7 +88,8 @@ internal static class SlurmScripts
     public static IReadOnlyList<string> ThisGrnfast()
     {
         string process = Environment.ProcessPath ?? "dotnet";
-        string assembly = typeof(SlurmScripts).Assembly.Location;
+        // AppContext.BaseDirectory, not Assembly.Location: the latter is empty in a single-file or native (AOT) build.
+        string assembly = Path.Combine(AppContext.BaseDirectory, "grnfast.dll");
         return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, assembly] : [process];
     }
 }
