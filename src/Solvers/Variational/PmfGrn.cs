@@ -23,7 +23,7 @@ public sealed class PmfGrnProblem
 /// <summary>
 /// PMF-GRN (Skok Gibbs et al. 2024) fitted by stochastic variational inference with hand-derived reparameterised
 /// gradients (<see cref="PmfGrnModel{T}"/>), clipped Adam and KL annealing; with evidence it is the joint model
-/// p(W, Y | Theta) of docs/pmf-grn.md. Each gene is divided by its standard deviation over the cells (not centred) first.
+/// p(W, Y | Theta) of docs/pmf-grn.md. Each gene is centred and scaled to unit variance over the cells first.
 /// The same seed gives the same bits for the same BLAS and thread count (noise is counter-based; sums have a fixed order).
 /// </summary>
 public static class PmfGrn
@@ -198,7 +198,7 @@ public static class PmfGrn
         return 0.5 * Math.Log(2 * Math.PI * variance) + 0.5 * ss / (count * variance);
     }
 
-    /// <summary>W with each gene divided by its standard deviation over the cells (genes with zero variance are left as they are).</summary>
+    /// <summary>W with each gene centred and divided by its standard deviation over the cells (genes with zero variance are only centred).</summary>
     private static T[] ScaledExpression<T>(PmfGrnProblem p) where T : unmanaged
     {
         int n = p.Cells, g = p.Genes;
@@ -216,7 +216,7 @@ public static class PmfGrn
             }
             double mean = sum / n, variance = Math.Max(0, sq / n - mean * mean);
             double s = variance > 0 ? 1 / Math.Sqrt(variance) : 1;
-            for (int c = 0; c < n; c++) w[at + c] = PmfGrnModel<T>.FromDouble((p.ExpressionDouble?[at + c] ?? p.ExpressionSingle![at + c]) * s);
+            for (int c = 0; c < n; c++) w[at + c] = PmfGrnModel<T>.FromDouble(((p.ExpressionDouble?[at + c] ?? p.ExpressionSingle![at + c]) - mean) * s);
         }
         return w;
     }
