@@ -57,7 +57,7 @@ internal static class PmfGrnOptionRules
             BatchSize = o.Int("--batch-size", b => b >= 0, "an integer >= 0 (0 = all cells)") ?? 0,
             InitialKlFactor = o.Double("--kl-factor", v => v >= 0 && double.IsFinite(v), "a finite number >= 0") ?? d.InitialKlFactor,
             AnnealingEpochs = o.Int("--annealing-epochs", e => e >= 1, "an integer >= 1") ?? d.AnnealingEpochs,
-            GradientClip = o.Double("--clip", v => v > 0, "a number > 0 (inf = no clipping)") ?? d.GradientClip,
+            GradientClip = o.Double("--clip", v => v > 0 && double.IsFinite(v), "a finite number > 0 (a large value turns clipping off)") ?? d.GradientClip,
             HoldoutFraction = holdout,
             ValidationEvery = o.Int("--validate-every", e => e >= 1, "an integer >= 1") ?? d.ValidationEvery,
             Patience = o.Int("--patience", e => e >= 0, "an integer >= 0") ?? 0,
