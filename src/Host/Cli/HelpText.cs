@@ -36,6 +36,9 @@ internal static class HelpText
                              [--groups FILE] [--estimator ridge|bayesian] [--alpha A] [--bagging B] [--seed S]
                              [--filter-p P] [--filter-weight coef_abs|coef_mean|-logp] [--filter-top N]
                              [--threads T] [--timings FILE.json] --out LINKS.tsv
+               grnfast infer --method pmf-grn|joint --expression FILE --regulators FILE [--prior FILE]... [--evidence FILE]
+                             [--epochs E] [--learning-rate LR] [--batch-size B] [--kl-factor F] [--holdout F --patience P]
+                             [--precision float64|float32] [--seed S] [--threads T] --out FILE.tsv
 
         Fits, for every target gene j, a prior-weighted elastic net on the regulators:
           min_theta (1/2n)||x_j - X theta||^2 + alpha * sum_i w_ij (rho |theta_i| + (1 - rho)/2 theta_i^2)
@@ -101,6 +104,14 @@ internal static class HelpText
                                 link is written.
           --out LINKS.tsv       source, target, coef_mean, coef_abs, [coef_variance,] p, -logp[, cluster]; sorted by
                                 cluster then coef_abs (or the filter weight); a .csv name writes commas
+        pmf-grn, joint (variational; docs/pmf-grn.md)
+          PMF-GRN: W ~ N(d U (A o B)^T, sigma), A = sigmoid(logit A), logit A ~ N(logit prior, 2), fitted by SVI (clipped
+          Adam, KL annealing). The prior's confidence is the prior edge probability (unlisted pairs: --absent-prior,
+          default 0.0005). joint adds the per-pair --evidence FILE (regulator, target, value in [0,1]) as data linked to
+          A by a logistic model with learned scale. --epochs (4000), --learning-rate (0.1), --batch-size (0 = all cells),
+          --kl-factor (1; the paper's 10 moves linearly to 1 over --annealing-epochs), --clip (1e-4), --holdout F (held-out entries for a
+          validation loss; --patience P stops early), --evidence-weight (1). Output: importance = E[A], coef = E[A o B],
+          std = sd[A], every regulator x target pair.
         shards (cluster runs; docs/cluster.md)
           --shard I/N           fit only the I-th of N shards of the targets (balanced by candidate count);
                                 --out is then a directory: shard-I-of-N.tsv and its manifest shard-I-of-N.json.

@@ -20,6 +20,8 @@ internal sealed record InferSettings
     public string? VarNames { get; init; }
     /// <summary>Set for --method celloracle.</summary>
     public CellOracleSettings? CellOracle { get; init; }
+    /// <summary>Set for --method pmf-grn and joint.</summary>
+    public PmfGrnSettings? PmfGrn { get; init; }
 }
 
 /// <summary>
@@ -29,7 +31,7 @@ internal sealed record InferSettings
 internal static class InferOptionRules
 {
     /// <summary>The values of --method (sharding checks its list against this one: <see cref="Shard.ShardOptions"/>).</summary>
-    public static readonly IReadOnlyList<string> Methods = ["lasso", "elasticnet", "ridge", "celloracle"];
+    public static readonly IReadOnlyList<string> Methods = ["lasso", "elasticnet", "ridge", "celloracle", "pmf-grn", "joint"];
 
     /// <param name="priorCount">How many prior sources were given.</param>
     /// <param name="expressionPath">The expression file, or null when the data comes inline (host).</param>
@@ -45,6 +47,7 @@ internal static class InferOptionRules
 
         string method = o.Choice("--method", [.. Methods]) ?? "elasticnet";
         var cellOracle = CellOracleOptionRules.Read(o, method);
+        var pmfGrn = PmfGrnOptionRules.Read(o, method);
         if (o.Has("--l1-ratio") && method != "elasticnet")
             throw o.Invalid("--l1-ratio", $"{o.Name("--l1-ratio")} applies only to {o.Name("--method")} elasticnet (got {o.Name("--method")} {method})");
         double l1 = method switch
@@ -119,6 +122,7 @@ internal static class InferOptionRules
             Layer = layer,
             VarNames = varNames,
             CellOracle = cellOracle,
+            PmfGrn = pmfGrn,
         };
     }
 

@@ -32,8 +32,11 @@ internal sealed record InferOutcome
     /// <summary>--method celloracle: the links table (CellOracle's columns) behind <see cref="Edges"/>.</summary>
     public CellOracleLinks? CellOracle { get; init; }
 
+    /// <summary>A method's own one-line summary (pmf-grn, joint), replacing the per-target certificate summary.</summary>
+    public string? MethodSummary { get; init; }
+
     /// <summary>"100 targets fitted, 512 edges; all converged (...)".</summary>
-    public string Summary => CellOracle?.Summary ?? NetworkEdges.Summary(Fit, Edges.Count, Problem, GeneNames);
+    public string Summary => MethodSummary ?? CellOracle?.Summary ?? NetworkEdges.Summary(Fit, Edges.Count, Problem, GeneNames);
 }
 
 /// <summary>
@@ -72,6 +75,9 @@ internal static class InferPipeline
                 throw new InputFieldException("method", "celloracle is not available over the host protocol in this build; use grnfast infer --method celloracle", null);
             if (r.CellOracle is { } cellOracle)
                 return CellOracleRun.Run(r, cellOracle, data, columns, moments, momentsSeconds, clock, log, cancellation, progress);
+            if (PmfGrnOptionRules.IsVariational(r.Method))
+                return PmfGrnRun.Run(r, r.PmfGrn ?? throw new InputFieldException("method", $"{r.Method} is not available over the host protocol in this build; use grnfast infer --method {r.Method}", null),
+                    data, columns, moments, momentsSeconds, clock, log, cancellation);
             var regulators = GeneSelection.Regulators((r.Regulators ?? throw new InvalidOperationException("regulators are required")).Read(log), data, columns, moments, log);
             var targets = GeneSelection.Targets(r.Targets?.Read(log), data, columns, moments, log);
             var sources = r.Priors.Select(p => p.Read()).ToList();

@@ -2,15 +2,19 @@ using System.Globalization;
 
 namespace GrnFast.IO;
 
-/// <summary>One inferred edge regulator -> target with its importance (ranking score) and coefficient.</summary>
-public readonly record struct NetworkEdge(string Regulator, string Target, double Importance, double Coefficient);
+/// <summary>
+/// One inferred edge regulator -> target with its importance (ranking score) and coefficient; <see cref="Std"/> is the
+/// posterior standard deviation of the importance for methods that have one (pmf-grn, joint), written as a fifth TSV column.
+/// </summary>
+public readonly record struct NetworkEdge(string Regulator, string Target, double Importance, double Coefficient, double? Std = null);
 
 /// <summary>One coefficient of a target's path at a given alpha.</summary>
 public readonly record struct PathCoefficient(string Regulator, string Target, double Alpha, double Coefficient);
 
 /// <summary>
 /// Writes networks as TSV (arboreto/pySCENIC convention): header <c>TF target importance coef</c>, rows sorted by
-/// importance descending, ties by TF then target (ordinal), numbers in invariant round-trip format; or, when the path
+/// importance descending, ties by TF then target (ordinal), numbers in invariant round-trip format (plus a <c>std</c>
+/// column when every edge carries one); or, when the path
 /// ends in <c>.arrows</c>, the same table as an Arrow IPC stream (<see cref="NetworkArrow"/>). Written atomically.
 /// </summary>
 public static class NetworkWriter
@@ -47,9 +51,11 @@ public static class NetworkWriter
         Array.Sort(sorted, Compare);
         AtomicFile.WriteText(path, w =>
         {
-            w.Write("TF\ttarget\timportance\tcoef\n");
+            bool std = sorted.Length > 0 && sorted.All(e => e.Std is not null);
+            w.Write(std ? "TF\ttarget\timportance\tcoef\tstd\n" : "TF\ttarget\timportance\tcoef\n");
             foreach (var e in sorted)
-                w.Write($"{e.Regulator}\t{e.Target}\t{Format(e.Importance)}\t{Format(e.Coefficient)}\n");
+                w.Write(std ? $"{e.Regulator}\t{e.Target}\t{Format(e.Importance)}\t{Format(e.Coefficient)}\t{Format(e.Std!.Value)}\n"
+                    : $"{e.Regulator}\t{e.Target}\t{Format(e.Importance)}\t{Format(e.Coefficient)}\n");
         });
     }
 

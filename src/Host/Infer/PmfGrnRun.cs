@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using GrnFast.Host.Cli;
+using GrnFast.IO;
+using GrnFast.Kernels.Blas;
+using GrnFast.Solvers;
+using GrnFast.Solvers.Data;
+using GrnFast.Solvers.Results;
+using GrnFast.Solvers.Variational;
+
+namespace GrnFast.Host.Infer;
+
+/// <summary>The settings of <c>--method pmf-grn</c> and <c>--method joint</c>: the solver's options and, for joint, the evidence file.</summary>
+internal sealed record PmfGrnSettings
+{
+    public required PmfGrnOptions Options { get; init; }
+    /// <summary>joint: regulator, target, value in [0, 1] rows (external per-pair evidence Y).</summary>
+    public string? Evidence { get; init; }
+}
+
+/// <summary>
+/// Option rules of the variational methods, shared by the command line and the host like <see cref="InferOptionRules"/>:
+/// their options only with them, the elastic net's path and penalty options refused with them.
+/// </summary>
+internal static class PmfGrnOptionRules
+{
+    public static readonly string[] Valued = ["--epochs", "--learning-rate", "--batch-size", "--kl-factor", "--annealing-epochs", "--clip",
+        "--holdout", "--validate-every", "--patience", "--absent-prior", "--evidence", "--evidence-weight"];
+
+    private static readonly string[] ElasticNetOnly = ["--l1-ratio", "--alpha", "--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps",
+        "--path-coef-index", "--path-coef-out", "--prior-mode", "--prior-weight"];
+
+    public static bool IsVariational(string method) => method is "pmf-grn" or "joint";
+
+    /// <returns>The settings for pmf-grn/joint; null for another method (after checking none of their options was given).</returns>
+    public static PmfGrnSettings? Read(IOptionValues o, string method)
+    {
+        if (!IsVariational(method))
+        {
+            foreach (var option in Valued)
+                if (o.Has(option)) throw o.Invalid(option, $"{o.Name(option)} applies only to {o.Name("--method")} pmf-grn or joint (got {method})");
+            return null;
+        }
+        foreach (var option in ElasticNetOnly)
+            if (o.Has(option)) throw o.Invalid(option, $"{o.Name(option)} does not apply to {o.Name("--method")} {method}");
+        string? evidence = o.String("--evidence");
+        if (method == "joint" && evidence is null) throw o.Invalid("--evidence", $"{o.Name("--method")} joint needs {o.Name("--evidence FILE")} (regulator, target, value in [0, 1])");
+        if (method == "pmf-grn" && evidence is not null) throw o.Invalid("--evidence", $"{o.Name("--evidence")} is the joint model's data; use {o.Name("--method")} joint");
+        if (method == "pmf-grn" && o.Has("--evidence-weight")) throw o.Invalid("--evidence-weight", $"{o.Name("--evidence-weight")} applies only to {o.Name("--method")} joint");
+        var d = new PmfGrnOptions();
+        double holdout = o.Double("--holdout", f => f >= 0 && f < 1, "in [0, 1)") ?? 0;
+        if (holdout == 0 && (o.Has("--patience") || o.Has("--validate-every")))
+            throw o.Invalid(o.Has("--patience") ? "--patience" : "--validate-every", $"{o.Name("--patience")} and {o.Name("--validate-every")} need {o.Name("--holdout F")} (a validation loss)");
+        var options = d with
+        {
+            Epochs = o.Int("--epochs", e => e >= 1, "an integer >= 1") ?? d.Epochs,
+            LearningRate = o.Double("--learning-rate", v => v > 0 && double.IsFinite(v), "a finite number > 0") ?? d.LearningRate,
+            BatchSize = o.Int("--batch-size", b => b >= 0, "an integer >= 0 (0 = all cells)") ?? 0,
+            InitialKlFactor = o.Double("--kl-factor", v => v >= 0 && double.IsFinite(v), "a finite number >= 0") ?? d.InitialKlFactor,
+            AnnealingEpochs = o.Int("--annealing-epochs", e => e >= 1, "an integer >= 1") ?? d.AnnealingEpochs,
+            GradientClip = o.Double("--clip", v => v > 0 && double.IsFinite(v), "a finite number > 0 (a large value turns clipping off)") ?? d.GradientClip,
+            HoldoutFraction = holdout,
+            ValidationEvery = o.Int("--validate-every", e => e >= 1, "an integer >= 1") ?? d.ValidationEvery,
+            Patience = o.Int("--patience", e => e >= 0, "an integer >= 0") ?? 0,
+            AbsentPrior = o.Double("--absent-prior", v => v > 0 && v < 1, "in (0, 1)") ?? d.AbsentPrior,
+            EvidenceWeight = o.Double("--evidence-weight", v => v >= 0 && double.IsFinite(v), "a finite number >= 0") ?? d.EvidenceWeight,
+            Precision = o.Choice("--precision", "float64", "float32") == "float32" ? VariationalPrecision.Float32 : VariationalPrecision.Float64,
+            Seed = o.Int("--seed", _ => true, "an integer") ?? 0,
+        };
+        return new PmfGrnSettings { Options = options, Evidence = evidence };
+    }
+}
+
+/// <summary>
+/// The <c>--method pmf-grn | joint</c> branch of <see cref="InferPipeline"/>: regulators and targets as usual, the prior's
+/// confidences as prior edge probabilities (the largest over sources; unlisted pairs get --absent-prior), the evidence
+/// file for joint, the variational fit, and every (regulator, target) pair as an edge: importance E[A], coef E[A o B],
+/// std sd[A]. A gene is never its own regulator in the output.
+/// </summary>
+internal static class PmfGrnRun
+{
+    public static InferOutcome Run(InferRequest r, PmfGrnSettings settings, ExpressionData data, Dictionary<string, int> columns,
+        ExpressionMoments moments, double momentsSeconds, Stopwatch clock, Log log, CancellationToken cancellation)
+    {
+        var regulators = GeneSelection.Regulators((r.Regulators ?? throw new InvalidOperationException("regulators are required")).Read(log), data, columns, moments, log);
+        var targets = GeneSelection.Targets(r.Targets?.Read(log), data, columns, moments, log);
+        int g = targets.Length, k = regulators.Length, n = data.Cells;
+        var targetPosition = new Dictionary<int, int>();
+        for (int i = 0; i < g; i++) targetPosition[targets[i]] = i;
+        var regulatorPosition = new Dictionary<int, int>();
+        for (int i = 0; i < k; i++) regulatorPosition[regulators[i]] = i;
+
+        var prior = new double[g * k];
+        Array.Fill(prior, double.NaN);
+        foreach (var source in r.Priors.Select(p => p.Read()))
+        {
+            int used = 0, skipped = 0;
+            foreach (var e in source.Edges)
+            {
+                if (PairIndex(e, columns, regulatorPosition, targetPosition, g) is not { } i) { skipped++; continue; }
+                prior[i] = double.IsNaN(prior[i]) ? e.Confidence : Math.Max(prior[i], e.Confidence);
+                used++;
+            }
+            log.Info($"prior {source.Path}: {used} pairs used as prior edge probabilities" + (skipped > 0 ? $", {skipped} skipped (a gene absent, not a listed regulator/target, or a self pair)" : ""));
+            if (used == 0) throw new InputFormatException(source.Path, null, $"no pair of the prior names a regulator and a target of {data.Source}; check the species and the gene naming");
+        }
+
+        PairEvidence? evidence = null;
+        if (settings.Evidence is { } evidencePath)
+        {
+            var file = PriorReader.Read(evidencePath);
+            var lineOf = new Dictionary<int, int>();
+            var pairs = new List<int>();
+            var values = new List<double>();
+            int skipped = 0;
+            foreach (var e in file.Edges)
+            {
+                if (PairIndex(e, columns, regulatorPosition, targetPosition, g) is not { } i) { skipped++; continue; }
+                if (lineOf.TryGetValue(i, out int first))
+                    throw new InputFormatException(evidencePath, e.Line, $"the pair {e.Regulator} -> {e.Target} is given twice (lines {first} and {e.Line})", 2, e.Target);
+                lineOf[i] = e.Line;
+                pairs.Add(i);
+                values.Add(e.Confidence);
+            }
+            if (pairs.Count == 0) throw new InputFormatException(evidencePath, null, $"no evidence row names a regulator and a target of {data.Source}; check the gene naming");
+            if (skipped > 0) log.Warn($"evidence {evidencePath}: {skipped} rows skipped (a gene absent, not a listed regulator/target, or a self pair)");
+            log.Info($"evidence {evidencePath}: {pairs.Count} pairs (mean value {values.Average():G3})");
+            evidence = new PairEvidence(pairs.ToArray(), values.ToArray());
+        }
+
+        var (single, dbl) = Expression(data, targets);
+        double load = clock.Elapsed.TotalSeconds - momentsSeconds;
+        cancellation.ThrowIfCancellationRequested();
+
+        var blas = BlasResolver.Resolve(r.Threads);
+        var context = new SolverContext(blas, r.Threads, cancellation);
+        var o = settings.Options;
+        log.Info($"fitting {r.Method} on {n} cells x {g} genes, {k} regulators ({o.Epochs} epochs, {(o.BatchSize == 0 || o.BatchSize >= n ? "full batch" : $"batches of {o.BatchSize} cells")}, "
+            + $"lr {o.LearningRate:G3}, KL factor {o.InitialKlFactor:G3}, {(o.Precision == VariationalPrecision.Float32 ? "float32" : "float64")}, seed {o.Seed}; {context.Threads} threads, BLAS {blas.Name})");
+        PmfGrnResult result;
+        try
+        {
+            result = PmfGrn.Fit(new PmfGrnProblem
+            {
+                Cells = n, Genes = g, Regulators = k, ExpressionSingle = single, ExpressionDouble = dbl, PriorProbability = prior, Evidence = evidence,
+            }, o, context);
+        }
+        catch (ArgumentException e) when (e is not ArgumentNullException)
+        {
+            throw new InputFormatException(data.Source, null, e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message);
+        }
+        cancellation.ThrowIfCancellationRequested();
+        var c = result.Certificate;
+        if (result.Status == SolverStatus.NumericalFailure)
+            throw new InputFormatException(data.Source, null, $"the {r.Method} fit diverged (non-finite ELBO after {c.Epochs} epochs); lower --learning-rate");
+        if (result.Status == SolverStatus.MaxIterations)
+            log.Warn($"{r.Method}: the loss still changed by {c.RelativeChange:G3} (relative) over the last epochs, above {c.Tolerance:G3}; more --epochs may help");
+        log.Info($"{r.Method}: final ELBO {c.FinalElbo:G6} (loss {c.FinalLoss:G6}), {c.Epochs} epochs, {c.Steps} steps, {result.SecondsPerEpoch:G3} s per epoch, sigma_obs {result.NoiseStd:G3}"
+            + (c.ValidationLoss is { } v ? $", best validation loss {v:G5} at epoch {c.BestEpoch}" : "")
+            + (result.EvidenceLink is { } link ? $", evidence link scale {link.Scale:G3} offset {link.Offset:G3}" : ""));
+
+        var edges = new List<NetworkEdge>(g * k);
+        var fits = new TargetFit[g];
+        var certificate = new Certificate(double.IsNaN(c.RelativeChange) ? 0 : c.RelativeChange, c.Tolerance, c.Epochs);
+        for (int t = 0; t < g; t++)
+        {
+            string target = data.GeneNames[targets[t]];
+            var regs = new List<int>(k);
+            for (int j = 0; j < k; j++)
+            {
+                if (regulators[j] == targets[t]) continue;
+                int i = t + g * j;
+                regs.Add(j);
+                edges.Add(new NetworkEdge(data.GeneNames[regulators[j]], target, result.MeanA[i], result.SignedMean[i], result.StdA[i]));
+            }
+            fits[t] = new TargetFit
+            {
+                Target = t, Status = result.Status, Certificate = certificate, WorstCertificate = certificate, AlphaMax = double.NaN, SelectedAlpha = double.NaN,
+                Candidates = regs.Count, Regulators = regs.ToArray(),
+                Coefficients = regs.Select(j => result.SignedMean[t + g * j]).ToArray(), Importance = regs.Select(j => result.MeanA[t + g * j]).ToArray(),
+            };
+        }
+        string status = result.Status switch
+        {
+            SolverStatus.Converged => c.ValidationLoss is not null && c.Epochs < o.Epochs ? "stopped early on the validation loss" : "converged",
+            _ => "NOT converged (" + result.Status + ")",
+        };
+        return new InferOutcome
+        {
+            Edges = edges,
+            Fit = new GrnFitResult { Targets = fits, Timings = result.Timings },
+            Problem = new RegulatorTargetProblem(regulators, targets, new PenaltyWeights(1.0)),
+            GeneNames = data.GeneNames,
+            Cells = data.Cells,
+            Genes = data.Genes,
+            Threads = context.Threads,
+            Blas = blas.Name,
+            Load = load,
+            Standardize = momentsSeconds + result.Timings.Standardize,
+            MethodSummary = $"{g} targets x {k} regulators, {edges.Count} edges; {r.Method} {status}, final ELBO {c.FinalElbo:G6} after {c.Epochs} epochs",
+        };
+    }
+
+    private static int? PairIndex(PriorEdge e, Dictionary<string, int> columns, Dictionary<int, int> regulatorPosition, Dictionary<int, int> targetPosition, int g)
+    {
+        if (!columns.TryGetValue(e.Regulator, out int rc) || !columns.TryGetValue(e.Target, out int tc) || rc == tc) return null;
+        if (!regulatorPosition.TryGetValue(rc, out int j) || !targetPosition.TryGetValue(tc, out int t)) return null;
+        return t + g * j;
+    }
+
+    /// <summary>The target columns, cells x targets column-major, in the data's precision.</summary>
+    private static (float[]? Single, double[]? Double) Expression(ExpressionData data, int[] targets)
+    {
+        int n = data.Cells;
+        if (data.Double is { } xd)
+        {
+            var w = new double[(long)n * targets.Length];
+            for (int t = 0; t < targets.Length; t++)
+                for (int c = 0; c < n; c++) w[(long)n * t + c] = xd[c, targets[t]];
+            return (null, w);
+        }
+        var ws = new float[(long)n * targets.Length];
+        if (data.Single is { } xs)
+        {
+            for (int t = 0; t < targets.Length; t++)
+                for (int c = 0; c < n; c++) ws[(long)n * t + c] = xs[c, targets[t]];
+            return (ws, null);
+        }
+        int row = 0;
+        foreach (var block in data.Blocks!.Blocks)
+        {
+            using var cols = block.Open();
+            for (int t = 0; t < targets.Length; t++) cols.Column(targets[t]).CopyTo(ws.AsSpan((int)((long)n * t + row), block.Rows));
+            row += block.Rows;
+        }
+        return (ws, null);
+    }
+}

@@ -1,0 +1,172 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using GrnFast.Kernels.Vectors;
+
+namespace GrnFast.Kernels.Variational;
+
+/// <summary>
+/// Fused element-wise steps of the variational (PMF-GRN) backend, each with a plain twin in
+/// <see cref="VariationalScalarKernels"/> that gives the same bits.
+/// <para><b>Residual</b>: one column of the Gaussian likelihood. Given the data w and the model mean m, it overwrites
+/// m with tau * r where r = w - m (r = (w - m) * mask with a mask), the likelihood's gradient with respect to the mean,
+/// and returns sum r^2. Each element is computed in double (float inputs are widened, the output is rounded once);
+/// the sum uses the fixed 32-lane order of <see cref="ScalarKernels"/> (term i into lane i mod 32, lanes folded by halving).</para>
+/// <para><b>Adam</b>: one Adam step with element-wise gradient clamping (Pyro's ClippedAdam):
+/// g = min(max(g, -clip), clip); m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= step * m / (sqrt(v) * vScale + eps),
+/// where step = lr / (1 - b1^t) and vScale = 1 / sqrt(1 - b2^t).</para>
+/// </summary>
+public static class VariationalKernels
+{
+    private const int Lanes = 32;
+
+    /// <summary>m_i = tau * (w_i - m_i); returns sum (w_i - m_i)^2.</summary>
+    public static double Residual(ReadOnlySpan<double> w, Span<double> m, double tau) => ResidualCore<double, NoMask>(w, default, m, tau);
+
+    /// <inheritdoc cref="Residual(ReadOnlySpan{double}, Span{double}, double)"/>
+    public static double Residual(ReadOnlySpan<float> w, Span<float> m, double tau) => ResidualCore<float, NoMask>(w, default, m, tau);
+
+    /// <summary>r_i = (w_i - m_i) * mask_i; m_i = tau * r_i; returns sum r_i^2.</summary>
+    public static double MaskedResidual(ReadOnlySpan<double> w, ReadOnlySpan<double> mask, Span<double> m, double tau)
+    {
+        KernelArguments.SameLength(w.Length, mask.Length, nameof(mask));
+        return ResidualCore<double, WithMask>(w, mask, m, tau);
+    }
+
+    /// <inheritdoc cref="MaskedResidual(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, double)"/>
+    public static double MaskedResidual(ReadOnlySpan<float> w, ReadOnlySpan<float> mask, Span<float> m, double tau)
+    {
+        KernelArguments.SameLength(w.Length, mask.Length, nameof(mask));
+        return ResidualCore<float, WithMask>(w, mask, m, tau);
+    }
+
+    private interface IMaskMode { static abstract bool Masked { get; } }
+    private struct NoMask : IMaskMode { public static bool Masked => false; }
+    private struct WithMask : IMaskMode { public static bool Masked => true; }
+
+    private static double ResidualCore<T, TMask>(ReadOnlySpan<T> w, ReadOnlySpan<T> mask, Span<T> m, double tau)
+        where T : unmanaged
+        where TMask : struct, IMaskMode
+    {
+        KernelArguments.SameLength(w.Length, m.Length, nameof(m));
+        nuint n = (nuint)w.Length;
+        ref T ws = ref MemoryMarshal.GetReference(w);
+        ref T ks = ref MemoryMarshal.GetReference(mask);
+        ref T ms = ref MemoryMarshal.GetReference(m);
+        Span<double> lanes = stackalloc double[Lanes];
+        lanes.Clear();
+        ref double lane = ref MemoryMarshal.GetReference(lanes);
+        nuint i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Lanes)
+        {
+            var t = Vector256.Create(tau);
+            Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector256<double> a4 = default, a5 = default, a6 = default, a7 = default;
+            for (; i + Lanes <= n; i += Lanes)
+            {
+                Step<T, TMask>(ref ws, ref ks, ref ms, i, t, ref a0, ref a1);
+                Step<T, TMask>(ref ws, ref ks, ref ms, i + 8, t, ref a2, ref a3);
+                Step<T, TMask>(ref ws, ref ks, ref ms, i + 16, t, ref a4, ref a5);
+                Step<T, TMask>(ref ws, ref ks, ref ms, i + 24, t, ref a6, ref a7);
+            }
+            a0.StoreUnsafe(ref lane, 0);
+            a1.StoreUnsafe(ref lane, 4);
+            a2.StoreUnsafe(ref lane, 8);
+            a3.StoreUnsafe(ref lane, 12);
+            a4.StoreUnsafe(ref lane, 16);
+            a5.StoreUnsafe(ref lane, 20);
+            a6.StoreUnsafe(ref lane, 24);
+            a7.StoreUnsafe(ref lane, 28);
+        }
+        for (nuint j = 0; i < n; i++, j = (j + 1) % Lanes)
+        {
+            double r = WideningLoads.ToDouble(Unsafe.Add(ref ws, i)) - WideningLoads.ToDouble(Unsafe.Add(ref ms, i));
+            if (TMask.Masked) r *= WideningLoads.ToDouble(Unsafe.Add(ref ks, i));
+            Unsafe.Add(ref lane, j) += r * r;
+            Unsafe.Add(ref ms, i) = WideningLoads.FromDouble<T>(r * tau);
+        }
+        return Fold(lanes);
+    }
+
+    /// <summary>Elements [at, at + 8): residual into m, squares into the lanes held by acc0 (first 4) and acc1 (next 4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step<T, TMask>(ref T ws, ref T ks, ref T ms, nuint at, Vector256<double> tau, ref Vector256<double> acc0, ref Vector256<double> acc1)
+        where T : unmanaged
+        where TMask : struct, IMaskMode
+    {
+        WideningLoads.Load256(ref ws, at, out var w0, out var w1);
+        WideningLoads.Load256(ref ms, at, out var m0, out var m1);
+        var r0 = w0 - m0;
+        var r1 = w1 - m1;
+        if (TMask.Masked)
+        {
+            WideningLoads.Load256(ref ks, at, out var k0, out var k1);
+            r0 *= k0;
+            r1 *= k1;
+        }
+        acc0 += r0 * r0;
+        acc1 += r1 * r1;
+        WideningLoads.Store256(r0 * tau, r1 * tau, ref ms, at);
+    }
+
+    /// <summary>One clipped Adam step over p, m, v with gradient g (all the same length); see the class summary.</summary>
+    public static void Adam(Span<double> p, Span<double> m, Span<double> v, ReadOnlySpan<double> g, in AdamStep s)
+    {
+        KernelArguments.SameLength(p.Length, m.Length, nameof(m));
+        KernelArguments.SameLength(p.Length, v.Length, nameof(v));
+        KernelArguments.SameLength(p.Length, g.Length, nameof(g));
+        nuint n = (nuint)p.Length;
+        ref double ps = ref MemoryMarshal.GetReference(p);
+        ref double mv = ref MemoryMarshal.GetReference(m);
+        ref double vv = ref MemoryMarshal.GetReference(v);
+        ref double gs = ref MemoryMarshal.GetReference(g);
+        nuint i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var lo = Vector256.Create(-s.Clip);
+            var hi = Vector256.Create(s.Clip);
+            var b1 = Vector256.Create(s.Beta1);
+            var c1 = Vector256.Create(1 - s.Beta1);
+            var b2 = Vector256.Create(s.Beta2);
+            var c2 = Vector256.Create(1 - s.Beta2);
+            var step = Vector256.Create(s.Step);
+            var vScale = Vector256.Create(s.VScale);
+            var eps = Vector256.Create(s.Epsilon);
+            for (; i + 4 <= n; i += 4)
+            {
+                var gi = Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref gs, i), lo), hi);
+                var mi = b1 * Vector256.LoadUnsafe(ref mv, i) + c1 * gi;
+                var vi = b2 * Vector256.LoadUnsafe(ref vv, i) + c2 * (gi * gi);
+                mi.StoreUnsafe(ref mv, i);
+                vi.StoreUnsafe(ref vv, i);
+                (Vector256.LoadUnsafe(ref ps, i) - step * mi / (Vector256.Sqrt(vi) * vScale + eps)).StoreUnsafe(ref ps, i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            double gi = Math.Min(Math.Max(Unsafe.Add(ref gs, i), -s.Clip), s.Clip);
+            double mi = s.Beta1 * Unsafe.Add(ref mv, i) + (1 - s.Beta1) * gi;
+            double vi = s.Beta2 * Unsafe.Add(ref vv, i) + (1 - s.Beta2) * (gi * gi);
+            Unsafe.Add(ref mv, i) = mi;
+            Unsafe.Add(ref vv, i) = vi;
+            Unsafe.Add(ref ps, i) -= s.Step * mi / (Math.Sqrt(vi) * s.VScale + s.Epsilon);
+        }
+    }
+
+    internal static double Fold(Span<double> lanes)
+    {
+        for (int half = Lanes / 2; half >= 1; half /= 2)
+            for (int j = 0; j < half; j++) lanes[j] += lanes[j + half];
+        return lanes[0];
+    }
+}
+
+/// <summary>
+/// The constants of one Adam step t (1-based): clip (element-wise gradient bound), beta1, beta2, epsilon,
+/// Step = lr / (1 - beta1^t) and VScale = 1 / sqrt(1 - beta2^t).
+/// </summary>
+public readonly record struct AdamStep(double Clip, double Beta1, double Beta2, double Epsilon, double Step, double VScale)
+{
+    public static AdamStep At(int t, double learningRate, double beta1, double beta2, double epsilon, double clip)
+        => new(clip, beta1, beta2, epsilon, learningRate / (1 - Math.Pow(beta1, t)), 1 / Math.Sqrt(1 - Math.Pow(beta2, t)));
+}

@@ -1,0 +1,353 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using GrnFast.Kernels.Blas;
+using GrnFast.Kernels.Variational;
+
+namespace GrnFast.Solvers.Variational;
+
+/// <summary>
+/// Where each guide parameter and each noise draw lives in the flat vectors the model works on. G genes, K regulators,
+/// N cells; G x K and N x K blocks are column-major (gene or cell index fastest).
+/// <code>
+/// parameters: muA lsA muB lsB (G*K each) | muU lsU (N*K each) | muE lsE (N each) | muT lsT | joint: muS lsS muC lsC
+/// noise:      epsA epsB (G*K each)       | epsU (N*K)         | epsE (N)         | epsT    | joint: epsS epsC
+/// </code>
+/// ls are log standard deviations; a = logit A, u = log U, e = logit d, t = log sigma_obs, S = exp(s) and c are the
+/// evidence link's scale and offset.
+/// </summary>
+public sealed class ParameterLayout
+{
+    public ParameterLayout(int genes, int regulators, int cells, bool joint)
+    {
+        Genes = genes; Regulators = regulators; Cells = cells; Joint = joint;
+        Pairs = checked(genes * regulators);
+        CellTerms = checked(cells * regulators);
+        MuU = 4 * Pairs; LsU = MuU + CellTerms; MuE = LsU + CellTerms; LsE = MuE + cells; MuT = LsE + cells;
+        Length = MuT + (joint ? 6 : 2);
+        EpsU = 2 * Pairs; EpsE = EpsU + CellTerms; EpsT = EpsE + cells;
+        NoiseLength = EpsT + (joint ? 3 : 1);
+    }
+
+    public int Genes { get; }
+    public int Regulators { get; }
+    public int Cells { get; }
+    public bool Joint { get; }
+    public int Pairs { get; }
+    public int CellTerms { get; }
+    public int MuA => 0;
+    public int LsA => Pairs;
+    public int MuB => 2 * Pairs;
+    public int LsB => 3 * Pairs;
+    public int MuU { get; }
+    public int LsU { get; }
+    public int MuE { get; }
+    public int LsE { get; }
+    public int MuT { get; }
+    public int LsT => MuT + 1;
+    public int MuS => MuT + 2;
+    public int LsS => MuT + 3;
+    public int MuC => MuT + 4;
+    public int LsC => MuT + 5;
+    public int Length { get; }
+
+    public int EpsA => 0;
+    public int EpsB => Pairs;
+    public int EpsU { get; }
+    public int EpsE { get; }
+    public int EpsT { get; }
+    public int EpsS => EpsT + 1;
+    public int EpsC => EpsT + 2;
+    public int NoiseLength { get; }
+}
+
+/// <summary>One Monte-Carlo estimate of the objective: log-likelihoods, KL (unweighted), ELBO = ll + llY - KL, and the minimised loss -(ll + llY - beta KL) / (N G).</summary>
+public readonly record struct ElboTerms(double LogLikelihood, double EvidenceLogLikelihood, double Kl, double Elbo, double Loss);
+
+/// <summary>External per-pair evidence for the joint model: pair index g + G k and its value y in [0, 1].</summary>
+public sealed record PairEvidence(int[] Pairs, double[] Values);
+
+/// <summary>
+/// The PMF-GRN objective and its hand-derived reparameterised gradient (docs/pmf-grn.md has the derivation).
+/// Expression W (N x G, column-major, already in the work precision T) enters through three GEMMs,
+/// M = (d U) V^T, H = R' V and dV = R'^T (d U) with R' = tau (W - M) masked, and one fused residual kernel.
+/// Not thread-safe: one model per fit.
+/// </summary>
+internal sealed class PmfGrnModel<T> where T : unmanaged
+{
+    private const double HalfLog2Pi = 0.91893853320467274178;
+    private readonly ParameterLayout _l;
+    private readonly T[] _w;
+    private readonly T[]? _mask;
+    private readonly double[] _observedPerCell;
+    private readonly double[] _priorLogitA;
+    private readonly PairEvidence? _evidence;
+    private readonly PmfGrnOptions _o;
+    private readonly SolverContext _context;
+    private readonly int _batchCapacity;
+
+    private readonly double[] _a, _b, _u, _d, _geneSums;
+    /// <summary>d llY / d a per pair (joint model; zero outside the evidence pairs).</summary>
+    private readonly double[]? _evidenceGradient;
+    private readonly T[] _v, _du, _h, _dv, _m;
+    private readonly T[]? _wBatch, _maskBatch;
+
+    public PmfGrnModel(ParameterLayout layout, T[] w, T[]? mask, double[] priorLogitA, PairEvidence? evidence, PmfGrnOptions options, SolverContext context, int batchCapacity)
+    {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) throw new NotSupportedException(typeof(T).Name);
+        _l = layout; _w = w; _mask = mask; _priorLogitA = priorLogitA; _evidence = evidence; _o = options; _context = context;
+        int n = layout.Cells, g = layout.Genes, k = layout.Regulators;
+        _batchCapacity = batchCapacity;
+        _observedPerCell = new double[n];
+        for (int c = 0; c < n; c++)
+        {
+            double s = 0;
+            for (int j = 0; j < g; j++) s += mask is null ? 1 : ToDouble(mask[c + (long)n * j]);
+            _observedPerCell[c] = s;
+        }
+        _a = new double[layout.Pairs]; _b = new double[layout.Pairs]; _v = new T[layout.Pairs]; _dv = new T[layout.Pairs];
+        _u = new double[batchCapacity * k]; _d = new double[batchCapacity]; _du = new T[batchCapacity * k]; _h = new T[batchCapacity * k];
+        _m = new T[(long)batchCapacity * g];
+        _geneSums = new double[g];
+        if (evidence is not null && layout.Joint) _evidenceGradient = new double[layout.Pairs];
+        if (batchCapacity < n)
+        {
+            _wBatch = new T[(long)batchCapacity * g];
+            if (mask is not null) _maskBatch = new T[(long)batchCapacity * g];
+        }
+    }
+
+    public ParameterLayout Layout => _l;
+
+    /// <summary>
+    /// The loss and its gradient (written to <paramref name="grad"/>, every element) at guide parameters
+    /// <paramref name="theta"/> and standard-normal draws <paramref name="noise"/>, on the cells in <paramref name="batch"/>
+    /// (null: all cells, in order), with the KL weighted by <paramref name="klFactor"/>.
+    /// </summary>
+    public ElboTerms Evaluate(ReadOnlySpan<double> theta, ReadOnlySpan<double> noise, int[]? batch, double klFactor, Span<double> grad)
+    {
+        var l = _l;
+        int n = l.Cells, g = l.Genes, k = l.Regulators, p = l.Pairs;
+        int nb = batch?.Length ?? n;
+        if (nb > _batchCapacity) throw new ArgumentException($"batch of {nb} cells exceeds the capacity {_batchCapacity}", nameof(batch));
+        double scale = (double)n / nb;
+        double c0 = 1.0 / ((double)n * g);
+        grad.Clear();
+        double kl = 0;
+
+        // Globals: t = log sigma_obs.
+        double st = Math.Exp(theta[l.LsT]);
+        double t = theta[l.MuT] + st * noise[l.EpsT];
+        double tau = Math.Exp(-2 * t);
+
+        // V = A o B.
+        for (int i = 0; i < p; i++)
+        {
+            double a = theta[l.MuA + i] + Math.Exp(theta[l.LsA + i]) * noise[l.EpsA + i];
+            double av = Sigmoid(a);
+            double bv = theta[l.MuB + i] + Math.Exp(theta[l.LsB + i]) * noise[l.EpsB + i];
+            _a[i] = av; _b[i] = bv;
+            _v[i] = FromDouble(av * bv);
+        }
+
+        // d U for the batch cells, column-major nb x K.
+        double observed = 0;
+        for (int j = 0; j < nb; j++)
+        {
+            int c = batch?[j] ?? j;
+            double e = theta[l.MuE + c] + Math.Exp(theta[l.LsE + c]) * noise[l.EpsE + c];
+            double d = Sigmoid(e);
+            _d[j] = d;
+            observed += _observedPerCell[c];
+            for (int r = 0; r < k; r++)
+            {
+                int at = c + n * r;
+                double u = Math.Exp(theta[l.MuU + at] + Math.Exp(theta[l.LsU + at]) * noise[l.EpsU + at]);
+                _u[j + nb * r] = u;
+                _du[j + nb * r] = FromDouble(d * u);
+            }
+        }
+
+        // The expression of the batch (and its mask), column-major nb x G.
+        T[] w = _w, mask = _mask!;
+        if (batch is not null)
+        {
+            w = _wBatch!;
+            for (int gene = 0; gene < g; gene++)
+            {
+                long from = (long)n * gene, to = (long)nb * gene;
+                for (int j = 0; j < nb; j++) w[to + j] = _w[from + batch[j]];
+            }
+            if (_mask is not null)
+            {
+                mask = _maskBatch!;
+                for (int gene = 0; gene < g; gene++)
+                {
+                    long from = (long)n * gene, to = (long)nb * gene;
+                    for (int j = 0; j < nb; j++) mask[to + j] = _mask[from + batch[j]];
+                }
+            }
+        }
+
+        var blas = _context.Blas;
+        // M = (d U) V^T, nb x G.
+        Gemm(blas, Transpose.No, Transpose.Yes, nb, g, k, _du, nb, _v, g, _m, nb);
+        // R' = tau (W - M) (masked), in place; per-gene sums of squares in a fixed order.
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _context.Threads };
+        int chunks = Math.Min(g, 4 * _context.Threads);
+        Parallel.For(0, chunks, options, ch =>
+        {
+            int lo = (int)((long)g * ch / chunks), hi = (int)((long)g * (ch + 1) / chunks);
+            for (int gene = lo; gene < hi; gene++)
+            {
+                var wc = new ReadOnlySpan<T>(w, (int)((long)nb * gene), nb);
+                var mc = new Span<T>(_m, (int)((long)nb * gene), nb);
+                _geneSums[gene] = _mask is null ? Residual(wc, mc, tau) : MaskedResidual(wc, new ReadOnlySpan<T>(mask, (int)((long)nb * gene), nb), mc, tau);
+            }
+        });
+        double ss = 0;
+        for (int gene = 0; gene < g; gene++) ss += _geneSums[gene];
+        double ll = scale * (-observed * (HalfLog2Pi + t) - 0.5 * tau * ss);
+
+        // H = R' V (nb x K) and dV = R'^T (d U) (G x K).
+        Gemm(blas, Transpose.No, Transpose.No, nb, k, g, _m, nb, _v, g, _h, nb);
+        Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb, _m, nb, _du, nb, _dv, g);
+
+        // t.
+        double dllT = scale * (-observed + tau * ss);
+        kl += Global(theta, noise, grad, l.MuT, l.LsT, l.EpsT, 0, _o.PriorStdLogNoise, dllT, klFactor, c0);
+
+        // Cells: u and e.
+        double sigmaU = _o.PriorStdLogU, sigmaE = _o.PriorStdLogitDepth;
+        double klLocal = 0;
+        for (int j = 0; j < nb; j++)
+        {
+            int c = batch?[j] ?? j;
+            double d = _d[j], dd = 0;
+            for (int r = 0; r < k; r++)
+            {
+                int at = c + n * r;
+                double hv = ToDouble(_h[j + nb * r]), uv = _u[j + nb * r];
+                dd += uv * hv;
+                double dllU = scale * d * hv * uv;
+                klLocal += Latent(theta, noise, grad, l.MuU + at, l.LsU + at, l.EpsU + at, _o.PriorMeanLogU, sigmaU, dllU, klFactor * scale, c0);
+            }
+            double dllE = scale * dd * d * (1 - d);
+            klLocal += Latent(theta, noise, grad, l.MuE + c, l.LsE + c, l.EpsE + c, 0, sigmaE, dllE, klFactor * scale, c0);
+        }
+        kl += scale * klLocal;
+
+        // Genes x regulators: a and b (evidence gradients first, into grad[muA]).
+        double llY = 0;
+        if (_evidence is { } ev && l.Joint)
+        {
+            double sS = Math.Exp(theta[l.LsS]), sC = Math.Exp(theta[l.LsC]);
+            double logScale = theta[l.MuS] + sS * noise[l.EpsS];
+            double offset = theta[l.MuC] + sC * noise[l.EpsC];
+            double scaleY = Math.Exp(logScale), lambda = _o.EvidenceWeight;
+            double dS = 0, dC = 0;
+            for (int q = 0; q < ev.Pairs.Length; q++)
+            {
+                int i = ev.Pairs[q];
+                double a = theta[l.MuA + i] + Math.Exp(theta[l.LsA + i]) * noise[l.EpsA + i];
+                double eta = scaleY * a + offset, y = ev.Values[q];
+                llY += lambda * (y * eta - Softplus(eta));
+                double r = lambda * (y - Sigmoid(eta));
+                _evidenceGradient![i] += r * scaleY;
+                dS += r * scaleY * a;
+                dC += r;
+            }
+            kl += Global(theta, noise, grad, l.MuS, l.LsS, l.EpsS, 0, _o.PriorStdEvidenceLink, dS, klFactor, c0);
+            kl += Global(theta, noise, grad, l.MuC, l.LsC, l.EpsC, 0, _o.PriorStdEvidenceLink, dC, klFactor, c0);
+        }
+        double sigmaA = _o.PriorStdLogitA, sigmaB = _o.PriorStdB;
+        double klPairs = 0;
+        for (int i = 0; i < p; i++)
+        {
+            double dvi = scale * ToDouble(_dv[i]), av = _a[i];
+            double dllA = dvi * _b[i] * av * (1 - av);
+            if (_evidenceGradient is { } eg) { dllA += eg[i]; eg[i] = 0; }
+            klPairs += Latent(theta, noise, grad, l.MuA + i, l.LsA + i, l.EpsA + i, _priorLogitA[i], sigmaA, dllA, klFactor, c0);
+            klPairs += Latent(theta, noise, grad, l.MuB + i, l.LsB + i, l.EpsB + i, 0, sigmaB, dvi * av, klFactor, c0);
+        }
+        kl += klPairs;
+
+        double elbo = ll + llY - kl;
+        // The KL of the locals is counted once at weight klFactor * scale inside Latent; kl already carries scale.
+        double loss = -c0 * (ll + llY - klFactor * kl);
+        return new ElboTerms(ll, llY, kl, elbo, loss);
+    }
+
+    /// <summary>
+    /// Adds d loss / d mu and d loss / d ls of one latent x = mu + exp(ls) eps with prior N(m, sigma) to grad, given
+    /// d ll / d x; the KL enters with weight <paramref name="klWeight"/>. Returns KL(q || p) (unweighted).
+    /// </summary>
+    private static double Latent(ReadOnlySpan<double> theta, ReadOnlySpan<double> noise, Span<double> grad, int mu, int ls, int eps,
+        double priorMean, double priorStd, double dll, double klWeight, double c0)
+    {
+        double m = theta[mu], lsv = theta[ls], s = Math.Exp(lsv), iv = 1 / (priorStd * priorStd), diff = m - priorMean;
+        grad[mu] += c0 * (-dll + klWeight * diff * iv);
+        grad[ls] += c0 * (-dll * noise[eps] * s + klWeight * (s * s * iv - 1));
+        return Math.Log(priorStd) - lsv + 0.5 * (s * s + diff * diff) * iv - 0.5;
+    }
+
+    private static double Global(ReadOnlySpan<double> theta, ReadOnlySpan<double> noise, Span<double> grad, int mu, int ls, int eps,
+        double priorMean, double priorStd, double dll, double klWeight, double c0)
+        => Latent(theta, noise, grad, mu, ls, eps, priorMean, priorStd, dll, klWeight, c0);
+
+    /// <summary>Sum of squared residuals of the held-out entries (mask 0) and their count, at the guide means (no noise).</summary>
+    public (double SumSquares, double Count, double NoiseVariance) HeldOut(ReadOnlySpan<double> theta, T[] fullMean)
+    {
+        var l = _l;
+        int n = l.Cells, g = l.Genes, k = l.Regulators;
+        var v = new T[l.Pairs];
+        for (int i = 0; i < l.Pairs; i++) v[i] = FromDouble(Sigmoid(theta[l.MuA + i]) * theta[l.MuB + i]);
+        var du = new T[n * k];
+        for (int c = 0; c < n; c++)
+        {
+            double d = Sigmoid(theta[l.MuE + c]);
+            for (int r = 0; r < k; r++) du[c + n * r] = FromDouble(d * Math.Exp(theta[l.MuU + c + n * r]));
+        }
+        Gemm(_context.Blas, Transpose.No, Transpose.Yes, n, g, k, du, n, v, g, fullMean, n);
+        double ss = 0, count = 0;
+        for (long i = 0; i < (long)n * g; i++)
+        {
+            if (_mask is null || ToDouble(_mask[i]) != 0) continue;
+            double r = ToDouble(_w[i]) - ToDouble(fullMean[i]);
+            ss += r * r;
+            count++;
+        }
+        return (ss, count, Math.Exp(2 * theta[l.MuT]));
+    }
+
+    internal static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
+
+    internal static double Softplus(double x) => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
+
+    private static double Residual(ReadOnlySpan<T> w, Span<T> m, double tau) => typeof(T) == typeof(float)
+        ? VariationalKernels.Residual(MemoryMarshal.Cast<T, float>(w), MemoryMarshal.Cast<T, float>(m), tau)
+        : VariationalKernels.Residual(MemoryMarshal.Cast<T, double>(w), MemoryMarshal.Cast<T, double>(m), tau);
+
+    private static double MaskedResidual(ReadOnlySpan<T> w, ReadOnlySpan<T> mask, Span<T> m, double tau) => typeof(T) == typeof(float)
+        ? VariationalKernels.MaskedResidual(MemoryMarshal.Cast<T, float>(w), MemoryMarshal.Cast<T, float>(mask), MemoryMarshal.Cast<T, float>(m), tau)
+        : VariationalKernels.MaskedResidual(MemoryMarshal.Cast<T, double>(w), MemoryMarshal.Cast<T, double>(mask), MemoryMarshal.Cast<T, double>(m), tau);
+
+    internal static void Gemm(IBlas blas, Transpose ta, Transpose tb, int m, int n, int k, T[] a, int lda, T[] b, int ldb, T[] c, int ldc)
+    {
+        if (typeof(T) == typeof(float))
+            blas.Gemm(ta, tb, m, n, k, 1f, MemoryMarshal.Cast<T, float>(a.AsSpan()), lda, MemoryMarshal.Cast<T, float>(b.AsSpan()), ldb, 0f, MemoryMarshal.Cast<T, float>(c.AsSpan()), ldc);
+        else
+            blas.Gemm(ta, tb, m, n, k, 1.0, MemoryMarshal.Cast<T, double>(a.AsSpan()), lda, MemoryMarshal.Cast<T, double>(b.AsSpan()), ldb, 0.0, MemoryMarshal.Cast<T, double>(c.AsSpan()), ldc);
+    }
+
+    internal static double ToDouble(T x) => typeof(T) == typeof(float) ? Unsafe.As<T, float>(ref x) : Unsafe.As<T, double>(ref x);
+
+    internal static T FromDouble(double x)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            float f = (float)x;
+            return Unsafe.As<float, T>(ref f);
+        }
+        return Unsafe.As<double, T>(ref x);
+    }
+}

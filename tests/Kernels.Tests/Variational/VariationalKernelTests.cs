@@ -1,0 +1,121 @@
+using GrnFast.Kernels.Variational;
+
+namespace GrnFast.Kernels.Tests.Variational;
+
+/// <summary>The variational kernels give their scalar twins' bits at every length, with NaN/inf/-0 at random positions.</summary>
+public class VariationalKernelTests
+{
+    private const double SpecialRate = 0.03;
+
+    [Fact]
+    public void ResidualMatchesTwinDouble()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            var rng = new Random(11000 + n);
+            var w = TestData.Doubles(rng, n, SpecialRate);
+            var m = TestData.Doubles(rng, n, SpecialRate);
+            double tau = rng.NextDouble() * 3;
+            var mv = (double[])m.Clone();
+            var ms = (double[])m.Clone();
+            double sv = VariationalKernels.Residual(w, mv, tau);
+            double ss = VariationalScalarKernels.Residual(w, ms, tau);
+            Assert.True(TestData.SameValue(sv, ss), $"Residual sum n={n}: {sv} vs {ss}");
+            Assert.Equal(-1, TestData.FirstDifference(mv, ms));
+            for (int i = 0; i < n; i++)
+            {
+                double r = w[i] - m[i];
+                if (!TestData.SameValue(ms[i], r * tau)) Assert.Fail($"Residual definition n={n} i={i}");
+                if (double.IsNaN(r)) Assert.True(double.IsNaN(sv), $"NaN residual must make the sum NaN, n={n}");
+            }
+        }
+    }
+
+    [Fact]
+    public void ResidualMatchesTwinFloat()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            var rng = new Random(12000 + n);
+            var w = TestData.Floats(rng, n, SpecialRate);
+            var m = TestData.Floats(rng, n, SpecialRate);
+            double tau = rng.NextDouble() * 3;
+            var mv = (float[])m.Clone();
+            var ms = (float[])m.Clone();
+            double sv = VariationalKernels.Residual(w, mv, tau);
+            double ss = VariationalScalarKernels.Residual(w, ms, tau);
+            Assert.True(TestData.SameValue(sv, ss), $"Residual(float) sum n={n}: {sv} vs {ss}");
+            Assert.Equal(-1, TestData.FirstDifference(mv, ms));
+            for (int i = 0; i < n; i++)
+                if (!TestData.SameValue(ms[i], (float)(((double)w[i] - m[i]) * tau))) Assert.Fail($"Residual(float) definition n={n} i={i}");
+        }
+    }
+
+    [Fact]
+    public void MaskedResidualMatchesTwin()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            var rng = new Random(13000 + n);
+            var w = TestData.Doubles(rng, n, SpecialRate);
+            var m = TestData.Doubles(rng, n, SpecialRate);
+            var mask = new double[n];
+            for (int i = 0; i < n; i++) mask[i] = rng.Next(3) == 0 ? 0 : 1;
+            double tau = rng.NextDouble() * 3;
+            var mv = (double[])m.Clone();
+            var ms = (double[])m.Clone();
+            Assert.True(TestData.SameValue(VariationalKernels.MaskedResidual(w, mask, mv, tau), VariationalScalarKernels.MaskedResidual(w, mask, ms, tau)), $"MaskedResidual sum n={n}");
+            Assert.Equal(-1, TestData.FirstDifference(mv, ms));
+
+            var wf = Array.ConvertAll(w, v => (float)v);
+            var mf = Array.ConvertAll(m, v => (float)v);
+            var kf = Array.ConvertAll(mask, v => (float)v);
+            var mfv = (float[])mf.Clone();
+            var mfs = (float[])mf.Clone();
+            Assert.True(TestData.SameValue(VariationalKernels.MaskedResidual(wf, kf, mfv, tau), VariationalScalarKernels.MaskedResidual(wf, kf, mfs, tau)), $"MaskedResidual(float) sum n={n}");
+            Assert.Equal(-1, TestData.FirstDifference(mfv, mfs));
+
+            // Finite masked-out entries contribute nothing.
+            var clean = Array.ConvertAll(w, v => double.IsFinite(v) ? v : 0.0);
+            var cm = Array.ConvertAll(m, v => double.IsFinite(v) ? v : 0.0);
+            double expected = 0;
+            for (int i = 0; i < n; i++) if (mask[i] == 1) expected += (clean[i] - cm[i]) * (clean[i] - cm[i]);
+            double got = VariationalKernels.MaskedResidual(clean, mask, (double[])cm.Clone(), tau);
+            Assert.True(Math.Abs(got - expected) <= 1e-12 * Math.Max(1, expected), $"MaskedResidual value n={n}: {got} vs {expected}");
+        }
+    }
+
+    [Fact]
+    public void AdamMatchesTwin()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            var rng = new Random(14000 + n);
+            var p = TestData.Doubles(rng, n, SpecialRate);
+            var m = TestData.Doubles(rng, n, SpecialRate);
+            var v = Array.ConvertAll(TestData.Doubles(rng, n, SpecialRate), x => double.IsNaN(x) ? x : Math.Abs(x));
+            var g = TestData.Doubles(rng, n, SpecialRate);
+            var step = AdamStep.At(1 + rng.Next(50), 0.1, 0.9, 0.99, 1e-8, rng.Next(2) == 0 ? 1e-4 : double.PositiveInfinity);
+            double[] pv = (double[])p.Clone(), mv = (double[])m.Clone(), vv = (double[])v.Clone();
+            double[] ps = (double[])p.Clone(), ms = (double[])m.Clone(), vs = (double[])v.Clone();
+            VariationalKernels.Adam(pv, mv, vv, g, step);
+            VariationalScalarKernels.Adam(ps, ms, vs, g, step);
+            Assert.Equal(-1, TestData.FirstDifference(pv, ps));
+            Assert.Equal(-1, TestData.FirstDifference(mv, ms));
+            Assert.Equal(-1, TestData.FirstDifference(vv, vs));
+            for (int i = 0; i < n; i++)
+                if (double.IsNaN(g[i])) Assert.True(double.IsNaN(pv[i]) && double.IsNaN(mv[i]), $"Adam: a NaN gradient must propagate, n={n} i={i}");
+        }
+    }
+
+    [Fact]
+    public void AdamFirstStepMovesByLearningRateAgainstTheGradientSign()
+    {
+        // At t = 1 the bias-corrected update is lr * g / (|g| + eps): lr times the sign of the (clipped) gradient.
+        double[] p = [1, 1, 1], m = new double[3], v = new double[3], g = [0.5, -2, 1e-6];
+        VariationalKernels.Adam(p, m, v, g, AdamStep.At(1, 0.1, 0.9, 0.99, 1e-12, 1e-4));
+        Assert.Equal(0.9, p[0], 7);
+        Assert.Equal(1.1, p[1], 7);
+        Assert.Equal(0.9, p[2], 6);
+    }
+}
