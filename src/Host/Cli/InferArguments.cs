@@ -30,6 +30,7 @@ internal sealed record InferArguments
     public string? TimingsOut { get; init; }
     public required string Out { get; init; }
     public CellOracleSettings? CellOracle { get; init; }
+    public NetRexCfSettings? NetRex { get; init; }
     /// <summary>--shard I/N: fit only that shard; <see cref="Out"/> is then the shard directory.</summary>
     public ShardSpec? Shard { get; init; }
     /// <summary>Every option as given (a shard's manifest records them).</summary>
@@ -41,6 +42,7 @@ internal sealed record InferArguments
         "--method", "--l1-ratio", "--alpha", "--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps",
         "--precision", "--threads", "--seed", "--path-coef-index", "--path-coef-out", "--timings", "--out",
         .. CellOracleOptionRules.Valued,
+        .. NetRexCfOptionRules.Valued,
         "--shard",
     ];
 
@@ -76,6 +78,7 @@ internal sealed record InferArguments
             TimingsOut = o.String("--timings"),
             Out = output,
             CellOracle = s.CellOracle,
+            NetRex = s.NetRex,
             Shard = shard,
             Given = o.Given,
         };
@@ -94,6 +97,7 @@ internal sealed record InferArguments
         Options = Options,
         Threads = Threads,
         CellOracle = CellOracle,
+        NetRex = NetRex,
         Shard = Shard,
     };
 }

@@ -20,6 +20,8 @@ internal sealed record InferSettings
     public string? VarNames { get; init; }
     /// <summary>Set for --method celloracle.</summary>
     public CellOracleSettings? CellOracle { get; init; }
+    /// <summary>Set for --method netrex-cf.</summary>
+    public NetRexCfSettings? NetRex { get; init; }
 }
 
 /// <summary>
@@ -40,8 +42,9 @@ internal static class InferOptionRules
             ? o.Double("--prior-weight", w => w > 0 && double.IsFinite(w), "a finite number > 0") ?? 1.0
             : o.Double("--prior-weight", w => w > 0 && w <= 1, "in (0, 1] in weight mode") ?? 0.5;
 
-        string method = o.Choice("--method", "lasso", "elasticnet", "ridge", "celloracle") ?? "elasticnet";
+        string method = o.Choice("--method", "lasso", "elasticnet", "ridge", "celloracle", "netrex-cf") ?? "elasticnet";
         var cellOracle = CellOracleOptionRules.Read(o, method);
+        var netRex = NetRexCfOptionRules.Read(o, method, priorCount);
         if (o.Has("--l1-ratio") && method != "elasticnet")
             throw o.Invalid("--l1-ratio", $"{o.Name("--l1-ratio")} applies only to {o.Name("--method")} elasticnet (got {o.Name("--method")} {method})");
         double l1 = method switch
@@ -116,6 +119,7 @@ internal static class InferOptionRules
             Layer = layer,
             VarNames = varNames,
             CellOracle = cellOracle,
+            NetRex = netRex,
         };
     }
 

@@ -72,6 +72,10 @@ internal static class InferPipeline
                 throw new InputFieldException("method", "celloracle is not available over the host protocol in this build; use grnfast infer --method celloracle", null);
             if (r.CellOracle is { } cellOracle)
                 return CellOracleRun.Run(r, cellOracle, data, columns, moments, momentsSeconds, clock, log, cancellation, progress);
+            if (r.Method == "netrex-cf" && r.NetRex is null)
+                throw new InputFieldException("method", "netrex-cf is not available over the host protocol in this build; use grnfast infer --method netrex-cf", null);
+            if (r.NetRex is { } netRex)
+                return NetRexRun.Run(r, netRex, data, columns, moments, momentsSeconds, clock, log, cancellation);
             var regulators = GeneSelection.Regulators((r.Regulators ?? throw new InvalidOperationException("regulators are required")).Read(log), data, columns, moments, log);
             var targets = GeneSelection.Targets(r.Targets?.Read(log), data, columns, moments, log);
             var sources = r.Priors.Select(p => p.Read()).ToList();

@@ -23,6 +23,8 @@ internal sealed record InferRequest
     public int Threads { get; init; }
     /// <summary>Set for --method celloracle.</summary>
     public CellOracleSettings? CellOracle { get; init; }
+    /// <summary>Set for --method netrex-cf.</summary>
+    public NetRexCfSettings? NetRex { get; init; }
     /// <summary>Fit only this shard's targets (<see cref="ShardPlan"/>); null fits all.</summary>
     public ShardSpec? Shard { get; init; }
 }
