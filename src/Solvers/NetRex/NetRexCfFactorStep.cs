@@ -46,9 +46,9 @@ internal static class NetRexCfFactorStep
                 // Upper triangle of H (column-major) += G G^T: the lower triangle in CellOracle.Cholesky's row-major reading.
                 if (count > 0) blas.Syrk(Transpose.No, d, count, 1.0, w.Gathered, d, 1.0, w.H, d);
                 for (int p = 0; p < d; p++) w.H[p + p * d] += regularization;
-                if (CellOracle.Cholesky.Factor(w.H, d))
+                if (RowCholesky.Factor(w.H, d))
                 {
-                    CellOracle.Cholesky.Solve(w.H, d, w.Rhs);
+                    RowCholesky.Solve(w.H, d, w.Rhs);
                     w.Rhs.AsSpan().CopyTo(u.AsSpan(i * d, d));
                 }
                 return w;

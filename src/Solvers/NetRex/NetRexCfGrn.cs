@@ -45,10 +45,13 @@ public static class NetRexCfGrn
         var edges = NetRexCfEdges.Build(g, t, priorSum, options.AnchorRegulators ? [] : self, options);
         int d = Math.Min(options.LatentFactors, Math.Min(g, t));
         var rng = new Random(options.Seed);
+        var initClock = Stopwatch.StartNew();
         var start = NetRexCfInitializer.Initialize(edges, gram, d, options, context, rng, options.AnchorRegulators ? self : []);
+        double initialization = initClock.Elapsed.TotalSeconds;
         var palm = new NetRexCfPalm(edges, gram, options, context);
         var fit = palm.Run(start, options.MaxIterations, rng);
 
+        var refitClock = Stopwatch.StartNew();
         var confidence = new double[(long)g * t];
         var refits = new NetRexCfFit[options.Refits];
         if (options.Refits == 0 || fit.Status == SolverStatus.Cancelled)
@@ -74,7 +77,8 @@ public static class NetRexCfGrn
             }
         }
         foreach (var (i, j) in self) confidence[i + (long)j * g] = 0;
-        return new NetRexCfResult(fit, confidence, refits, new StageTimings(standardize, gramSeconds, clock.Elapsed.TotalSeconds));
+        return new NetRexCfResult(fit, confidence, refits, new StageTimings(standardize, gramSeconds, clock.Elapsed.TotalSeconds),
+            initialization, refitClock.Elapsed.TotalSeconds);
     }
 
     /// <summary>PALM from <paramref name="start"/> (copied) on the gene Gram K = E E^T, for at most MaxIterations outer iterations.</summary>

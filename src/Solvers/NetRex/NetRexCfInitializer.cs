@@ -83,8 +83,8 @@ internal static class NetRexCfInitializer
             for (int i = 0; i < g; i++)
                 for (int j = 0; j < t; j++) z[j + (long)i * t] = s[i + (long)j * g];
             var l = sts;
-            if (!CellOracle.Cholesky.Factor(l, t)) throw new InvalidOperationException("NCA ridge system not positive definite");
-            Parallel.For(0, g, new ParallelOptions { MaxDegreeOfParallelism = context.Threads }, i => CellOracle.Cholesky.Solve(l, t, z.AsSpan((int)((long)i * t), t)));
+            if (!RowCholesky.Factor(l, t)) throw new InvalidOperationException("NCA ridge system not positive definite");
+            Parallel.For(0, g, new ParallelOptions { MaxDegreeOfParallelism = context.Threads }, i => RowCholesky.Solve(l, t, z.AsSpan((int)((long)i * t), t)));
             if (o.NcaIterations == 0) break;
             blas.Gemm(Transpose.No, Transpose.Yes, g, t, g, 1.0, gram, g, z, t, 0.0, eat, g);
             blas.Gemm(Transpose.No, Transpose.No, t, t, g, 1.0, z, t, eat, g, 0.0, aat, t);
@@ -101,8 +101,8 @@ internal static class NetRexCfInitializer
                     b[a] = eat[i + (long)support[a] * g];
                     for (int c = 0; c < q; c++) h[a * q + c] = aat[support[a] + support[c] * t] + (a == c ? o.NcaRidge : 0);
                 }
-                if (!CellOracle.Cholesky.Factor(h, q)) return;
-                CellOracle.Cholesky.Solve(h, q, b);
+                if (!RowCholesky.Factor(h, q)) return;
+                RowCholesky.Solve(h, q, b);
                 for (int a = 0; a < q; a++) s[i + (long)support[a] * g] = b[a] == 0 ? double.Epsilon : b[a];
             });
         }

@@ -58,10 +58,14 @@ internal sealed class NetRexCfPalm
         var history = new List<double> { Objective(state) };
         double change = double.PositiveInfinity, increase = 0;
         var status = double.IsFinite(history[0]) ? SolverStatus.MaxIterations : SolverStatus.NumericalFailure;
+        var seconds = new List<double>();
+        var clock = new System.Diagnostics.Stopwatch();
         for (int k = 0; k < maxIterations && status != SolverStatus.NumericalFailure; k++)
         {
             if (_context.Cancellation.IsCancellationRequested) { status = SolverStatus.Cancelled; break; }
+            clock.Restart();
             double f = Iterate(state, rng);
+            seconds.Add(clock.Elapsed.TotalSeconds);
             double previous = history[^1];
             history.Add(f);
             if (!double.IsFinite(f)) { status = SolverStatus.NumericalFailure; break; }
@@ -70,7 +74,7 @@ internal sealed class NetRexCfPalm
             if (change <= _o.Tolerance) { status = SolverStatus.Converged; break; }
         }
         var certificate = new NetRexCfCertificate(history.ToArray(), change, _o.Tolerance, history.Count - 1, increase);
-        return new NetRexCfFit(status, certificate, state);
+        return new NetRexCfFit(status, certificate, state, seconds.ToArray());
     }
 
     /// <summary>One outer iteration (A, S, X, Y); returns F after it.</summary>
@@ -168,13 +172,13 @@ internal sealed class NetRexCfPalm
     internal bool CholeskySolveColumns(double[] m, int t, double[] b, int columns)
     {
         var l = (double[])m.Clone();
-        if (!CellOracle.Cholesky.Factor(l, t)) return false;
+        if (!RowCholesky.Factor(l, t)) return false;
         var inverse = new double[(long)t * t];
         Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = _context.Threads }, j =>
         {
             var column = inverse.AsSpan(j * t, t);
             column[j] = 1;
-            CellOracle.Cholesky.Solve(l, t, column);
+            RowCholesky.Solve(l, t, column);
         });
         var x = new double[b.LongLength];
         Blas.Gemm(Transpose.No, Transpose.No, t, columns, t, 1.0, inverse, t, b, t, 0.0, x, t);

@@ -25,11 +25,13 @@ public sealed record NetRexCfCertificate(double[] ObjectiveHistory, double Relat
     public double Objective => ObjectiveHistory[^1];
 }
 
-/// <summary>One PALM run: how it ended, its certificate and its final iterates.</summary>
-public sealed record NetRexCfFit(SolverStatus Status, NetRexCfCertificate Certificate, NetRexCfState State);
+/// <summary>One PALM run: how it ended, its certificate, its final iterates and the wall-clock seconds of each outer iteration.</summary>
+public sealed record NetRexCfFit(SolverStatus Status, NetRexCfCertificate Certificate, NetRexCfState State, double[] IterationSeconds);
 
 /// <summary>
 /// A NetREX-CF network: the full fit, and the edge confidence (G x T column-major, in [0, 1]): for each half-sample
 /// refit, 1 - RSS_full / RSS_without_edge on that half, averaged over the refits (0 where a refit drops the edge).
 /// </summary>
-public sealed record NetRexCfResult(NetRexCfFit Fit, double[] Confidence, NetRexCfFit[] Refits, StageTimings Timings);
+/// <param name="InitializationSeconds">The ALS + NCA start.</param>
+/// <param name="RefitSeconds">All half-sample refits and their confidence.</param>
+public sealed record NetRexCfResult(NetRexCfFit Fit, double[] Confidence, NetRexCfFit[] Refits, StageTimings Timings, double InitializationSeconds, double RefitSeconds);

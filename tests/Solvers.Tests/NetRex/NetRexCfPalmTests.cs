@@ -232,3 +232,34 @@ public class NetRexCfPalmTests
         Assert.Equal("priorSum", Assert.Throws<ArgumentException>(() => NetRexCfEdges.Build(3, 2, new double[] { 0, 1, -1, 0, 0, 0 }, [], new NetRexCfOptions())).ParamName);
     }
 }
+
+public class RowCholeskyTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(150)]
+    public void SolvesSymmetricPositiveDefiniteSystems(int k)
+    {
+        var rng = new Random(k);
+        var m = new double[k * k];
+        var b = new double[k * k];
+        for (int i = 0; i < b.Length; i++) b[i] = rng.NextDouble() - 0.5;
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += b[i * k + p] * b[j * k + p];
+                m[i * k + j] = s + (i == j ? 0.1 : 0);
+            }
+        var x = Enumerable.Range(0, k).Select(i => Math.Sin(i + 1.0)).ToArray();
+        var rhs = new double[k];
+        for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) rhs[i] += m[i * k + j] * x[j];
+        var l = (double[])m.Clone();
+        Assert.True(GrnFast.Solvers.NetRex.RowCholesky.Factor(l, k));
+        GrnFast.Solvers.NetRex.RowCholesky.Solve(l, k, rhs);
+        for (int i = 0; i < k; i++) Assert.Equal(x[i], rhs[i], 1e-6);
+        var notPd = new double[] { 1, 2, 2, 1 };
+        Assert.False(GrnFast.Solvers.NetRex.RowCholesky.Factor(notPd, 2));
+    }
+}
