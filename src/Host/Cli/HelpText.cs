@@ -36,7 +36,7 @@ internal static class HelpText
                              [--groups FILE] [--estimator ridge|bayesian] [--alpha A] [--bagging B] [--seed S]
                              [--filter-p P] [--filter-weight coef_abs|coef_mean|-logp] [--filter-top N]
                              [--threads T] [--timings FILE.json] --out LINKS.tsv
-               grnfast infer --method netrex-cf --expression FILE --regulators FILE --prior A.tsv [--prior B.tsv]... [--latent-factors D] [--iterations K] [--refits R] [--refit-iterations K] [--factor-block B] [--tol T] [--seed S] --out FILE.tsv   (docs/netrex-cf.md; importance = edge confidence)
+               grnfast infer --method netrex-cf --expression FILE --regulators FILE --prior A.tsv [--prior B.tsv]... [--latent-factors D] [--iterations K] [--refits R] [--refit-iterations K] [--factor-block B] [--data-weight W] [--tol T] [--seed S] --out FILE.tsv   (docs/netrex-cf.md; importance = edge confidence)
 
         Fits, for every target gene j, a prior-weighted elastic net on the regulators:
           min_theta (1/2n)||x_j - X theta||^2 + alpha * sum_i w_ij (rho |theta_i| + (1 - rho)/2 theta_i^2)

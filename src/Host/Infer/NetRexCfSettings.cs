@@ -12,7 +12,7 @@ internal sealed record NetRexCfSettings(NetRexCfOptions Options);
 internal static class NetRexCfOptionRules
 {
     /// <summary>Options that only <c>--method netrex-cf</c> takes (valued).</summary>
-    public static readonly string[] Valued = ["--latent-factors", "--iterations", "--refits", "--refit-iterations", "--factor-block"];
+    public static readonly string[] Valued = ["--latent-factors", "--iterations", "--refits", "--refit-iterations", "--factor-block", "--data-weight"];
 
     private static readonly string[] NotApplicable = ["--alpha", "--path", "--path-min-ratio", "--select", "--max-sweeps", "--precision", "--path-coef-index", "--path-coef-out", "--prior-mode", "--prior-weight"];
 
@@ -38,6 +38,7 @@ internal static class NetRexCfOptionRules
             RefitIterations = o.Int("--refit-iterations", k => k >= 1, "an integer >= 1") ?? defaults.RefitIterations,
             FactorBlock = o.Int("--factor-block", k => k >= 1, "an integer >= 1") ?? defaults.FactorBlock,
             Tolerance = o.Double("--tol", t => t > 0 && double.IsFinite(t), "a finite number > 0 (relative change of the objective)") ?? defaults.Tolerance,
+            DataWeight = o.Double("--data-weight", w => w > 0 && double.IsFinite(w), "a finite number > 0") ?? defaults.DataWeight,
             Seed = o.Int("--seed", _ => true, "an integer") ?? defaults.Seed,
         };
         options.Validate();

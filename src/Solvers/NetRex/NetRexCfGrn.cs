@@ -32,6 +32,11 @@ public static class NetRexCfGrn
         double standardize = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
+        if (options.DataWeight != 1)
+        {
+            double scale = Math.Sqrt(options.DataWeight);
+            for (long k = 0; k < e.LongLength; k++) e[k] *= scale;
+        }
         var gram = Gram(e, n, g, Enumerable.Range(0, n).ToArray(), context.Blas);
         double gramSeconds = clock.Elapsed.TotalSeconds;
 

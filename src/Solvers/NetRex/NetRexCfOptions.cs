@@ -11,6 +11,12 @@ public sealed record NetRexCfOptions
     /// <summary>d, latent factors of the CF model; capped at min(genes, regulators) (a rank above that adds nothing). Published: 150.</summary>
     public int LatentFactors { get; init; } = 150;
 
+    /// <summary>
+    /// gamma, the weight of the data term: F uses gamma ||E - S A||^2 with E's genes at unit variance over the cells (the
+    /// same as scaling E by sqrt(gamma)). It sets how much variance an edge must explain to pay its CF and L0 cost.
+    /// </summary>
+    public double DataWeight { get; init; } = 1;
+
     /// <summary>Outer PALM iterations at most. Published: 100.</summary>
     public int MaxIterations { get; init; } = 100;
 
@@ -96,7 +102,7 @@ public sealed record NetRexCfOptions
         Positive(RefitIterations, nameof(RefitIterations));
         if (!(InitMaxFraction > 0 && InitMaxFraction <= 1)) throw new ArgumentOutOfRangeException(nameof(InitMaxFraction), InitMaxFraction, "must be in (0, 1]");
         if (!(Tolerance >= 0) || !double.IsFinite(Tolerance)) throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "must be a finite number >= 0");
-        foreach (var (v, name) in new[] { (Lambda, nameof(Lambda)), (LambdaA, nameof(LambdaA)), (LambdaS, nameof(LambdaS)),
+        foreach (var (v, name) in new[] { (Lambda, nameof(Lambda)), (DataWeight, nameof(DataWeight)), (LambdaA, nameof(LambdaA)), (LambdaS, nameof(LambdaS)),
                      (FactorRegularization, nameof(FactorRegularization)), (AlsRegularization, nameof(AlsRegularization)), (NcaRidge, nameof(NcaRidge)) })
             if (!(v > 0) || !double.IsFinite(v)) throw new ArgumentOutOfRangeException(name, v, "must be a finite number > 0");
         foreach (var (v, name) in new[] { (PriorScale, nameof(PriorScale)), (Eta0, nameof(Eta0)), (AlsConfidence, nameof(AlsConfidence)) })
