@@ -30,7 +30,10 @@ public sealed class NetRexCfEdges
 
     /// <param name="priorSum">s, G x T column-major, &gt;= 0.</param>
     /// <param name="forbidden">(gene, regulator) pairs that may not be edges (self regulation).</param>
-    public static NetRexCfEdges Build(int genes, int regulators, ReadOnlySpan<double> priorSum, IEnumerable<(int Gene, int Regulator)> forbidden, NetRexCfOptions options)
+    /// <param name="anchors">(gene, regulator) pairs that stay in the network once in it: B = 1, alpha = 1, beta = 0, eta = 0, so
+    /// the hard threshold keeps any nonzero value (delta = 0) and the CF term asks R to predict them with weight lambda.</param>
+    public static NetRexCfEdges Build(int genes, int regulators, ReadOnlySpan<double> priorSum, IEnumerable<(int Gene, int Regulator)> forbidden, NetRexCfOptions options,
+        IEnumerable<(int Gene, int Regulator)>? anchors = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(genes);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(regulators);
@@ -64,6 +67,11 @@ public sealed class NetRexCfEdges
         {
             long e = gene + (long)regulator * genes;
             eta[e] = double.PositiveInfinity;
+        }
+        foreach (var (gene, regulator) in anchors ?? [])
+        {
+            long e = gene + (long)regulator * genes;
+            b[e] = 1; c[e] = 1; alpha[e] = 1; beta[e] = 0; eta[e] = 0;
         }
         return new NetRexCfEdges(genes, regulators, b, c, alpha, beta, eta, lambda);
     }

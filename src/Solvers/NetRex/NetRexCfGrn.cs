@@ -47,7 +47,7 @@ public static class NetRexCfGrn
         // regulator j (A is otherwise free up to a rotation the prior alone must break). It is never reported.
         var self = new List<(int Gene, int Regulator)>();
         for (int j = 0; j < t; j++) if (row.TryGetValue(regulatorColumns[j], out int i)) self.Add((i, j));
-        var edges = NetRexCfEdges.Build(g, t, priorSum, options.AnchorRegulators ? [] : self, options);
+        var edges = NetRexCfEdges.Build(g, t, priorSum, options.AnchorRegulators ? [] : self, options, options.AnchorRegulators ? self : null);
         int d = Math.Min(options.LatentFactors, Math.Min(g, t));
         var rng = new Random(options.Seed);
         var initClock = Stopwatch.StartNew();

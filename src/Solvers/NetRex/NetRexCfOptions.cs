@@ -80,8 +80,8 @@ public sealed record NetRexCfOptions
 
     /// <summary>
     /// Whether a regulator's own gene may load on the regulator's activity (S_jj): it anchors activity j to regulator j's
-    /// expression (it starts in the support and is priced like any edge outside the prior). The pair is never reported as an
-    /// edge either way; false forbids it in the fit.
+    /// expression: it starts in the support and never leaves it (B = 1, alpha = 1, beta = 0, eta = 0: no threshold, and
+    /// the CF term asks X^T Y to predict it). The pair is never reported as an edge either way; false forbids it in the fit.
     /// </summary>
     public bool AnchorRegulators { get; init; } = true;
 
