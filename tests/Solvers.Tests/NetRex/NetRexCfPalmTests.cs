@@ -223,6 +223,27 @@ public class NetRexCfPalmTests
     }
 
     [Fact]
+    public void AnchorsNeverLeaveTheNetwork()
+    {
+        var o = FixtureOptions(6) with { Refits = 0 };
+        var forbidden = Fixture.GetProperty("forbidden").EnumerateArray().Select(p => (p[0].GetInt32(), p[1].GetInt32())).ToArray();
+        // The fixture's forbidden self pairs become anchors instead; they start nonzero.
+        var edges = NetRexCfEdges.Build(Int("genes"), Int("regulators"), Doubles(Fixture, "prior_sum"), [], o, forbidden);
+        int g = Int("genes");
+        foreach (var (i, j) in forbidden)
+        {
+            long e = i + (long)j * g;
+            Assert.Equal((1.0, 1.0, 0.0, 0.0), (edges.Prior[e], edges.Alpha[e], edges.Beta[e], edges.Eta[e]));
+        }
+        var start = Start();
+        foreach (var (i, j) in forbidden) start.S[i + j * g] = 0.01;
+        var fit = NetRexCfGrn.Solve(Doubles(Fixture, "gram"), edges, start, o, Context());
+        foreach (var (i, j) in forbidden) Assert.NotEqual(0.0, fit.State.S[i + j * g]);
+        var f = fit.Certificate.ObjectiveHistory;
+        for (int k = 1; k < f.Length; k++) Assert.True(f[k] <= f[k - 1] * (1 + 1e-12), $"F rose at {k}");
+    }
+
+    [Fact]
     public void BadArgumentsNameTheParameter()
     {
         Assert.Equal("LatentFactors", Assert.Throws<ArgumentOutOfRangeException>(() => new NetRexCfOptions { LatentFactors = 0 }.Validate()).ParamName);
