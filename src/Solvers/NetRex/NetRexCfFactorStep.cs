@@ -16,6 +16,9 @@ internal static class NetRexCfFactorStep
         double baseWeight, double regularization, int[] block, bool byRows, SolverContext context)
     {
         var blas = context.Blas;
+        // The per-row SYRKs run inside a parallel loop: a native BLAS would add its own threads to ours (its thread
+        // count is process-wide), so they use the managed single-threaded kernel, whose bits do not depend on threads.
+        var rowBlas = new ManagedBlas(1);
         var dense = new double[(long)d * d];
         blas.Gemm(Transpose.No, Transpose.Yes, d, d, m, baseWeight, v, d, v, d, 0.0, dense, d);
         int genes = byRows ? n : m;
@@ -44,7 +47,7 @@ internal static class NetRexCfFactorStep
                 }
                 Array.Copy(dense, w.H, dense.LongLength);
                 // Upper triangle of H (column-major) += G G^T: the lower triangle in CellOracle.Cholesky's row-major reading.
-                if (count > 0) blas.Syrk(Transpose.No, d, count, 1.0, w.Gathered, d, 1.0, w.H, d);
+                if (count > 0) rowBlas.Syrk(Transpose.No, d, count, 1.0, w.Gathered, d, 1.0, w.H, d);
                 for (int p = 0; p < d; p++) w.H[p + p * d] += regularization;
                 if (RowCholesky.Factor(w.H, d))
                 {
