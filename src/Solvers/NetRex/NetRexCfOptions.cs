@@ -73,10 +73,10 @@ public sealed record NetRexCfOptions
     public double NcaRidge { get; init; } = 0.1;
 
     /// <summary>Half-sample refits behind the edge confidence (0: the confidence of the full fit on all samples). Published: 20 half-samples of the full fit.</summary>
-    public int Refits { get; init; } = 10;
+    public int Refits { get; init; } = 5;
 
     /// <summary>PALM iterations of each refit, warm-started from the full fit.</summary>
-    public int RefitIterations { get; init; } = 20;
+    public int RefitIterations { get; init; } = 10;
 
     /// <summary>
     /// Whether a regulator's own gene may load on the regulator's activity (S_jj): it anchors activity j to regulator j's
