@@ -39,6 +39,9 @@ internal static class HelpText
                grnfast infer --method pmf-grn|joint --expression FILE --regulators FILE [--prior FILE]... [--evidence FILE]
                              [--epochs E] [--learning-rate LR] [--batch-size B] [--kl-factor F] [--holdout F --patience P]
                              [--precision float64|float32] [--seed S] [--threads T] --out FILE.tsv
+               grnfast infer --method netrex-cf --expression FILE --regulators FILE --prior A.tsv [--prior B.tsv]...
+                             [--latent-factors D] [--iterations K] [--refits R] [--refit-iterations K] [--factor-block B]
+                             [--data-weight W] [--tol T] [--seed S] --out FILE.tsv   (importance = edge confidence)
 
         Fits, for every target gene j, a prior-weighted elastic net on the regulators:
           min_theta (1/2n)||x_j - X theta||^2 + alpha * sum_i w_ij (rho |theta_i| + (1 - rho)/2 theta_i^2)

@@ -31,6 +31,7 @@ internal sealed record InferArguments
     public required string Out { get; init; }
     public CellOracleSettings? CellOracle { get; init; }
     public PmfGrnSettings? PmfGrn { get; init; }
+    public NetRexCfSettings? NetRex { get; init; }
     /// <summary>--shard I/N: fit only that shard; <see cref="Out"/> is then the shard directory.</summary>
     public ShardSpec? Shard { get; init; }
     /// <summary>Every option as given (a shard's manifest records them).</summary>
@@ -43,6 +44,7 @@ internal sealed record InferArguments
         "--precision", "--threads", "--seed", "--path-coef-index", "--path-coef-out", "--timings", "--out",
         .. CellOracleOptionRules.Valued,
         .. PmfGrnOptionRules.Valued,
+        .. NetRexCfOptionRules.Valued,
         "--shard",
     ];
 
@@ -79,6 +81,7 @@ internal sealed record InferArguments
             Out = output,
             CellOracle = s.CellOracle,
             PmfGrn = s.PmfGrn,
+            NetRex = s.NetRex,
             Shard = shard,
             Given = o.Given,
         };
@@ -98,6 +101,7 @@ internal sealed record InferArguments
         Threads = Threads,
         CellOracle = CellOracle,
         PmfGrn = PmfGrn,
+        NetRex = NetRex,
         Shard = Shard,
     };
 }

@@ -22,6 +22,8 @@ internal sealed record InferSettings
     public CellOracleSettings? CellOracle { get; init; }
     /// <summary>Set for --method pmf-grn and joint.</summary>
     public PmfGrnSettings? PmfGrn { get; init; }
+    /// <summary>Set for --method netrex-cf.</summary>
+    public NetRexCfSettings? NetRex { get; init; }
 }
 
 /// <summary>
@@ -31,7 +33,7 @@ internal sealed record InferSettings
 internal static class InferOptionRules
 {
     /// <summary>The values of --method (sharding checks its list against this one: <see cref="Shard.ShardOptions"/>).</summary>
-    public static readonly IReadOnlyList<string> Methods = ["lasso", "elasticnet", "ridge", "celloracle", "pmf-grn", "joint"];
+    public static readonly IReadOnlyList<string> Methods = ["lasso", "elasticnet", "ridge", "celloracle", "netrex-cf", "pmf-grn", "joint"];
 
     /// <param name="priorCount">How many prior sources were given.</param>
     /// <param name="expressionPath">The expression file, or null when the data comes inline (host).</param>
@@ -48,6 +50,7 @@ internal static class InferOptionRules
         string method = o.Choice("--method", [.. Methods]) ?? "elasticnet";
         var cellOracle = CellOracleOptionRules.Read(o, method);
         var pmfGrn = PmfGrnOptionRules.Read(o, method);
+        var netRex = NetRexCfOptionRules.Read(o, method, priorCount);
         if (o.Has("--l1-ratio") && method != "elasticnet")
             throw o.Invalid("--l1-ratio", $"{o.Name("--l1-ratio")} applies only to {o.Name("--method")} elasticnet (got {o.Name("--method")} {method})");
         double l1 = method switch
@@ -123,6 +126,7 @@ internal static class InferOptionRules
             VarNames = varNames,
             CellOracle = cellOracle,
             PmfGrn = pmfGrn,
+            NetRex = netRex,
         };
     }
 

@@ -78,6 +78,10 @@ internal static class InferPipeline
             if (PmfGrnOptionRules.IsVariational(r.Method))
                 return PmfGrnRun.Run(r, r.PmfGrn ?? throw new InputFieldException("method", $"{r.Method} is not available over the host protocol in this build; use grnfast infer --method {r.Method}", null),
                     data, columns, moments, momentsSeconds, clock, log, cancellation);
+            if (r.Method == "netrex-cf" && r.NetRex is null)
+                throw new InputFieldException("method", "netrex-cf is not available over the host protocol in this build; use grnfast infer --method netrex-cf", null);
+            if (r.NetRex is { } netRex)
+                return NetRexRun.Run(r, netRex, data, columns, moments, momentsSeconds, clock, log, cancellation);
             var regulators = GeneSelection.Regulators((r.Regulators ?? throw new InvalidOperationException("regulators are required")).Read(log), data, columns, moments, log);
             var targets = GeneSelection.Targets(r.Targets?.Read(log), data, columns, moments, log);
             var sources = r.Priors.Select(p => p.Read()).ToList();

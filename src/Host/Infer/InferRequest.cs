@@ -25,6 +25,8 @@ internal sealed record InferRequest
     public CellOracleSettings? CellOracle { get; init; }
     /// <summary>Set for --method pmf-grn and joint.</summary>
     public PmfGrnSettings? PmfGrn { get; init; }
+    /// <summary>Set for --method netrex-cf.</summary>
+    public NetRexCfSettings? NetRex { get; init; }
     /// <summary>Fit only this shard's targets (<see cref="ShardPlan"/>); null fits all.</summary>
     public ShardSpec? Shard { get; init; }
 }

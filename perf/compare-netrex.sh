@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# NetREX-CF side by side: seconds per outer PALM iteration, GrnFast --method netrex-cf vs the numpy iteration
+# (perf/netrex_numpy.py), one run, at D1 (5000 cells x 2000 genes, 300 regulators, 50 prior candidates per gene).
+#
+# Usage: perf/compare-netrex.sh        Environment: GRNFAST=./grnfast  ITERATIONS=10  NUMPY_ITERATIONS=5
+# GrnFast runs its ALS + NCA start, then ITERATIONS outer iterations with no refits; its log gives the median seconds
+# per outer iteration (the start and the one-off gene Gram K = E E^T are reported separately). numpy runs the same
+# iteration in the direct form (E explicit) from a prior-support start. Both use the machine's OpenBLAS.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+PY=/usr/bin/python3
+DATA=perf/out/D1
+OUT=perf/out/D1-netrex
+GRNFAST=${GRNFAST:-./grnfast}
+mkdir -p "$OUT"
+echo "== machine"
+echo "cores: $(nproc); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine slows every tool; compare the ratio)"
+if [ ! -s "$DATA/expression.npy" ] || [ ! -s "$DATA/prior.tsv" ]; then
+  echo "generating $DATA ..."
+  $PY perf/make_problem.py --cells 5000 --genes 2000 --regulators 300 --candidates 50 --seed 1 --out "$DATA" || exit 1
+fi
+echo "== GrnFast"
+set -- $GRNFAST infer --method netrex-cf --expression "$DATA/expression.npy" --genes "$DATA/genes.txt" --regulators "$DATA/regulators.txt" \
+  --prior "$DATA/prior.tsv" --iterations "${ITERATIONS:-10}" --tol 1e-300 --refits 0 --timings "$OUT/grnfast_timings.json" --out "$OUT/grnfast.tsv"
+echo "$*"
+"$@" 2>&1 | tee "$OUT/grnfast_log.txt" | grep -E "netrex-cf timings|PALM"
+echo "== numpy"
+$PY perf/netrex_numpy.py "$DATA" --iterations "${NUMPY_ITERATIONS:-5}" --json-out "$OUT/numpy.json"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+$PY - "$OUT" <<'PY'
+import json, re, sys
+out = sys.argv[1]
+log = open(f"{out}/grnfast_log.txt").read()
+m = re.search(r"outer iteration median ([0-9.]+) s", log)
+g = float(m.group(1))
+n = json.load(open(f"{out}/numpy.json"))["median"]
+print(f"== seconds per outer iteration: GrnFast {g:.4f}, numpy {n:.4f}, ratio {n / g:.1f}x")
+PY

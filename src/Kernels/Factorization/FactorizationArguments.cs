@@ -1,0 +1,28 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace GrnFast.Kernels.Factorization;
+
+/// <summary>Argument checks shared by the factorization kernels and their scalar twins, so both reject the same input.</summary>
+internal static class FactorizationArguments
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SameLengths(int n, int a, int b, int c, int d, int e)
+    {
+        if (a != n || b != n || c != n || d != n || e != n) Throw(n, a, b, c, d, e);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void DestinationFits(int needed, int actual)
+    {
+        if (actual < needed) ThrowDestination(needed, actual);
+    }
+
+    [DoesNotReturn]
+    private static void Throw(int n, int a, int b, int c, int d, int e) =>
+        throw new ArgumentException($"operand lengths differ: {n}, {a}, {b}, {c}, {d}, {e}");
+
+    [DoesNotReturn]
+    private static void ThrowDestination(int needed, int actual) =>
+        throw new ArgumentException($"destination holds {actual} elements, {needed} are needed", "dest");
+}

@@ -1,0 +1,89 @@
+namespace GrnFast.Kernels.Factorization;
+
+/// <summary>
+/// The slow, obvious twins of <see cref="FactorizationKernels"/>: the definitions of NetREX-CF's masked
+/// element-wise terms over one strip of edges (any layout, as long as every operand uses the same one).
+/// Notation per edge: s the network weight, s0 = 1(s != 0) (-0 counts as 0, NaN as nonzero), b = 1 for a
+/// prior-supported edge, alpha, beta, eta the edge's CF weights and L0 cost, r = x^T y the CF prediction, lambda
+/// the CF scale, t = s0 + (1 - s0) b the CF target and w = lambda (beta s0 + alpha) its weight.
+/// </summary>
+public static class FactorizationScalarKernels
+{
+    private const int Lanes = 32;
+
+    /// <summary>
+    /// sum_j [ w_j (t_j - r_j)^2 + (s0_j ? eta_j : 0) ]: the masked CF residual plus the L0 cost of the support,
+    /// in the fixed 32-lane order of the other reductions (term j into lane j mod 32, lanes folded by halving).
+    /// eta = +inf marks an edge that may not exist; it costs nothing while s = 0.
+    /// </summary>
+    public static double CollaborativeFilterLoss(ReadOnlySpan<double> s, ReadOnlySpan<double> b, ReadOnlySpan<double> alpha,
+        ReadOnlySpan<double> beta, ReadOnlySpan<double> eta, ReadOnlySpan<double> r, double lambda)
+    {
+        FactorizationArguments.SameLengths(s.Length, b.Length, alpha.Length, beta.Length, eta.Length, r.Length);
+        Span<double> lanes = stackalloc double[Lanes];
+        lanes.Clear();
+        for (int j = 0; j < s.Length; j++) lanes[j % Lanes] += LossTerm(s[j], b[j], alpha[j], beta[j], eta[j], r[j], lambda);
+        return Fold(lanes);
+    }
+
+    /// <summary>One term of <see cref="CollaborativeFilterLoss"/>, with its operations in the vector paths' order.</summary>
+    public static double LossTerm(double s, double b, double alpha, double beta, double eta, double r, double lambda)
+    {
+        double s0 = s != 0 ? 1.0 : 0.0;
+        double w = lambda * (beta * s0 + alpha);
+        double t = s0 + (1.0 - s0) * b;
+        double d = t - r;
+        return w * d * d + (s0 != 0 ? eta : 0.0);
+    }
+
+    /// <summary>
+    /// The PALM step on S fused with its proximal map: u = s - step * g (g half the gradient of the smooth part), then
+    /// dest = 0 where u^2 &lt;= step * delta and u elsewhere, with delta = lambda ((alpha + beta)(1 - b)(1 + 2(b - r))
+    /// + beta (b - r)^2) + eta the rise of the CF and L0 terms when the edge turns on. A NaN u is kept (so a diverging
+    /// fit shows); eta = +inf always gives 0.
+    /// </summary>
+    public static void HardThresholdStep(ReadOnlySpan<double> s, ReadOnlySpan<double> g, ReadOnlySpan<double> b, ReadOnlySpan<double> alpha,
+        ReadOnlySpan<double> beta, ReadOnlySpan<double> eta, ReadOnlySpan<double> r, double lambda, double step, Span<double> dest)
+    {
+        FactorizationArguments.SameLengths(s.Length, g.Length, alpha.Length, beta.Length, eta.Length, r.Length);
+        FactorizationArguments.SameLengths(s.Length, b.Length, s.Length, s.Length, s.Length, s.Length);
+        FactorizationArguments.DestinationFits(s.Length, dest.Length);
+        for (int j = 0; j < s.Length; j++) dest[j] = ThresholdTerm(s[j], g[j], b[j], alpha[j], beta[j], eta[j], r[j], lambda, step);
+    }
+
+    /// <summary>One element of <see cref="HardThresholdStep"/>.</summary>
+    public static double ThresholdTerm(double s, double g, double b, double alpha, double beta, double eta, double r, double lambda, double step)
+    {
+        double u = s - step * g;
+        double e = b - r;
+        double delta = lambda * ((alpha + beta) * (1.0 - b) * (1.0 + 2.0 * e) + beta * e * e) + eta;
+        return u * u <= step * delta ? 0.0 : u;
+    }
+
+    /// <summary>
+    /// The CF weights the factor steps need: excess_j = w_j - baseWeight (the part of w above the weight every
+    /// empty, unsupported edge has) and weightedTarget_j = w_j t_j.
+    /// </summary>
+    public static void CollaborativeFilterWeights(ReadOnlySpan<double> s, ReadOnlySpan<double> b, ReadOnlySpan<double> alpha,
+        ReadOnlySpan<double> beta, double lambda, double baseWeight, Span<double> excess, Span<double> weightedTarget)
+    {
+        FactorizationArguments.SameLengths(s.Length, b.Length, alpha.Length, beta.Length, s.Length, s.Length);
+        FactorizationArguments.DestinationFits(s.Length, excess.Length);
+        FactorizationArguments.DestinationFits(s.Length, weightedTarget.Length);
+        for (int j = 0; j < s.Length; j++)
+        {
+            double s0 = s[j] != 0 ? 1.0 : 0.0;
+            double w = lambda * (beta[j] * s0 + alpha[j]);
+            double t = s0 + (1.0 - s0) * b[j];
+            excess[j] = w - baseWeight;
+            weightedTarget[j] = w * t;
+        }
+    }
+
+    internal static double Fold(Span<double> lanes)
+    {
+        for (int half = Lanes / 2; half >= 1; half /= 2)
+            for (int j = 0; j < half; j++) lanes[j] += lanes[j + half];
+        return lanes[0];
+    }
+}

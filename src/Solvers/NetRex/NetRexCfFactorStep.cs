@@ -1,0 +1,68 @@
+using GrnFast.Kernels.Blas;
+
+namespace GrnFast.Solvers.NetRex;
+
+/// <summary>
+/// The exact block update of latent factors under a weighted least-squares fit to a target matrix, shared by the CF
+/// steps of PALM and the implicit-feedback ALS of the initialisation. For each updated column u_i of U (d x n) with V
+/// (d x m) fixed: (base V V^T + sum_j e_ij v_j v_j^T + reg I) u_i = sum_j (w t)_ij v_j, where the weights are
+/// w_ij = base + e_ij (e &gt;= 0) and e, w t are G x T column-major (rows are U's columns when <c>byRows</c>).
+/// The dense part base V V^T is one GEMM; only edges with e != 0 or w t != 0 cost d^2 each (a SYRK on the gathered,
+/// sqrt(e)-scaled columns).
+/// </summary>
+internal static class NetRexCfFactorStep
+{
+    public static void Update(double[] u, double[] v, int d, int n, int m, double[] excess, double[] weightedTarget,
+        double baseWeight, double regularization, int[] block, bool byRows, SolverContext context)
+    {
+        var blas = context.Blas;
+        // The per-row SYRKs run inside a parallel loop: a native BLAS would add its own threads to ours (its thread
+        // count is process-wide), so they use the managed single-threaded kernel, whose bits do not depend on threads.
+        var rowBlas = new ManagedBlas(1);
+        var dense = new double[(long)d * d];
+        blas.Gemm(Transpose.No, Transpose.Yes, d, d, m, baseWeight, v, d, v, d, 0.0, dense, d);
+        int genes = byRows ? n : m;
+        Parallel.For(0, block.Length, new ParallelOptions { MaxDegreeOfParallelism = context.Threads, CancellationToken = context.Cancellation },
+            () => new Workspace(d, m),
+            (k, _, w) =>
+            {
+                int i = block[k];
+                int count = 0;
+                Array.Clear(w.Rhs);
+                for (int j = 0; j < m; j++)
+                {
+                    long e = byRows ? i + (long)j * genes : j + (long)i * genes;
+                    double ex = excess[e], wt = weightedTarget[e];
+                    if (ex == 0 && wt == 0) continue;
+                    var vj = v.AsSpan(j * d, d);
+                    // rhs += (w t)_ij v_j
+                    if (wt != 0) for (int p = 0; p < d; p++) w.Rhs[p] += wt * vj[p];
+                    if (ex != 0)
+                    {
+                        double scale = Math.Sqrt(ex);
+                        var dst = w.Gathered.AsSpan(count * d, d);
+                        for (int p = 0; p < d; p++) dst[p] = scale * vj[p];
+                        count++;
+                    }
+                }
+                Array.Copy(dense, w.H, dense.LongLength);
+                // Upper triangle of H (column-major) += G G^T: the lower triangle in CellOracle.Cholesky's row-major reading.
+                if (count > 0) rowBlas.Syrk(Transpose.No, d, count, 1.0, w.Gathered, d, 1.0, w.H, d);
+                for (int p = 0; p < d; p++) w.H[p + p * d] += regularization;
+                if (RowCholesky.Factor(w.H, d))
+                {
+                    RowCholesky.Solve(w.H, d, w.Rhs);
+                    w.Rhs.AsSpan().CopyTo(u.AsSpan(i * d, d));
+                }
+                return w;
+            },
+            _ => { });
+    }
+
+    private sealed class Workspace(int d, int m)
+    {
+        public double[] H { get; } = new double[(long)d * d];
+        public double[] Rhs { get; } = new double[d];
+        public double[] Gathered { get; } = new double[(long)d * m];
+    }
+}

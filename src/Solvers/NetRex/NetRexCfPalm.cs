@@ -1,0 +1,188 @@
+using GrnFast.Kernels.Blas;
+using GrnFast.Kernels.Factorization;
+using GrnFast.Kernels.Vectors;
+using GrnFast.Solvers.Results;
+
+namespace GrnFast.Solvers.NetRex;
+
+/// <summary>
+/// PALM on the NetREX-CF objective, in the Gram form: E enters only through K = E E^T (G x G), because A = Z E with
+/// Z (T x G) updated in closed form, so E A^T = K Z^T and A A^T = Z K Z^T. One outer iteration:
+/// <list type="number">
+/// <item>A: the proximal ridge step A = (S^T S + (lambda_a + mu_A/2) I)^-1 (S^T E + (mu_A/2) A), mu_A = ||S^T S + lambda_a I||_F,
+/// i.e. Z = M^-1 (S^T + (mu_A/2) Z) by one T x T Cholesky.</item>
+/// <item>S: U = S - step (S A A^T + lambda_s S - E A^T) with step = 2/mu_S, mu_S = 2 ||A A^T + lambda_s I||_F (twice the
+/// notebook's, so that mu_S bounds the gradient's Lipschitz constant), then the exact proximal map of the CF and L0 terms:
+/// S_ij = U_ij where U_ij^2 &gt; step * delta_ij, else 0 (<see cref="FactorizationKernels.HardThresholdStep"/>).</item>
+/// <item>X then Y: for a random block of genes (regulators), the exact minimiser of the CF term plus r ||x||^2:
+/// (sum_j w_ij y_j y_j^T + r I) x_i = sum_j w_ij t_ij y_j, with w = lambda (beta S0 + alpha) split into the dense
+/// lambda Y Y^T and a sparse excess.</item>
+/// </list>
+/// Each step minimises F (or a majoriser of it that touches at the current point) over one block, so F never increases.
+/// </summary>
+internal sealed class NetRexCfPalm
+{
+    private readonly NetRexCfEdges _edges;
+    private readonly double[] _k;
+    private readonly double _traceK;
+    private readonly NetRexCfOptions _o;
+    private readonly SolverContext _context;
+    private readonly int _g, _t;
+    private readonly double[] _eat, _aat, _saat, _r, _grad, _sts, _excess, _weightedTarget, _next;
+
+    public NetRexCfPalm(NetRexCfEdges edges, double[] gram, NetRexCfOptions options, SolverContext context)
+    {
+        _edges = edges; _k = gram; _o = options; _context = context;
+        _g = edges.Genes; _t = edges.Regulators;
+        if (gram.Length != (long)_g * _g) throw new ArgumentException($"the Gram matrix has {gram.Length} entries, {_g} genes need {(long)_g * _g}", nameof(gram));
+        for (int i = 0; i < _g; i++) _traceK += gram[i + i * _g];
+        long m = (long)_g * _t;
+        _eat = new double[m]; _saat = new double[m]; _r = new double[m]; _grad = new double[m];
+        _excess = new double[m]; _weightedTarget = new double[m]; _next = new double[m];
+        _aat = new double[(long)_t * _t]; _sts = new double[(long)_t * _t];
+    }
+
+    private IBlas Blas => _context.Blas;
+
+    /// <summary>F at the given iterates.</summary>
+    public double Objective(NetRexCfState s)
+    {
+        Activities(s);
+        Prediction(s);
+        return ObjectiveAtCurrentProducts(s);
+    }
+
+    /// <summary>Runs up to <paramref name="maxIterations"/> outer iterations from <paramref name="state"/>, in place.</summary>
+    public NetRexCfFit Run(NetRexCfState state, int maxIterations, Random rng)
+    {
+        var history = new List<double> { Objective(state) };
+        double change = double.PositiveInfinity, increase = 0;
+        var status = double.IsFinite(history[0]) ? SolverStatus.MaxIterations : SolverStatus.NumericalFailure;
+        var seconds = new List<double>();
+        var clock = new System.Diagnostics.Stopwatch();
+        for (int k = 0; k < maxIterations && status != SolverStatus.NumericalFailure; k++)
+        {
+            if (_context.Cancellation.IsCancellationRequested) { status = SolverStatus.Cancelled; break; }
+            clock.Restart();
+            double f = Iterate(state, rng);
+            seconds.Add(clock.Elapsed.TotalSeconds);
+            double previous = history[^1];
+            history.Add(f);
+            if (!double.IsFinite(f)) { status = SolverStatus.NumericalFailure; break; }
+            change = Math.Abs(f - previous) / Math.Max(Math.Abs(f), double.Epsilon);
+            if (f > previous) increase = Math.Max(increase, (f - previous) / Math.Max(Math.Abs(previous), double.Epsilon));
+            if (change <= _o.Tolerance) { status = SolverStatus.Converged; break; }
+        }
+        var certificate = new NetRexCfCertificate(history.ToArray(), change, _o.Tolerance, history.Count - 1, increase);
+        return new NetRexCfFit(status, certificate, state, seconds.ToArray());
+    }
+
+    /// <summary>One outer iteration (A, S, X, Y); returns F after it.</summary>
+    public double Iterate(NetRexCfState s, Random rng)
+    {
+        int g = _g, t = _t;
+        // A-step: Z <- M^-1 (S^T + (mu_A/2) Z), M = S^T S + (lambda_a + mu_A/2) I.
+        Blas.Gemm(Transpose.Yes, Transpose.No, t, t, g, 1.0, s.S, g, s.S, g, 0.0, _sts, t);
+        double muA = FrobeniusWithShift(_sts, t, _o.LambdaA);
+        double half = muA / 2;
+        for (int j = 0; j < t; j++) _sts[j + j * t] += _o.LambdaA + half;
+        var rhs = new double[(long)t * g];
+        for (int i = 0; i < g; i++)
+            for (int j = 0; j < t; j++) rhs[j + (long)i * t] = s.S[i + (long)j * g] + half * s.Z[j + (long)i * t];
+        if (!CholeskySolveColumns(_sts, t, rhs, g)) return double.NaN;
+        Array.Copy(rhs, s.Z, rhs.Length);
+
+        // S-step on the new activities.
+        Activities(s);
+        double muS = 2 * FrobeniusWithShift(_aat, t, _o.LambdaS);
+        double step = 2 / muS;
+        // grad/2 = S A A^T + lambda_s S - E A^T
+        for (long e = 0; e < _grad.LongLength; e++) _grad[e] = _o.LambdaS * s.S[e] - _eat[e];
+        Blas.Gemm(Transpose.No, Transpose.No, g, t, t, 1.0, s.S, g, _aat, t, 1.0, _grad, g);
+        FactorizationKernels.HardThresholdStep(s.S, _grad, _edges.Prior, _edges.Alpha, _edges.Beta, _edges.Eta, _r, _edges.Lambda, step, _next);
+        Array.Copy(_next, s.S, _next.Length);
+
+        // X and Y: the CF weights depend on the support of the new S only.
+        FactorizationKernels.CollaborativeFilterWeights(s.S, _edges.Prior, _edges.Alpha, _edges.Beta, _edges.Lambda, _edges.BaseWeight, _excess, _weightedTarget);
+        var genes = Block(g, rng);
+        var regulators = Block(t, rng);
+        NetRexCfFactorStep.Update(s.X, s.Y, s.Factors, g, t, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, genes, byRows: true, _context);
+        NetRexCfFactorStep.Update(s.Y, s.X, s.Factors, t, g, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, regulators, byRows: false, _context);
+        Prediction(s);
+        return ObjectiveAtCurrentProducts(s);
+    }
+
+    /// <summary>Indices 0..n-1 when the block covers them all, else FactorBlock of them drawn without replacement.</summary>
+    private int[] Block(int n, Random rng)
+    {
+        var all = Enumerable.Range(0, n).ToArray();
+        if (_o.FactorBlock >= n) return all;
+        for (int i = 0; i < _o.FactorBlock; i++)
+        {
+            int j = i + rng.Next(n - i);
+            (all[i], all[j]) = (all[j], all[i]);
+        }
+        var block = all.AsSpan(0, _o.FactorBlock).ToArray();
+        Array.Sort(block);
+        return block;
+    }
+
+    /// <summary>E A^T = K Z^T (G x T) and A A^T = Z (E A^T) (T x T) for the current Z.</summary>
+    private void Activities(NetRexCfState s)
+    {
+        Blas.Gemm(Transpose.No, Transpose.Yes, _g, _t, _g, 1.0, _k, _g, s.Z, _t, 0.0, _eat, _g);
+        Blas.Gemm(Transpose.No, Transpose.No, _t, _t, _g, 1.0, s.Z, _t, _eat, _g, 0.0, _aat, _t);
+    }
+
+    /// <summary>R = X^T Y (G x T).</summary>
+    private void Prediction(NetRexCfState s)
+        => Blas.Gemm(Transpose.Yes, Transpose.No, _g, _t, s.Factors, 1.0, s.X, s.Factors, s.Y, s.Factors, 0.0, _r, _g);
+
+    /// <summary>
+    /// F with E A^T, A A^T and R current: ||E - S A||^2 = tr K - 2 &lt;S, E A^T&gt; + &lt;S, S A A^T&gt;, lambda_a ||A||^2 = lambda_a tr(A A^T).
+    /// </summary>
+    private double ObjectiveAtCurrentProducts(NetRexCfState s)
+    {
+        Blas.Gemm(Transpose.No, Transpose.No, _g, _t, _t, 1.0, s.S, _g, _aat, _t, 0.0, _saat, _g);
+        double data = _traceK - 2 * VectorKernels.Dot(s.S, _eat) + VectorKernels.Dot(s.S, _saat);
+        double cf = FactorizationKernels.CollaborativeFilterLoss(s.S, _edges.Prior, _edges.Alpha, _edges.Beta, _edges.Eta, _r, _edges.Lambda);
+        double traceA = 0;
+        for (int j = 0; j < _t; j++) traceA += _aat[j + j * _t];
+        return data + cf + _o.LambdaA * traceA + _o.LambdaS * VectorKernels.SumOfSquares(s.S)
+            + _o.FactorRegularization * (VectorKernels.SumOfSquares(s.X) + VectorKernels.SumOfSquares(s.Y));
+    }
+
+    /// <summary>||M + shift I||_F for a t x t M.</summary>
+    private static double FrobeniusWithShift(double[] m, int t, double shift)
+    {
+        double sum = 0;
+        for (int c = 0; c < t; c++)
+            for (int r = 0; r < t; r++)
+            {
+                double v = m[r + c * t] + (r == c ? shift : 0);
+                sum += v * v;
+            }
+        return Math.Sqrt(sum);
+    }
+
+    /// <summary>
+    /// b &lt;- M^-1 b for the t x <paramref name="columns"/> matrix b (M symmetric positive definite): M^-1 from its Cholesky
+    /// factor column by column (t^3), then one GEMM, so the t^2 G work runs in the BLAS.
+    /// </summary>
+    internal bool CholeskySolveColumns(double[] m, int t, double[] b, int columns)
+    {
+        var l = (double[])m.Clone();
+        if (!RowCholesky.Factor(l, t)) return false;
+        var inverse = new double[(long)t * t];
+        Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = _context.Threads }, j =>
+        {
+            var column = inverse.AsSpan(j * t, t);
+            column[j] = 1;
+            RowCholesky.Solve(l, t, column);
+        });
+        var x = new double[b.LongLength];
+        Blas.Gemm(Transpose.No, Transpose.No, t, columns, t, 1.0, inverse, t, b, t, 0.0, x, t);
+        Array.Copy(x, b, x.LongLength);
+        return true;
+    }
+}

@@ -1,0 +1,138 @@
+using GrnFast.Kernels.Factorization;
+
+namespace GrnFast.Kernels.Tests.Factorization;
+
+/// <summary>
+/// NetREX-CF's masked kernels give their scalar twins' bits at every length 0..300 and two large odd ones, with
+/// NaN, +-inf and -0 at random positions of every operand; and the twins compute the formulas they document.
+/// </summary>
+public class FactorizationKernelTests
+{
+    private const double SpecialRate = 0.03;
+
+    /// <summary>Network weights: a third exact zeros (empty edges), the rest random, plus specials.</summary>
+    private static double[] Network(Random rng, int n)
+    {
+        var s = TestData.Doubles(rng, n, SpecialRate);
+        for (int i = 0; i < n; i++) if (rng.Next(3) == 0) s[i] = 0.0;
+        return s;
+    }
+
+    /// <summary>Prior indicators 0/1 with specials sprinkled in (the kernels must not care).</summary>
+    private static double[] Indicator(Random rng, int n)
+    {
+        var b = TestData.Doubles(rng, n, SpecialRate);
+        for (int i = 0; i < n; i++) if (!double.IsNaN(b[i]) && !double.IsInfinity(b[i])) b[i] = rng.Next(2);
+        return b;
+    }
+
+    [Fact]
+    public void LossMatchesTwinAtEveryLength()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            int seed = 11_000 + n;
+            var rng = new Random(seed);
+            var (s, b, a, beta, eta, r) = (Network(rng, n), Indicator(rng, n), TestData.Doubles(rng, n, SpecialRate),
+                TestData.Doubles(rng, n, SpecialRate), TestData.Doubles(rng, n, SpecialRate), TestData.Doubles(rng, n, SpecialRate));
+            double lambda = 0.5 + rng.NextDouble() * 5;
+            double v = FactorizationKernels.CollaborativeFilterLoss(s, b, a, beta, eta, r, lambda);
+            double t = FactorizationScalarKernels.CollaborativeFilterLoss(s, b, a, beta, eta, r, lambda);
+            if (!TestData.SameValue(v, t)) Assert.Fail($"CollaborativeFilterLoss n={n} seed={seed} [{KernelInfo.InstructionSet}]: vector {v:R} twin {t:R}");
+        }
+    }
+
+    [Fact]
+    public void LossTwinIsTheFormula()
+    {
+        var rng = new Random(12);
+        int n = 97;
+        var s = Network(rng, n);
+        for (int i = 0; i < n; i++) if (!double.IsFinite(s[i])) s[i] = 0.5;
+        var b = Array.ConvertAll(new double[n], _ => (double)rng.Next(2));
+        var a = Array.ConvertAll(new double[n], _ => 1 + rng.NextDouble());
+        var beta = Array.ConvertAll(new double[n], _ => rng.NextDouble() * 9);
+        var eta = Array.ConvertAll(new double[n], _ => rng.NextDouble());
+        var r = Array.ConvertAll(new double[n], _ => rng.NextDouble() * 2 - 0.5);
+        double expected = 0;
+        for (int i = 0; i < n; i++)
+        {
+            bool on = s[i] != 0;
+            double target = on ? 1 : b[i];
+            double w = 5 * ((on ? beta[i] : 0) + a[i]);
+            expected += w * (target - r[i]) * (target - r[i]) + (on ? eta[i] : 0);
+        }
+        Assert.Equal(expected, FactorizationScalarKernels.CollaborativeFilterLoss(s, b, a, beta, eta, r, 5), 1e-9 * expected);
+        // An edge that may not exist (eta = +inf) costs nothing while empty, everything when present.
+        Assert.Equal(5.0 * 1 * 0.25, FactorizationScalarKernels.CollaborativeFilterLoss([0.0], [0.0], [1.0], [2.0], [double.PositiveInfinity], [0.5], 5));
+        Assert.Equal(double.PositiveInfinity, FactorizationScalarKernels.CollaborativeFilterLoss([0.3], [0.0], [1.0], [2.0], [double.PositiveInfinity], [0.5], 5));
+    }
+
+    [Fact]
+    public void ThresholdStepMatchesTwinAtEveryLength()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            int seed = 13_000 + n;
+            var rng = new Random(seed);
+            var (s, g, b, a, beta, eta, r) = (Network(rng, n), TestData.Doubles(rng, n, SpecialRate), Indicator(rng, n), TestData.Doubles(rng, n, SpecialRate),
+                TestData.Doubles(rng, n, SpecialRate), TestData.Doubles(rng, n, SpecialRate), TestData.Doubles(rng, n, SpecialRate));
+            double lambda = 0.5 + rng.NextDouble() * 5, step = rng.NextDouble();
+            var dv = new double[n];
+            var dt = new double[n];
+            FactorizationKernels.HardThresholdStep(s, g, b, a, beta, eta, r, lambda, step, dv);
+            FactorizationScalarKernels.HardThresholdStep(s, g, b, a, beta, eta, r, lambda, step, dt);
+            int i = TestData.FirstDifference(dv, dt);
+            if (i >= 0) Assert.Fail($"HardThresholdStep n={n} seed={seed} i={i} [{KernelInfo.InstructionSet}]: vector {dv[i]:R} twin {dt[i]:R}");
+            for (int k = 0; k < n; k++)
+                if (double.IsNaN(s[k] - step * g[k]) && !double.IsNaN(dv[k])) Assert.Fail($"HardThresholdStep n={n} seed={seed}: NaN step at {k} was thresholded away");
+        }
+    }
+
+    [Fact]
+    public void ThresholdTwinIsTheProximalMapOfTheEdgeCost()
+    {
+        // g is half the gradient, so the step on the full gradient is step/2 and the proximal quadratic is (1/step)(x - u)^2:
+        // the kept value minimises (1/step)(x - u)^2 + g(x), g(0) = lambda alpha (b - r)^2, g(x != 0) = lambda (alpha + beta)(1 - r)^2 + eta.
+        var rng = new Random(14);
+        for (int k = 0; k < 2000; k++)
+        {
+            double s = rng.NextDouble() * 4 - 2, grad = rng.NextDouble() * 4 - 2, b = rng.Next(2), alpha = 1 + rng.NextDouble() * 3;
+            double beta = rng.NextDouble() * 10, eta = rng.NextDouble() * 3, r = rng.NextDouble() * 1.6 - 0.3, lambda = 5, step = rng.NextDouble();
+            double u = s - step * grad;
+            double off = u * u / step + lambda * alpha * (b - r) * (b - r);
+            double on = lambda * (alpha + beta) * (1 - r) * (1 - r) + eta;
+            double x = FactorizationScalarKernels.ThresholdTerm(s, grad, b, alpha, beta, eta, r, lambda, step);
+            if (Math.Abs(off - on) < 1e-9 * (1 + Math.Abs(on))) continue;
+            Assert.Equal(off < on ? 0.0 : u, x);
+        }
+        Assert.Equal(0.0, FactorizationScalarKernels.ThresholdTerm(100, 0, 0, 1, 1, double.PositiveInfinity, 0, 5, 1));
+    }
+
+    [Fact]
+    public void WeightsMatchTwinAtEveryLength()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            int seed = 15_000 + n;
+            var rng = new Random(seed);
+            var (s, b, a, beta) = (Network(rng, n), Indicator(rng, n), TestData.Doubles(rng, n, SpecialRate), TestData.Doubles(rng, n, SpecialRate));
+            double lambda = 0.5 + rng.NextDouble() * 5, baseWeight = rng.NextDouble() * 3;
+            var (xv, tv, xt, tt) = (new double[n], new double[n], new double[n], new double[n]);
+            FactorizationKernels.CollaborativeFilterWeights(s, b, a, beta, lambda, baseWeight, xv, tv);
+            FactorizationScalarKernels.CollaborativeFilterWeights(s, b, a, beta, lambda, baseWeight, xt, tt);
+            int i = TestData.FirstDifference(xv, xt);
+            if (i >= 0) Assert.Fail($"CollaborativeFilterWeights excess n={n} seed={seed} i={i}: vector {xv[i]:R} twin {xt[i]:R}");
+            i = TestData.FirstDifference(tv, tt);
+            if (i >= 0) Assert.Fail($"CollaborativeFilterWeights target n={n} seed={seed} i={i}: vector {tv[i]:R} twin {tt[i]:R}");
+        }
+    }
+
+    [Fact]
+    public void LengthsMustAgree()
+    {
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.CollaborativeFilterLoss(new double[3], new double[3], new double[3], new double[3], new double[3], new double[2], 1));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.HardThresholdStep(new double[3], new double[3], new double[3], new double[3], new double[3], new double[3], new double[3], 1, 1, new double[2]));
+        Assert.Throws<ArgumentException>(() => FactorizationScalarKernels.CollaborativeFilterWeights(new double[3], new double[4], new double[3], new double[3], 1, 1, new double[3], new double[3]));
+    }
+}

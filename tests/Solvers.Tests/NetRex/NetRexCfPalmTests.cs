@@ -1,0 +1,286 @@
+using System.Text.Json;
+using GrnFast.Kernels;
+using GrnFast.Kernels.Blas;
+using GrnFast.Solvers.Data;
+using GrnFast.Solvers.NetRex;
+using GrnFast.Solvers.Results;
+
+namespace GrnFast.Solvers.Tests.NetRex;
+
+/// <summary>
+/// NetREX-CF's PALM against the numpy reference (reference.py, palm_small.json: E explicit, no Gram trick), the
+/// monotone objective, the edge confidence, and a fit end to end on data with a known network.
+/// </summary>
+public class NetRexCfPalmTests
+{
+    private static readonly JsonElement Fixture = Load();
+
+    private static JsonElement Load()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "NetRex", "palm_small.json")));
+        return doc.RootElement.Clone();
+    }
+
+    private static double[] Doubles(JsonElement e, string name) => e.GetProperty(name).EnumerateArray().Select(v => v.GetDouble()).ToArray();
+    private static int Int(string name) => Fixture.GetProperty(name).GetInt32();
+
+    private static SolverContext Context(int threads = 2) => new(new ManagedBlas(threads), threads);
+
+    private static NetRexCfOptions FixtureOptions(int iterations)
+    {
+        var o = Fixture.GetProperty("options");
+        return new NetRexCfOptions
+        {
+            Lambda = o.GetProperty("Lambda").GetDouble(), LambdaA = o.GetProperty("LambdaA").GetDouble(), LambdaS = o.GetProperty("LambdaS").GetDouble(),
+            FactorRegularization = o.GetProperty("FactorRegularization").GetDouble(), PriorScale = o.GetProperty("PriorScale").GetDouble(),
+            Eta0 = o.GetProperty("Eta0").GetDouble(), MaxIterations = iterations, Tolerance = 0, FactorBlock = 1000,
+        };
+    }
+
+    private static NetRexCfEdges FixtureEdges(NetRexCfOptions o)
+    {
+        var forbidden = Fixture.GetProperty("forbidden").EnumerateArray().Select(p => (p[0].GetInt32(), p[1].GetInt32()));
+        return NetRexCfEdges.Build(Int("genes"), Int("regulators"), Doubles(Fixture, "prior_sum"), forbidden, o);
+    }
+
+    private static NetRexCfState Start()
+    {
+        var s = Fixture.GetProperty("start");
+        return new NetRexCfState(Int("genes"), Int("regulators"), Int("factors"), Doubles(s, "S"), Doubles(s, "Z"), Doubles(s, "X"), Doubles(s, "Y"));
+    }
+
+    /// <summary>A = Z E with E (G x n) column-major from the fixture.</summary>
+    private static double[] Activities(double[] z)
+    {
+        int g = Int("genes"), t = Int("regulators"), n = Int("cells");
+        var e = Doubles(Fixture, "expression");
+        var a = new double[t * n];
+        new ManagedBlas(1).Gemm(Transpose.No, Transpose.No, t, n, g, 1.0, z, t, e, g, 0.0, a, t);
+        return a;
+    }
+
+    private static void AssertClose(double[] expected, double[] actual, double rel, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = expected.Max(Math.Abs), worst = 0;
+        int at = -1;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double d = Math.Abs(expected[i] - actual[i]);
+            if (d > worst) { worst = d; at = i; }
+        }
+        Assert.True(worst <= rel * Math.Max(scale, 1e-300), $"{what}: max |diff| {worst:G3} at {at} (expected {(at >= 0 ? expected[at] : 0):R}, got {(at >= 0 ? actual[at] : 0):R}), scale {scale:G3}, allowed {rel:G1} relative");
+    }
+
+    [Fact]
+    public void EdgeConstantsMatchReference()
+    {
+        var edges = FixtureEdges(FixtureOptions(1));
+        AssertClose(Doubles(Fixture, "alpha"), edges.Alpha, 1e-14, "alpha");
+        AssertClose(Doubles(Fixture, "beta"), edges.Beta, 1e-14, "beta");
+        var eta = edges.Eta.Select(v => double.IsPositiveInfinity(v) ? -1.0 : v).ToArray();
+        AssertClose(Doubles(Fixture, "eta"), eta, 1e-14, "eta (+inf written as -1)");
+    }
+
+    [Fact]
+    public void StartingObjectiveMatchesReference()
+    {
+        var o = FixtureOptions(1);
+        double f = NetRexCfGrn.Objective(Doubles(Fixture, "gram"), FixtureEdges(o), Start(), o, Context());
+        double expected = Doubles(Fixture, "objective")[0];
+        Assert.True(Math.Abs(f - expected) <= 1e-9 * expected, $"F0 {f:R} vs numpy {expected:R}");
+    }
+
+    [Fact]
+    public void OneIterationMatchesReference()
+    {
+        var o = FixtureOptions(1);
+        var fit = NetRexCfGrn.Solve(Doubles(Fixture, "gram"), FixtureEdges(o), Start(), o, Context());
+        var expected = Fixture.GetProperty("after_one");
+        Assert.Equal(1, fit.Certificate.Iterations);
+        AssertClose(Doubles(expected, "S"), fit.State.S, 1e-6, "S after 1 iteration");
+        AssertClose(Doubles(expected, "A"), Activities(fit.State.Z), 1e-6, "A after 1 iteration");
+        AssertClose(Doubles(expected, "X"), fit.State.X, 1e-6, "X after 1 iteration");
+        AssertClose(Doubles(expected, "Y"), fit.State.Y, 1e-6, "Y after 1 iteration");
+        AssertClose(Doubles(Fixture, "objective").Take(2).ToArray(), fit.Certificate.ObjectiveHistory, 1e-6, "F");
+    }
+
+    [Fact]
+    public void SeveralIterationsMatchReference()
+    {
+        int iterations = Int("iterations");
+        var o = FixtureOptions(iterations);
+        var fit = NetRexCfGrn.Solve(Doubles(Fixture, "gram"), FixtureEdges(o), Start(), o, Context());
+        var expected = Fixture.GetProperty("final");
+        var history = Doubles(Fixture, "objective");
+        Assert.Equal(history.Length, fit.Certificate.ObjectiveHistory.Length);
+        for (int k = 0; k < history.Length; k++)
+            Assert.True(Math.Abs(fit.Certificate.ObjectiveHistory[k] - history[k]) <= 1e-6 * history[k], $"F_{k} {fit.Certificate.ObjectiveHistory[k]:R} vs numpy {history[k]:R}");
+        var supports = Fixture.GetProperty("supports").EnumerateArray().Select(v => v.GetInt32()).ToArray();
+        Assert.Equal(supports[^1], fit.State.Support);
+        AssertClose(Doubles(expected, "S"), fit.State.S, 1e-6, $"S after {iterations} iterations");
+        AssertClose(Doubles(expected, "A"), Activities(fit.State.Z), 1e-6, $"A after {iterations} iterations");
+        AssertClose(Doubles(expected, "X"), fit.State.X, 1e-6, $"X after {iterations} iterations");
+        AssertClose(Doubles(expected, "Y"), fit.State.Y, 1e-6, $"Y after {iterations} iterations");
+        Assert.Equal(SolverStatus.MaxIterations, fit.Status);
+    }
+
+    [Fact]
+    public void ConfidenceMatchesReference()
+    {
+        var o = FixtureOptions(Int("iterations"));
+        var fit = NetRexCfGrn.Solve(Doubles(Fixture, "gram"), FixtureEdges(o), Start(), o, Context());
+        var all = new double[fit.State.S.Length];
+        NetRexCfGrn.Confidence(Doubles(Fixture, "gram"), fit.State, all, 1.0, new ManagedBlas(1));
+        AssertClose(Doubles(Fixture, "confidence_all"), all, 1e-6, "confidence on all cells");
+        // On half the cells, A = Z E restricted to them: the half Gram is all the solver needs.
+        var half = new double[fit.State.S.Length];
+        NetRexCfGrn.Confidence(Doubles(Fixture, "half_gram"), fit.State, half, 1.0, new ManagedBlas(1));
+        AssertClose(Doubles(Fixture, "confidence_half"), half, 1e-6, "confidence on half the cells");
+        Assert.All(all.Concat(half), c => Assert.InRange(c, 0.0, 1.0));
+        Assert.Contains(all, c => c > 0);
+    }
+
+    /// <summary>A synthetic expression matrix (cells x genes, column-major) from a sparse network of the first T genes' activities.</summary>
+    internal static (MatrixView<double> X, bool[] Truth, double[] PriorSum, int[] Targets, int[] Regulators) Synthetic(int seed, int genes, int regulators, int cells, double noisyPriorRate = 0.1)
+    {
+        var rng = new Random(seed);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        int g = genes, t = regulators, n = cells;
+        var truth = new bool[g * t];
+        var weight = new double[g * t];
+        for (int i = t; i < g; i++)
+            for (int j = 0; j < t; j++)
+                if (rng.NextDouble() < 0.25) { truth[i + j * g] = true; weight[i + j * g] = (rng.NextDouble() < 0.5 ? -1 : 1) * (0.5 + rng.NextDouble()); }
+        var x = new double[n * g];
+        for (int c = 0; c < n; c++)
+        {
+            var a = new double[t];
+            for (int j = 0; j < t; j++) { a[j] = Normal(); x[c + j * n] = a[j] + 0.3 * Normal(); }
+            for (int i = t; i < g; i++)
+            {
+                double v = 0.5 * Normal();
+                for (int j = 0; j < t; j++) v += weight[i + j * g] * a[j];
+                x[c + i * n] = v;
+            }
+        }
+        var prior = new double[g * t];
+        for (int e = 0; e < g * t; e++)
+        {
+            int i = e % g, j = e / g;
+            if (i == j) continue;
+            if (truth[e] && rng.NextDouble() < 0.6) prior[e] += 0.5 + 0.5 * rng.NextDouble();
+            if (rng.NextDouble() < noisyPriorRate) prior[e] += rng.NextDouble();
+        }
+        return (new MatrixView<double>(x, n, g, MatrixLayout.ColumnMajor), truth, prior, Enumerable.Range(0, g).ToArray(), Enumerable.Range(0, t).ToArray());
+    }
+
+    [Fact]
+    public void ObjectiveNeverIncreases()
+    {
+        // Random factor blocks (FactorBlock below both dimensions), the published defaults otherwise.
+        var (x, _, prior, targets, regulators) = Synthetic(3, 40, 12, 150);
+        var moments = ExpressionMoments.Compute(x);
+        var o = new NetRexCfOptions { MaxIterations = 40, Tolerance = 0, FactorBlock = 7, Refits = 0, LatentFactors = 8, AlsIterations = 5, NcaIterations = 3 };
+        var result = NetRexCfGrn.Fit(x, targets, regulators, prior, moments, o, Context());
+        var f = result.Fit.Certificate.ObjectiveHistory;
+        Assert.Equal(41, f.Length);
+        for (int k = 1; k < f.Length; k++)
+            Assert.True(f[k] <= f[k - 1] * (1 + 1e-12), $"F rose at iteration {k}: {f[k - 1]:R} -> {f[k]:R}");
+        Assert.True(f[^1] < f[0], "PALM made no progress");
+        Assert.True(result.Fit.Certificate.LargestIncrease <= 1e-12);
+    }
+
+    [Fact]
+    public void FitRanksTrueEdgesFirstAndConfidenceIsInUnitInterval()
+    {
+        var (x, truth, prior, targets, regulators) = Synthetic(5, 40, 10, 300);
+        var moments = ExpressionMoments.Compute(x);
+        var o = new NetRexCfOptions { Refits = 4, RefitIterations = 10, MaxIterations = 60 };
+        var result = NetRexCfGrn.Fit(x, targets, regulators, prior, moments, o, Context());
+        Assert.NotEqual(SolverStatus.NumericalFailure, result.Fit.Status);
+        Assert.Equal(4, result.Refits.Length);
+        Assert.All(result.Confidence, c => Assert.InRange(c, 0.0, 1.0));
+        int g = targets.Length;
+        for (int j = 0; j < regulators.Length; j++) Assert.Equal(0.0, result.Confidence[j + j * g]);
+        // Precision of the top k edges by confidence (k = the true edges) far above the base rate.
+        int k = truth.Count(b => b);
+        var top = Enumerable.Range(0, truth.Length).OrderByDescending(e => result.Confidence[e]).Take(k).ToArray();
+        double precision = top.Count(e => truth[e]) / (double)k, baseRate = k / (double)(truth.Length - regulators.Length);
+        Assert.True(precision > 2.5 * baseRate, $"precision at k={k}: {precision:F3}, base rate {baseRate:F3}");
+    }
+
+    [Fact]
+    public void SameSeedSameBitsAnyThreads()
+    {
+        var (x, _, prior, targets, regulators) = Synthetic(8, 30, 8, 80);
+        var moments = ExpressionMoments.Compute(x);
+        var o = new NetRexCfOptions { Refits = 2, RefitIterations = 5, MaxIterations = 10, FactorBlock = 5, LatentFactors = 6 };
+        var one = NetRexCfGrn.Fit(x, targets, regulators, prior, moments, o, Context(1));
+        var two = NetRexCfGrn.Fit(x, targets, regulators, prior, moments, o, Context(2));
+        Assert.Equal(one.Confidence, two.Confidence);
+        Assert.Equal(one.Fit.Certificate.ObjectiveHistory, two.Fit.Certificate.ObjectiveHistory);
+    }
+
+    [Fact]
+    public void AnchorsNeverLeaveTheNetwork()
+    {
+        var o = FixtureOptions(6) with { Refits = 0 };
+        var forbidden = Fixture.GetProperty("forbidden").EnumerateArray().Select(p => (p[0].GetInt32(), p[1].GetInt32())).ToArray();
+        // The fixture's forbidden self pairs become anchors instead; they start nonzero.
+        var edges = NetRexCfEdges.Build(Int("genes"), Int("regulators"), Doubles(Fixture, "prior_sum"), [], o, forbidden);
+        int g = Int("genes");
+        foreach (var (i, j) in forbidden)
+        {
+            long e = i + (long)j * g;
+            Assert.Equal((1.0, 1.0, 0.0, 0.0), (edges.Prior[e], edges.Alpha[e], edges.Beta[e], edges.Eta[e]));
+        }
+        var start = Start();
+        foreach (var (i, j) in forbidden) start.S[i + j * g] = 0.01;
+        var fit = NetRexCfGrn.Solve(Doubles(Fixture, "gram"), edges, start, o, Context());
+        foreach (var (i, j) in forbidden) Assert.NotEqual(0.0, fit.State.S[i + j * g]);
+        var f = fit.Certificate.ObjectiveHistory;
+        for (int k = 1; k < f.Length; k++) Assert.True(f[k] <= f[k - 1] * (1 + 1e-12), $"F rose at {k}");
+    }
+
+    [Fact]
+    public void BadArgumentsNameTheParameter()
+    {
+        Assert.Equal("LatentFactors", Assert.Throws<ArgumentOutOfRangeException>(() => new NetRexCfOptions { LatentFactors = 0 }.Validate()).ParamName);
+        Assert.Equal("Lambda", Assert.Throws<ArgumentOutOfRangeException>(() => new NetRexCfOptions { Lambda = double.NaN }.Validate()).ParamName);
+        var noPrior = Assert.Throws<ArgumentException>(() => NetRexCfEdges.Build(3, 2, new double[6], [], new NetRexCfOptions()));
+        Assert.Equal("priorSum", noPrior.ParamName);
+        Assert.Equal("priorSum", Assert.Throws<ArgumentException>(() => NetRexCfEdges.Build(3, 2, new double[] { 0, 1, -1, 0, 0, 0 }, [], new NetRexCfOptions())).ParamName);
+    }
+}
+
+public class RowCholeskyTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(150)]
+    public void SolvesSymmetricPositiveDefiniteSystems(int k)
+    {
+        var rng = new Random(k);
+        var m = new double[k * k];
+        var b = new double[k * k];
+        for (int i = 0; i < b.Length; i++) b[i] = rng.NextDouble() - 0.5;
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += b[i * k + p] * b[j * k + p];
+                m[i * k + j] = s + (i == j ? 0.1 : 0);
+            }
+        var x = Enumerable.Range(0, k).Select(i => Math.Sin(i + 1.0)).ToArray();
+        var rhs = new double[k];
+        for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) rhs[i] += m[i * k + j] * x[j];
+        var l = (double[])m.Clone();
+        Assert.True(GrnFast.Solvers.NetRex.RowCholesky.Factor(l, k));
+        GrnFast.Solvers.NetRex.RowCholesky.Solve(l, k, rhs);
+        for (int i = 0; i < k; i++) Assert.Equal(x[i], rhs[i], 1e-6);
+        var notPd = new double[] { 1, 2, 2, 1 };
+        Assert.False(GrnFast.Solvers.NetRex.RowCholesky.Factor(notPd, 2));
+    }
+}
