@@ -86,6 +86,9 @@ internal static class NetRexRun
             Blas = blas.Name,
             Load = load,
             Standardize = momentsSeconds + result.Timings.Standardize,
+            // PALM's certificate is the objective's relative change, not a duality gap: say so rather than NetworkEdges.Summary's wording.
+            MethodSummary = $"{g} targets x {regulators.Length} regulators, {edges.Count} edges; netrex-cf {result.Fit.Status}, "
+                + $"F {c.Objective:G6} after {c.Iterations} PALM iterations (relative change {c.RelativeChange:G3}, tolerance {c.Tolerance:G3})",
         };
     }
 
