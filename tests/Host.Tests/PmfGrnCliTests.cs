@@ -185,4 +185,19 @@ public class PmfGrnCliTests
         Assert.Contains("given twice (lines 1 and 2)", r.Err);
         Assert.False(File.Exists(d.Cli.PathOf("net.tsv")));
     }
+
+    [Fact]
+    public void PriorPairsTheModelCannotUseAreCountedPerFile()
+    {
+        // The same rules as every method's priors (PriorPairs): absent genes and non-regulators are warned, self loops noted.
+        using var d = new Dream4();
+        var gold = d.Gold.First();
+        string target = File.ReadAllLines(d.Regulators).First() == "G1" ? "G2" : "G1";
+        var prior = d.Cli.File("mixed.tsv", $"{gold.Item1}\t{gold.Item2}\nNOPE\t{gold.Item2}\n{target}\t{target}\n{gold.Item2}x\tG3\n");
+        var r = d.Cli.Run("infer", "--method", "pmf-grn", "--prior", prior, "--expression", d.Expression, "--regulators", d.Regulators,
+            "--epochs", "5", "--out", d.Cli.PathOf("net.tsv"));
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("mixed.tsv: 2 pairs name genes absent from the data (2 genes: ", r.Err);
+        Assert.Contains("prior " + prior + ": 1 of 4 pairs used as prior edge probabilities", r.Err);
+    }
 }

@@ -95,39 +95,19 @@ internal static class NetRexRun
     /// <summary>s = sum over sources of each pair's confidence (a pair listed twice in one source counts once, at its largest), targets x regulators column-major.</summary>
     private static double[] PriorSum(IReadOnlyList<PriorSource> sources, Dictionary<string, int> columns, int[] regulators, int[] targets, Log log)
     {
-        var regulatorPosition = new Dictionary<int, int>();
-        for (int j = 0; j < regulators.Length; j++) regulatorPosition[regulators[j]] = j;
-        var targetPosition = new Dictionary<int, int>();
-        for (int i = 0; i < targets.Length; i++) targetPosition[targets[i]] = i;
+        var resolver = new PriorPairs(columns, regulators, targets);
         int g = targets.Length;
         var sum = new double[(long)g * regulators.Length];
         foreach (var source in sources)
         {
             var best = new Dictionary<long, double>();
-            var missing = new SortedSet<string>(StringComparer.Ordinal);
-            int missingPairs = 0, notRegulator = 0, notTarget = 0, self = 0;
-            foreach (var e in source.Edges)
+            foreach (var (j, i, e) in resolver.Resolve(source.Path, source.Edges, log))
             {
-                bool hasRegulator = columns.TryGetValue(e.Regulator, out int rc), hasTarget = columns.TryGetValue(e.Target, out int tc);
-                if (!hasRegulator || !hasTarget)
-                {
-                    missingPairs++;
-                    if (!hasRegulator) missing.Add(e.Regulator);
-                    if (!hasTarget) missing.Add(e.Target);
-                    continue;
-                }
-                if (rc == tc) { self++; continue; }
-                if (!regulatorPosition.TryGetValue(rc, out int j)) { notRegulator++; continue; }
-                if (!targetPosition.TryGetValue(tc, out int i)) { notTarget++; continue; }
                 long key = i + (long)j * g;
                 best[key] = Math.Max(best.GetValueOrDefault(key), e.Confidence);
             }
             foreach (var (key, confidence) in best) sum[key] += confidence;
             log.Info($"prior {source.Path}: {best.Count} of {source.Edges.Count} pairs used");
-            if (missingPairs > 0) log.Warn($"{source.Path}: {missingPairs} pairs name genes absent from the data ({missing.Count} genes: {Log.FirstFew(missing)})");
-            if (notRegulator > 0) log.Warn($"{source.Path}: {notRegulator} pairs have a regulator that is not in the regulator list (or was dropped)");
-            if (notTarget > 0) log.Info($"{source.Path}: {notTarget} pairs have a target that is not fitted");
-            if (self > 0) log.Info($"{source.Path}: {self} self loops ignored");
         }
         return sum;
     }

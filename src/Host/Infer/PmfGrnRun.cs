@@ -84,24 +84,20 @@ internal static class PmfGrnRun
         var regulators = GeneSelection.Regulators((r.Regulators ?? throw new InvalidOperationException("regulators are required")).Read(log), data, columns, moments, log);
         var targets = GeneSelection.Targets(r.Targets?.Read(log), data, columns, moments, log);
         int g = targets.Length, k = regulators.Length, n = data.Cells;
-        var targetPosition = new Dictionary<int, int>();
-        for (int i = 0; i < g; i++) targetPosition[targets[i]] = i;
-        var regulatorPosition = new Dictionary<int, int>();
-        for (int i = 0; i < k; i++) regulatorPosition[regulators[i]] = i;
+        var resolver = new PriorPairs(columns, regulators, targets);
 
         var prior = new double[g * k];
         Array.Fill(prior, double.NaN);
         foreach (var source in r.Priors.Select(p => p.Read()))
         {
-            int used = 0, skipped = 0;
-            foreach (var e in source.Edges)
+            var pairs = resolver.Resolve(source.Path, source.Edges, log);
+            foreach (var (j, t, e) in pairs)
             {
-                if (PairIndex(e, columns, regulatorPosition, targetPosition, g) is not { } i) { skipped++; continue; }
+                int i = t + g * j;
                 prior[i] = double.IsNaN(prior[i]) ? e.Confidence : Math.Max(prior[i], e.Confidence);
-                used++;
             }
-            log.Info($"prior {source.Path}: {used} pairs used as prior edge probabilities" + (skipped > 0 ? $", {skipped} skipped (a gene absent, not a listed regulator/target, or a self pair)" : ""));
-            if (used == 0) throw new InputFormatException(source.Path, null, $"no pair of the prior names a regulator and a target of {data.Source}; check the species and the gene naming");
+            log.Info($"prior {source.Path}: {pairs.Count} of {source.Edges.Count} pairs used as prior edge probabilities");
+            if (pairs.Count == 0) throw new InputFormatException(source.Path, null, $"no pair of the prior names a regulator and a target of {data.Source}; check the species and the gene naming");
         }
 
         PairEvidence? evidence = null;
@@ -111,10 +107,9 @@ internal static class PmfGrnRun
             var lineOf = new Dictionary<int, int>();
             var pairs = new List<int>();
             var values = new List<double>();
-            int skipped = 0;
-            foreach (var e in file.Edges)
+            foreach (var (j, t, e) in resolver.Resolve(evidencePath, file.Edges, log))
             {
-                if (PairIndex(e, columns, regulatorPosition, targetPosition, g) is not { } i) { skipped++; continue; }
+                int i = t + g * j;
                 if (lineOf.TryGetValue(i, out int first))
                     throw new InputFormatException(evidencePath, e.Line, $"the pair {e.Regulator} -> {e.Target} is given twice (lines {first} and {e.Line})", 2, e.Target);
                 lineOf[i] = e.Line;
@@ -122,7 +117,6 @@ internal static class PmfGrnRun
                 values.Add(e.Confidence);
             }
             if (pairs.Count == 0) throw new InputFormatException(evidencePath, null, $"no evidence row names a regulator and a target of {data.Source}; check the gene naming");
-            if (skipped > 0) log.Warn($"evidence {evidencePath}: {skipped} rows skipped (a gene absent, not a listed regulator/target, or a self pair)");
             log.Info($"evidence {evidencePath}: {pairs.Count} pairs (mean value {values.Average():G3})");
             evidence = new PairEvidence(pairs.ToArray(), values.ToArray());
         }
@@ -198,13 +192,6 @@ internal static class PmfGrnRun
             Standardize = momentsSeconds + result.Timings.Standardize,
             MethodSummary = $"{g} targets x {k} regulators, {edges.Count} edges; {r.Method} {status}, final ELBO {c.FinalElbo:G6} after {c.Epochs} epochs",
         };
-    }
-
-    private static int? PairIndex(PriorEdge e, Dictionary<string, int> columns, Dictionary<int, int> regulatorPosition, Dictionary<int, int> targetPosition, int g)
-    {
-        if (!columns.TryGetValue(e.Regulator, out int rc) || !columns.TryGetValue(e.Target, out int tc) || rc == tc) return null;
-        if (!regulatorPosition.TryGetValue(rc, out int j) || !targetPosition.TryGetValue(tc, out int t)) return null;
-        return t + g * j;
     }
 
     /// <summary>The target columns, cells x targets column-major, in the data's precision.</summary>
