@@ -50,6 +50,7 @@ internal static class InferRequestReader
             throw RequestException.BadRequest("options", "options must be an object");
         var settings = InferOptionRules.Read(new JsonOptionValues(root), priorSpecs.Count, path);
         if (settings.GeneNames is { } genes) CheckPath(genes, "expression.genes");
+        if (settings.PmfGrn?.Evidence is { } evidence) CheckPath(evidence, "options.evidence");
 
         bool progress = false;
         if (root.TryGetProperty("progress", out var pr) && pr.ValueKind != JsonValueKind.Null)
@@ -88,6 +89,10 @@ internal static class InferRequestReader
                 Method = settings.Method,
                 Options = settings.Options,
                 Threads = settings.Threads,
+                // celloracle's settings are not carried (the pipeline refuses it over the host): its links table
+                // has other columns than a network stream.
+                PmfGrn = settings.PmfGrn,
+                NetRex = settings.NetRex,
             },
             Progress = progress,
             OutputPath = output,
