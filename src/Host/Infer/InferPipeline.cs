@@ -70,9 +70,8 @@ internal static class InferPipeline
             log.Info($"{data.Source}: {data.Cells} cells x {data.Genes} genes ({(data.Double is null ? "float32" : "float64")}{(data.Blocks is { } blocks ? $", {blocks.Blocks.Count} blocks" : "")}{(data.IsMemoryMapped ? ", memory-mapped" : "")})");
             cancellation.ThrowIfCancellationRequested();
 
-            // The host's request reader does not carry celloracle's settings yet: refuse rather than fit another model.
             if (r.Method == "celloracle" && r.CellOracle is null)
-                throw new InputFieldException("method", "celloracle is not available over the host protocol in this build; use grnfast infer --method celloracle", null);
+                throw new InvalidOperationException("celloracle: the request carries no CellOracle settings");
             if (r.CellOracle is { } cellOracle)
                 return CellOracleRun.Run(r, cellOracle, data, columns, moments, momentsSeconds, clock, log, cancellation, progress);
             if (PmfGrnOptionRules.IsVariational(r.Method))

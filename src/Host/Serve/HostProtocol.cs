@@ -28,11 +28,8 @@ internal static class HostProtocol
     /// <summary>String ids longer than this are refused (they are echoed in every response).</summary>
     public const int MaxIdLength = 256;
 
-    /// <summary>
-    /// The methods an <c>infer</c> request runs: the command line's (<see cref="Infer.InferOptionRules.Methods"/>) but
-    /// celloracle, whose links table is not a network stream (the pipeline refuses it over the host).
-    /// </summary>
-    public static readonly string[] Methods = [.. Infer.InferOptionRules.Methods.Where(m => m != "celloracle")];
+    /// <summary>The methods an <c>infer</c> request runs: the command line's (celloracle answers with its links table).</summary>
+    public static readonly IReadOnlyList<string> Methods = Infer.InferOptionRules.Methods;
 }
 
 /// <summary>The size limits on inline payloads; tests lower them to exercise the limits without gigabytes.</summary>

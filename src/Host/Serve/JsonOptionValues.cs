@@ -32,13 +32,13 @@ internal sealed class JsonOptionValues(JsonElement request) : IOptionValues
     });
 
     /// <summary>
-    /// The options of netrex-cf, pmf-grn and joint, taken from their own rules' lists (so an option added there is
-    /// carried here too) as <c>options.camelCase</c>: <c>--latent-factors</c> is <c>options.latentFactors</c>,
-    /// <c>--evidence</c> (a path the host reads) <c>options.evidence</c>. celloracle's are not carried: the host refuses it.
+    /// The options of celloracle, netrex-cf, pmf-grn and joint, taken from their own rules' lists (so an option added
+    /// there is carried here too) as <c>options.camelCase</c>: <c>--latent-factors</c> is <c>options.latentFactors</c>,
+    /// <c>--evidence</c> and <c>--base-grn</c> (paths the host reads) <c>options.evidence</c> and <c>options.baseGrn</c>.
     /// </summary>
     private static Dictionary<string, string> WithMethodOptions(Dictionary<string, string> fields)
     {
-        foreach (var option in NetRexCfOptionRules.Valued.Concat(PmfGrnOptionRules.Valued))
+        foreach (var option in NetRexCfOptionRules.Valued.Concat(PmfGrnOptionRules.Valued).Concat(CellOracleOptionRules.Valued))
             fields.TryAdd(option, "options." + CamelCase(option));
         return fields;
     }

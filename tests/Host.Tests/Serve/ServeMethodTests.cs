@@ -5,9 +5,10 @@ using System.Text.Json;
 namespace GrnFast.Host.Tests.Serve;
 
 /// <summary>
-/// netrex-cf, pmf-grn and joint over the host: their options mapped from the request (options.latentFactors,
-/// options.epochs, options.evidence, ...) by the command line's own rules, and the network the command line writes,
-/// pmf-grn's and joint's <c>std</c> column included, in the result stream and in an output file.
+/// netrex-cf, pmf-grn, joint and celloracle over the host: their options mapped from the request (options.latentFactors,
+/// options.epochs, options.evidence, options.bagging, ...) by the command line's own rules, and the network the command
+/// line writes, pmf-grn's and joint's <c>std</c> column included (celloracle: its links table), in the result stream and
+/// in an output file.
 /// </summary>
 public class ServeMethodTests
 {
@@ -135,10 +136,70 @@ public class ServeMethodTests
         Assert.True(gone.Type == "error" && gone.Code == "bad_input", gone.ToString());
         Assert.Contains("no-such-evidence.tsv", gone.Message);
 
-        // celloracle stays refused: its links table is not a network stream.
-        host.Send(Req($$"""{"op": "infer", "id": "co", "expression": {{expression}}, "regulators": {{ServeData.RegulatorsJson}}, "priors": {{priors}}, "method": "celloracle"}"""));
+        // celloracle's options too; regulators may be absent only with a base GRN.
+        host.Send(Req($$"""{"op": "infer", "id": "co", "expression": {{expression}}, "priors": {{priors}}, "method": "celloracle", "options": {"bagging": 3} }"""));
         var co = host.Answer().Final;
-        Assert.True(co.Type == "error" && co.Code == "bad_input", co.ToString());
-        Assert.Contains("celloracle is not available over the host protocol", co.Message);
+        Assert.True(co.Type == "error" && co.Code == "bad_request", co.ToString());
+        Assert.Contains("celloracle without it takes the TFs of options.baseGrn", co.Message);
+        host.Send(Req($$"""{"op": "infer", "id": "co2", "expression": {{expression}}, "regulators": {{ServeData.RegulatorsJson}}, "method": "celloracle", "options": {"estimator": "bayesian", "bagging": 3} }"""));
+        var co2 = host.Answer().Final;
+        Assert.True(co2.Type == "error" && co2.Code == "bad_request", co2.ToString());
+        Assert.Equal("options.bagging", co2.Data.GetProperty("field").GetString());
+    }
+
+    /// <summary>The links stream as the lines of the command line's links table (tab-separated, its number format).</summary>
+    private static List<string> LinksAsTsv(byte[] stream)
+    {
+        using var reader = new Apache.Arrow.Ipc.ArrowStreamReader(new ReadOnlyMemory<byte>(stream));
+        var names = reader.Schema.FieldsList.Select(f => f.Name).ToArray();
+        var lines = new List<string> { string.Join('\t', names) };
+        static string F(double v) => double.IsNaN(v) ? "NaN" : double.IsPositiveInfinity(v) ? "inf" : v.ToString("R", CultureInfo.InvariantCulture);
+        while (reader.ReadNextRecordBatch() is { } batch)
+            for (int i = 0; i < batch.Length; i++)
+                lines.Add(string.Join('\t', Enumerable.Range(0, names.Length).Select(c => batch.Column(c) switch
+                {
+                    Apache.Arrow.StringArray a => a.GetString(i),
+                    Apache.Arrow.DoubleArray d => F(d.GetValue(i)!.Value),
+                    var other => throw new InvalidOperationException(other.GetType().Name),
+                })));
+        return lines;
+    }
+
+    [Theory]
+    [InlineData("--bagging", "5")]
+    [InlineData("--estimator", "bayesian")]
+    public void CellOracleOverTheHostIsTheCommandLinesLinksTable(string flag, string value)
+    {
+        using var cli = new Cli();
+        var prior = ServeData.WritePrior(cli.Dir);
+        var tfs = cli.Regulators(ServeData.Regulators);
+        var r = cli.Run("infer", "--method", "celloracle", "--expression", ServeData.Knockouts, "--regulators", tfs, "--prior", prior,
+            flag, value, "--seed", "9", "--filter-p", "1", "--filter-top", "40", "--out", cli.PathOf("cli.tsv"));
+        Assert.True(r.Code == 0, r.Err);
+        var cliLines = File.ReadAllLines(cli.PathOf("cli.tsv"));
+        Assert.True(cliLines.Length > 1 && cliLines[0].StartsWith("source\ttarget\tcoef_mean\tcoef_abs", StringComparison.Ordinal), cliLines[0]);
+
+        using var host = new InProcessHost();
+        host.Next();
+        string option = flag == "--bagging" ? $"\"bagging\": {value}" : $"\"estimator\": \"{value}\"";
+        string common = $$"""
+            "expression": {"path": {{J(ServeData.Knockouts)}}}, "regulators": {{ServeData.RegulatorsJson}}, "priors": [{"path": {{J(prior)}}}],
+            "method": "celloracle", "options": { {{option}}, "seed": 9, "filterP": 1, "filterTop": 40 }
+            """;
+        host.Send(Req($$"""{"op": "infer", "id": "stream", {{common}}}"""));
+        var result = host.Answer().Final;
+        Assert.True(result.Type == "result", result.ToString());
+        Assert.Equal(cliLines, LinksAsTsv(result.Stream("network")));
+        Assert.Equal(cliLines.Length - 1, result.Header.GetProperty("edges").GetInt32());
+
+        host.Send(Req($$"""{"op": "infer", "id": "file", {{common}}, "output": {"path": {{J(cli.PathOf("host.tsv"))}}} }"""));
+        var toFile = host.Answer().Final;
+        Assert.True(toFile.Type == "result", toFile.ToString());
+        Assert.Equal(File.ReadAllBytes(cli.PathOf("cli.tsv")), File.ReadAllBytes(cli.PathOf("host.tsv")));
+
+        host.Send(Req($$"""{"op": "infer", "id": "arrows", {{common}}, "output": {"path": {{J(cli.PathOf("host.arrows"))}}} }"""));
+        var toArrows = host.Answer().Final;
+        Assert.True(toArrows.Type == "result", toArrows.ToString());
+        Assert.Equal(result.Stream("network"), File.ReadAllBytes(cli.PathOf("host.arrows")));
     }
 }
