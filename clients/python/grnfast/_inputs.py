@@ -22,9 +22,14 @@ OPTION_FIELDS = {
     "epochs": "epochs", "learning_rate": "learningRate", "batch_size": "batchSize", "kl_factor": "klFactor",
     "annealing_epochs": "annealingEpochs", "clip": "clip", "holdout": "holdout", "validate_every": "validateEvery",
     "patience": "patience", "absent_prior": "absentPrior", "evidence": "evidence", "evidence_weight": "evidenceWeight",
+    # celloracle; base_grn and groups are paths the host reads
+    "bagging": "bagging", "estimator": "estimator", "filter_p": "filterP", "filter_weight": "filterWeight",
+    "filter_top": "filterTop", "base_grn": "baseGrn", "groups": "groups",
 }
 # Options whose value is a file the host or the library opens: sent as absolute paths.
-PATH_OPTIONS = ("evidence",)
+PATH_OPTIONS = ("evidence", "base_grn", "groups")
+# celloracle's result: CellOracle's links table (coef_variance with BayesianRidge, cluster with groups).
+LINKS_COLUMNS = ["source", "target", "coef_mean", "coef_abs", "coef_variance", "p", "-logp", "cluster"]
 REQUEST_FIELDS = {"prior_mode": "priorMode", "prior_weight": "priorWeight", "targets": "targets"}
 NETWORK_COLUMNS = ["TF", "target", "importance", "coef"]
 
@@ -220,8 +225,14 @@ def prior_columns(frame, index: int) -> dict:
 
 def network_frame(payload, info: dict | None = None):
     """The ``network`` payload of an infer result as a DataFrame (TF, target, importance, coef, and std for
-    pmf-grn and joint: the posterior standard deviation of the importance)."""
+    pmf-grn and joint: the posterior standard deviation of the importance; for celloracle CellOracle's links
+    table: source, target, coef_mean, coef_abs[, coef_variance], p, -logp[, cluster])."""
     table = arrow.read_stream(payload)
+    if "source" in table.schema.names and "coef_abs" in table.schema.names:  # celloracle: the links table
+        frame = table.to_pandas()[[c for c in LINKS_COLUMNS if c in table.schema.names]]
+        if info:
+            frame.attrs["grnfast"] = info
+        return frame
     missing = [c for c in NETWORK_COLUMNS if c not in table.schema.names]
     if missing:
         raise ValueError(f"the host's network stream lacks columns {missing} (has {table.schema.names})")

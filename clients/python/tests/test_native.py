@@ -73,8 +73,8 @@ def test_float64_is_identical_too(native, session, columns):
     assert_same_network(native.infer(matrix, REGULATORS, genes=genes), session.infer(matrix, REGULATORS, genes=genes), "float64")
 
 
-def test_celloracle_is_the_command_lines(native, dream4, prior, tmp_path):
-    """The host protocol does not carry celloracle; the library does: compared with grnfast infer."""
+def test_celloracle_is_the_command_lines(native, session, dream4, prior, tmp_path):
+    """celloracle in the library and over the host, compared with grnfast infer's links table."""
     expression = tmp_path / "dream4.tsv"
     dream4.to_csv(expression, sep="\t", index=False)
     prior_file = tmp_path / "prior.tsv"
@@ -89,6 +89,12 @@ def test_celloracle_is_the_command_lines(native, dream4, prior, tmp_path):
     by_pair = lambda f: f.sort_values(["TF", "target"]).reset_index(drop=True)
     assert len(network) == len(links) > 0
     pd.testing.assert_frame_equal(by_pair(network), by_pair(links), check_exact=True, check_dtype=False)
+    # The host returns the links table itself: the command line's columns, rows and values (p-values included).
+    by_host = session.infer(matrix, REGULATORS, prior[["regulator", "target"]], "celloracle", genes=list(dream4.columns),
+                            bagging=5, seed=9)
+    assert list(by_host.columns) == list(cli.columns) == ["source", "target", "coef_mean", "coef_abs", "p", "-logp"]
+    table = cli.astype({"p": float, "-logp": float})  # run_cli keeps "NaN" (an undefined p) as text
+    pd.testing.assert_frame_equal(by_host.reset_index(drop=True), table.reset_index(drop=True), check_exact=True, check_dtype=False)
 
 
 @pytest.fixture(scope="module")
