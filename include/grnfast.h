@@ -42,9 +42,11 @@
  * RESULTS are those of `grnfast infer` with the same options: same edges, same order, same bits for the same data
  * and element type (the library is compiled for the publishing machine's instruction set, as the JIT does).
  *
- * VERSIONING. GRNFAST_ABI_VERSION changes whenever a struct layout, a signature or the meaning of a code changes.
- * Pass it to gf_context_create; a library built for another ABI answers GF_ERR_ABI_MISMATCH. Structs start with a
- * `size` field (set it to sizeof the struct) so that later versions can append fields.
+ * VERSIONING. GRNFAST_ABI_VERSION changes whenever a struct layout, a signature or the meaning of a code changes
+ * incompatibly. Pass it to gf_context_create; a library built for another ABI answers GF_ERR_ABI_MISMATCH. Structs
+ * start with a `size` field (set it to sizeof the struct) so that later versions can append fields without a new
+ * ABI number: a library reads an appended field only when the caller's size covers it. gf_describe's "features="
+ * line names the appended fields a library has (a library older than them ignores them: check before relying).
  */
 #ifndef GRNFAST_H
 #define GRNFAST_H
@@ -76,7 +78,16 @@ typedef int32_t gf_status;
 #define GF_FLOAT64     1
 #define GF_ROW_MAJOR   0   /* cells x genes, each cell (row) contiguous: NumPy's C order */
 #define GF_COL_MAJOR   1   /* cells x genes, each gene (column) contiguous: Fortran order */
-#define GF_BLAS_DEFAULT 0  /* the pipeline's choice: managed deterministic GEMM for the elastic-net methods */
+/* BLAS. The cross-products (Gram matrices) of lasso, elasticnet, ridge and celloracle always use GrnFast's managed
+ * blocked GEMM, as `grnfast infer` does: deterministic per column (a column's bits depend neither on the other
+ * columns of the call nor on the thread count), so the library, the command line, the host and a sharded run give
+ * the same bits. netrex-cf, pmf-grn and joint resolve their GEMM as `grnfast infer` does: the library named by the
+ * environment variable GRNFAST_BLAS (or GRNFAST_BLAS=managed), else MKL, else OpenBLAS, else the managed GEMM;
+ * gf_describe's "blas=" line says which. GF_BLAS_MANAGED asks for exactly that and is the same as GF_BLAS_DEFAULT in
+ * this version; any other value is refused by gf_context_create with GF_ERR_UNSUPPORTED (and a warning to the log
+ * callback, if any, saying so: there is no context yet for gf_last_error). */
+#define GF_BLAS_DEFAULT 0  /* the pipeline's choice, as above */
+#define GF_BLAS_MANAGED 1  /* the managed deterministic GEMM that infer uses; the same as GF_BLAS_DEFAULT */
 #define GF_LOG_INFO    0
 #define GF_LOG_WARNING 1
 
@@ -93,7 +104,7 @@ typedef int32_t (*gf_progress_fn)(void *user, int32_t done, int32_t total);
 typedef struct gf_context_options {
     uint32_t size;        /* sizeof(gf_context_options) */
     int32_t threads;      /* threads per call; 0 = all cores */
-    int32_t blas;         /* GF_BLAS_DEFAULT (anything else: GF_ERR_UNSUPPORTED in this version) */
+    int32_t blas;         /* GF_BLAS_DEFAULT or GF_BLAS_MANAGED (anything else: GF_ERR_UNSUPPORTED) */
     int32_t has_seed;     /* 1: `seed` is the --seed of every call whose options do not give one; 0: each method's default */
     int32_t seed;
     int32_t reserved;     /* 0 */
@@ -109,7 +120,7 @@ typedef struct gf_request {
     int32_t n_targets;                /* 0 with targets == NULL: every usable gene is a target */
     int32_t n_options;
     const int32_t *targets;
-    int64_t n_priors;                 /* prior edges regulator -> target; 0 = none */
+    int64_t n_priors;                 /* prior edges regulator -> target; 0 = none (see also prior_sources) */
     const int32_t *prior_regulators;
     const int32_t *prior_targets;
     const double *prior_weights;      /* confidences in [0, 1]; NULL = all 1 */
@@ -119,12 +130,21 @@ typedef struct gf_request {
      * bad value or an option another method owns is GF_ERR_OPTION with the command line's message. Options that
      * have a place here (threads: the context; regulators, targets, priors: this struct; output files) are refused.
      * celloracle takes the prior edges as its base-GRN mask; its file options ("base-grn", "groups") are paths the
-     * library reads (n_regulators may then be 0: the base GRN's TFs). "seed" here overrides the context's seed. */
+     * library reads (n_regulators may then be 0: the base GRN's TFs), as is joint's "evidence" (regulator, target,
+     * value in [0, 1] rows, the format of `--evidence`). netrex-cf needs prior edges and sums their confidences over
+     * the sources (see prior_sources); pmf-grn and joint take, per pair, the largest confidence over the sources as
+     * its prior edge probability. "seed" here overrides the context's seed. */
     const char *const *option_keys;
     const char *const *option_values;
     gf_progress_fn progress;          /* may be NULL */
     void *progress_user;
     const volatile int32_t *cancel;   /* may be NULL; set *cancel nonzero from any thread to cancel (polled every 10 ms) */
+    /* Appended to ABI 1 (gf_describe's "features=" lists "prior_sources"; a caller compiled before it passes the
+     * smaller sizeof and gets the default). NULL: all prior edges are one source, like one --prior FILE.
+     * Otherwise n_priors entries: prior_sources[i] is the 0-based source of prior edge i, like the i-th of several
+     * --prior FILE; the sources must be numbered 0..S-1 without gaps. How sources combine is the method's (mask and
+     * weight mode: a pair's smallest penalty; netrex-cf: the sum of the confidences; pmf-grn, joint: the largest). */
+    const int32_t *prior_sources;
 } gf_request;
 
 /* An inferred network: `count` edges, sorted as `grnfast infer` writes them (importance descending, then
@@ -135,6 +155,10 @@ typedef struct gf_network {
     const int32_t *targets;           /* gene index of the target */
     const double *importance;         /* |coefficient| in standardized units (celloracle: coef_abs) */
     const double *coefficient;        /* signed coefficient (celloracle: coef_mean) */
+    /* Appended to ABI 1 ("features=" lists "network_std"; the library allocates the struct, so older callers are
+     * unaffected): pmf-grn and joint, the posterior standard deviation of each edge's importance (the `std` column
+     * of `grnfast infer`); NULL for the other methods. */
+    const double *std;
 } gf_network;
 
 /* ---- library ------------------------------------------------------------------------------------------------ */
@@ -165,7 +189,8 @@ const char *gf_last_error(const gf_context *context);
 gf_status gf_cancel(gf_context *context);
 
 /* A text of "key=value" lines: version, abi, isa (the kernels' instruction set), threads, gemm, blas, methods
- * (comma-separated names accepted by option "method"). Owned by the context, valid until its next call. */
+ * (comma-separated names accepted by option "method"), features (comma-separated additions to ABI 1 this library
+ * has: prior_sources, network_std, blas_managed). Owned by the context, valid until its next call. */
 gf_status gf_describe(gf_context *context, const char **text);
 
 /* ---- expression data ---------------------------------------------------------------------------------------- */

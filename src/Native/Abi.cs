@@ -35,6 +35,8 @@ internal unsafe struct Request
     public delegate* unmanaged<void*, int, int, int> Progress;
     public void* ProgressUser;
     public int* Cancel;
+    // Appended after ABI 1's first layout (a caller compiled before it passes a smaller size; see NativeInfer).
+    public int* PriorSources;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -45,4 +47,6 @@ internal unsafe struct Network
     public int* Targets;
     public double* Importance;
     public double* Coefficient;
+    // Appended (the library allocates the struct, so older callers simply do not read it): NULL unless the method has one.
+    public double* Std;
 }

@@ -18,6 +18,12 @@ internal static unsafe class Exports
     /// <summary>GRNFAST_ABI_VERSION: raised when a struct, signature or code's meaning changes.</summary>
     public const int AbiVersion = 1;
 
+    /// <summary>gf_context_options.blas: GF_BLAS_DEFAULT and GF_BLAS_MANAGED (the same in this version).</summary>
+    public const int BlasDefault = 0, BlasManaged = 1;
+
+    /// <summary>gf_describe's "features=": what was appended to ABI 1 after its first layout, for callers to check.</summary>
+    public const string Features = "prior_sources,network_std,blas_managed";
+
     private static readonly byte* VersionText = NativeContext.Utf8(InfoCommand.Version);
 
     [UnmanagedCallersOnly(EntryPoint = "gf_abi_version")]
@@ -41,9 +47,22 @@ internal static unsafe class Exports
             {
                 if (options->Size < (uint)sizeof(ContextOptions)) return Status.Argument;
                 if (options->Threads < 0 || options->HasSeed is not (0 or 1) || options->Blas < 0) return Status.Argument;
-                // GF_BLAS_DEFAULT only: the pipeline chooses (the managed deterministic GEMM for the elastic-net
-                // family, so results do not depend on threads or shards; GRNFAST_BLAS for celloracle).
-                if (options->Blas != 0) return Status.Unsupported;
+                // GF_BLAS_DEFAULT or GF_BLAS_MANAGED, which are the same: the pipeline's cross-products of the
+                // elastic-net methods and celloracle always use the managed GEMM (deterministic per column, so
+                // results do not depend on threads or shards); netrex-cf, pmf-grn and joint resolve theirs as
+                // grnfast infer does (GRNFAST_BLAS). There is no context yet for gf_last_error: the log callback
+                // gets the reason.
+                if (options->Blas is not (BlasDefault or BlasManaged))
+                {
+                    if (options->Log != null)
+                    {
+                        var text = NativeContext.Utf8($"gf_context_options.blas = {options->Blas} is not supported: use GF_BLAS_DEFAULT (0) or GF_BLAS_MANAGED (1); "
+                            + "grnfast infer's cross-products use the managed GEMM (netrex-cf, pmf-grn and joint: the BLAS named by GRNFAST_BLAS)");
+                        try { options->Log(options->LogUser, 1, text); }
+                        finally { NativeMemory.Free(text); }
+                    }
+                    return Status.Unsupported;
+                }
                 threads = options->Threads;
                 seedSet = options->HasSeed;
                 seed = options->Seed;
@@ -118,9 +137,10 @@ internal static unsafe class Exports
             *text = ctx.SetDescription(
                 $"version={InfoCommand.Version}\nabi={AbiVersion}\nisa={KernelInfo.InstructionSet}\n"
                 + $"threads={(ctx.Threads == 0 ? Environment.ProcessorCount : ctx.Threads)}\n"
-                + "gemm=managed (deterministic blocked GEMM; elastic-net methods)\n"
-                + $"blas={BlasResolver.Describe()}\n"
-                + $"methods={string.Join(",", Methods())}\n");
+                + "gemm=managed (deterministic blocked GEMM; lasso, elasticnet, ridge, celloracle)\n"
+                + $"blas={BlasResolver.Describe()} (netrex-cf, pmf-grn, joint)\n"
+                + $"methods={string.Join(",", Methods())}\n"
+                + $"features={Features}\n");
         });
 
     [UnmanagedCallersOnly(EntryPoint = "gf_data_dense")]

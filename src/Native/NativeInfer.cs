@@ -12,9 +12,12 @@ internal static unsafe class NativeInfer
     public static Network* Run(NativeContext context, NativeData data, Request* request)
     {
         if (request is null) throw Bad("request is NULL");
-        if (request->Size < (uint)sizeof(Request))
-            throw Bad($"request->size is {request->Size}; set it to sizeof(gf_request) ({sizeof(Request)} in ABI {Exports.AbiVersion})");
-        var r = *request;
+        if (request->Size < FirstSize)
+            throw Bad($"request->size is {request->Size}; set it to sizeof(gf_request) ({sizeof(Request)} in ABI {Exports.AbiVersion}; at least {FirstSize})");
+        // Fields appended to gf_request later (prior_sources) are read only when the caller's size covers them:
+        // a caller compiled against the first layout passes the smaller size and gets their defaults (zero).
+        Request r = default;
+        Buffer.MemoryCopy(request, &r, sizeof(Request), Math.Min(request->Size, (uint)sizeof(Request)));
         var names = data.Data.GeneNames;
 
         var regulators = Indices(r.Regulators, r.RegulatorCount, "regulators", names);
@@ -24,7 +27,7 @@ internal static unsafe class NativeInfer
         var options = Options(r);
 
         var values = new NativeOptionValues(options, context.Seed);
-        var settings = InferOptionRules.Read(values, priors is null ? 0 : 1, null);
+        var settings = InferOptionRules.Read(values, priors.Count, null);
         values.CheckAllRead();
         if (regulators.Count == 0 && settings.CellOracle?.BaseGrn is null)
             throw Bad(settings.CellOracle is null ? "n_regulators is 0; give at least one regulator" : "n_regulators is 0; celloracle then takes its regulators from a base GRN (option base-grn)");
@@ -34,13 +37,15 @@ internal static unsafe class NativeInfer
             Expression = new ExpressionInput.InMemory(data.Data),
             Regulators = regulators.Count == 0 ? null : new GeneListInput.Listed("regulators", regulators),
             Targets = targets is null ? null : new GeneListInput.Listed("targets", targets),
-            Priors = priors is null ? [] : [new PriorInput.Loaded(priors)],
+            Priors = [.. priors.Select(p => new PriorInput.Loaded(p))],
             PriorMode = settings.PriorMode,
             PriorWeight = settings.PriorWeight,
             Method = settings.Method,
             Options = settings.Options,
             Threads = context.Threads,
             CellOracle = settings.CellOracle,
+            PmfGrn = settings.PmfGrn,
+            NetRex = settings.NetRex,
         };
 
         var cts = context.BeginRun();
@@ -79,10 +84,18 @@ internal static unsafe class NativeInfer
         return list;
     }
 
-    private static PriorSource? Priors(Request r, IReadOnlyList<string> names)
+    /// <summary>The size of gf_request before prior_sources was appended: the least a caller may pass.</summary>
+    private static readonly uint FirstSize = (uint)Marshal.OffsetOf<Request>(nameof(Request.PriorSources));
+
+    /// <summary>The prior edges as sources: one, or one per distinct prior_sources value (0..S-1, each used).</summary>
+    private static List<PriorSource> Priors(Request r, IReadOnlyList<string> names)
     {
         if (r.PriorCount < 0) throw Bad($"n_priors is {r.PriorCount}");
-        if (r.PriorCount == 0) return null;
+        if (r.PriorCount == 0)
+        {
+            if (r.PriorSources is not null) throw Bad("prior_sources is set with n_priors = 0");
+            return [];
+        }
         if (r.PriorCount > int.MaxValue) throw new NativeArgumentException(Status.Unsupported, $"n_priors {r.PriorCount}: at most {int.MaxValue} prior edges");
         if (r.PriorRegulators is null || r.PriorTargets is null)
             throw Bad($"{(r.PriorRegulators is null ? "prior_regulators" : "prior_targets")} is NULL with n_priors = {r.PriorCount}");
@@ -96,7 +109,21 @@ internal static unsafe class NativeInfer
             if (!(w >= 0 && w <= 1)) throw Bad($"prior_weights[{i}] = {w} is not a confidence in [0, 1]");
             edges[i] = new PriorEdge(names[a], names[b], w, i);
         }
-        return new PriorSource("gf_request.prior", edges);
+        if (r.PriorSources is null) return [new PriorSource("gf_request.prior", edges)];
+        int sources = 0;
+        for (int i = 0; i < edges.Length; i++)
+        {
+            int s = r.PriorSources[i];
+            if (s < 0 || s >= edges.Length) throw Bad($"prior_sources[{i}] = {s} is not a source number (0..n_priors - 1)");
+            sources = Math.Max(sources, s + 1);
+        }
+        var bySource = new List<PriorEdge>[sources];
+        for (int s = 0; s < sources; s++) bySource[s] = [];
+        for (int i = 0; i < edges.Length; i++) bySource[r.PriorSources[i]].Add(edges[i]);
+        for (int s = 0; s < sources; s++)
+            if (bySource[s].Count == 0) throw Bad($"prior source {s} has no edge; number the sources 0..{sources - 1} without gaps");
+        // A source's edges keep their index in the request as their "line", so messages point at prior_*[i].
+        return [.. bySource.Select((list, s) => new PriorSource($"gf_request.prior[source {s}]", list.ToArray()))];
     }
 
     private static List<(string, string)> Options(Request r)
@@ -146,13 +173,16 @@ internal static unsafe class Networks
         var index = new Dictionary<string, int>(names.Count, StringComparer.Ordinal);
         for (int i = 0; i < names.Count; i++) index[names[i]] = i;
         long n = sorted.Length;
-        nuint bytes = (nuint)(sizeof(Network) + n * (2 * sizeof(int) + 2 * sizeof(double)));
+        // std: pmf-grn and joint give every edge a posterior standard deviation; other methods none (NULL).
+        bool std = n > 0 && sorted.All(e => e.Std is not null);
+        nuint bytes = (nuint)(sizeof(Network) + n * (2 * sizeof(int) + (std ? 3 : 2) * sizeof(double)));
         var block = (byte*)NativeMemory.AlignedAlloc(bytes, 16);
         var net = (Network*)block;
         net->Count = n;
         net->Importance = (double*)(block + sizeof(Network));
         net->Coefficient = net->Importance + n;
-        net->Regulators = (int*)(net->Coefficient + n);
+        net->Std = std ? net->Coefficient + n : null;
+        net->Regulators = (int*)(net->Coefficient + (std ? 2 * n : n));
         net->Targets = net->Regulators + n;
         for (int k = 0; k < n; k++)
         {
@@ -160,6 +190,7 @@ internal static unsafe class Networks
             net->Targets[k] = index[sorted[k].Target];
             net->Importance[k] = sorted[k].Importance;
             net->Coefficient[k] = sorted[k].Coefficient;
+            if (std) net->Std[k] = sorted[k].Std!.Value;
         }
         Live[(nint)net] = 0;
         return net;

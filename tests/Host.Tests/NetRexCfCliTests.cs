@@ -135,17 +135,4 @@ public class NetRexCfCliTests
         Assert.Contains("bad.tsv", bad.Err);
         Assert.False(File.Exists(d.Cli.PathOf("x.tsv")));
     }
-
-    [Fact]
-    public void TheHostRefusesNetRexCfInsteadOfFittingAnotherModel()
-    {
-        using var d = new Dream4();
-        using var host = new InProcessHost();
-        Assert.Equal("hello", host.Next().Type);
-        string request = $$"""{"op": "infer", "id": 1, "expression": {"path": {{System.Text.Json.JsonSerializer.Serialize(d.Expression)}}}, "regulators": ["G1", "G2", "G3"], "priors": [{"path": {{System.Text.Json.JsonSerializer.Serialize(d.PriorA)}}}], "method": "netrex-cf"}""";
-        host.Send(Frames.Request(request));
-        var answer = host.Answer().Final;
-        Assert.True(answer.Type == "error", answer.ToString());
-        Assert.Contains("netrex-cf is not available over the host protocol", answer.Message);
-    }
 }

@@ -1,3 +1,5 @@
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
 using GrnFast.IO;
 
 namespace GrnFast.IO.Arrow.Tests;
@@ -15,5 +17,24 @@ public class NetworkWriterStdTests
 
         NetworkWriter.Write(p, new[] { new NetworkEdge("A", "T", 0.25, -0.5, 0.125), new NetworkEdge("B", "T", 0.75, 0.5) });
         Assert.Equal("TF\ttarget\timportance\tcoef", File.ReadAllLines(p)[0]);
+    }
+
+    [Fact]
+    public void ArrowStreamHasAStdFieldWhenEveryEdgeHasOne()
+    {
+        using var both = new MemoryStream();
+        NetworkArrow.Write(both, new[] { new NetworkEdge("A", "T", 0.25, -0.5, 0.125), new NetworkEdge("B", "T", 0.75, 0.5, 0.0625) });
+        using (var reader = new ArrowStreamReader(new ReadOnlyMemory<byte>(both.ToArray())))
+        {
+            Assert.Equal(["TF", "target", "importance", "coef", "std"], reader.Schema.FieldsList.Select(f => f.Name));
+            var batch = reader.ReadNextRecordBatch();
+            Assert.Equal([0.0625, 0.125], ((DoubleArray)batch.Column(4)).Values.ToArray());  // sorted as the TSV: B first
+            Assert.Equal([0.75, 0.25], ((DoubleArray)batch.Column(2)).Values.ToArray());
+        }
+
+        using var some = new MemoryStream();
+        NetworkArrow.Write(some, new[] { new NetworkEdge("A", "T", 0.25, -0.5, 0.125), new NetworkEdge("B", "T", 0.75, 0.5) });
+        using var plain = new ArrowStreamReader(new ReadOnlyMemory<byte>(some.ToArray()));
+        Assert.Equal(["TF", "target", "importance", "coef"], plain.Schema.FieldsList.Select(f => f.Name));
     }
 }

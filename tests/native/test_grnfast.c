@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE /* mkstemps */
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,35 @@ static int same_network(const gf_network *a, const gf_network *b, double toleran
     return 1;
 }
 
+/* Two networks with the same edges in the same order and the same bits in every array (std too). */
+static int identical_bytes(const gf_network *a, const gf_network *b) {
+    if (a->count != b->count || (a->std == NULL) != (b->std == NULL)) return 0;
+    size_t n = (size_t)a->count;
+    return memcmp(a->regulators, b->regulators, n * sizeof(int32_t)) == 0 && memcmp(a->targets, b->targets, n * sizeof(int32_t)) == 0
+        && memcmp(a->importance, b->importance, n * sizeof(double)) == 0 && memcmp(a->coefficient, b->coefficient, n * sizeof(double)) == 0
+        && (a->std == NULL || memcmp(a->std, b->std, n * sizeof(double)) == 0);
+}
+
+/* Every importance finite and in [lo, hi], every coefficient finite. */
+static int importances_in(const gf_network *net, double lo, double hi) {
+    for (int64_t k = 0; k < net->count; k++)
+        if (!(net->importance[k] >= lo && net->importance[k] <= hi) || !isfinite(net->coefficient[k])) return 0;
+    return 1;
+}
+
+/* The rank (0 = first) of the edge r -> t in a network sorted by importance; count when absent. */
+static int64_t rank_of(const gf_network *net, int r, int t) {
+    for (int64_t k = 0; k < net->count; k++)
+        if (net->regulators[k] == r && net->targets[k] == t) return k;
+    return net->count;
+}
+
+static char last_log[1024];
+static void keep_log(void *user, int32_t level, const char *message) {
+    (void)user; (void)level;
+    snprintf(last_log, sizeof last_log, "%s", message);
+}
+
 static int progress_calls = 0, progress_last_total = 0, progress_stop_at = -1;
 static gf_context *progress_ctx = NULL;
 static gf_status progress_busy_status = GF_OK, progress_free_status = GF_OK;
@@ -157,6 +187,13 @@ int main(void) {
     options.threads = 2;
     options.blas = 7;
     CHECK(gf_context_create(GRNFAST_ABI_VERSION, &options, &bad) == GF_ERR_UNSUPPORTED, "blas 7");
+    options.log = keep_log;  /* no context yet: the refusal's reason goes to the log callback */
+    CHECK(gf_context_create(GRNFAST_ABI_VERSION, &options, &bad) == GF_ERR_UNSUPPORTED && bad == NULL, "blas 7");
+    CHECK(strstr(last_log, "blas = 7 is not supported") && strstr(last_log, "GF_BLAS_MANAGED"), "log: %s", last_log);
+    options.log = NULL;
+    options.blas = GF_BLAS_MANAGED;  /* what infer uses: accepted, the same as the default */
+    CHECK(gf_context_create(GRNFAST_ABI_VERSION, &options, &bad) == GF_OK && bad != NULL, "GF_BLAS_MANAGED refused");
+    CHECK(gf_context_free(bad) == GF_OK, "free the managed-BLAS context");
     options.blas = GF_BLAS_DEFAULT;
     options.has_seed = 2;
     CHECK(gf_context_create(GRNFAST_ABI_VERSION, &options, &bad) == GF_ERR_ARGUMENT, "has_seed 2");
@@ -172,7 +209,8 @@ int main(void) {
     const char *text = NULL;
     CHECK_STATUS(gf_describe(ctx, &text), GF_OK);
     CHECK(text && strstr(text, "abi=1\n") && strstr(text, "methods=") && strstr(text, "lasso") && strstr(text, "celloracle")
-          && strstr(text, "threads=2\n") && strstr(text, "isa="), "describe: %s", text ? text : "(null)");
+          && strstr(text, "threads=2\n") && strstr(text, "isa=") && strstr(text, "netrex-cf,pmf-grn,joint")
+          && strstr(text, "features=prior_sources,network_std,blas_managed\n"), "describe: %s", text ? text : "(null)");
     CHECK_STATUS(gf_describe(ctx, NULL), GF_ERR_ARGUMENT);
     CHECK(strstr(gf_last_error(ctx), "text is NULL") != NULL, "message: %s", gf_last_error(ctx));
     CHECK(gf_describe(NULL, &text) == GF_ERR_ARGUMENT, "describe NULL context");
@@ -329,6 +367,111 @@ int main(void) {
     CHECK_STATUS(gf_infer(ctx, x, &req, &other), GF_ERR_INPUT);
     CHECK(strstr(gf_last_error(ctx), "base-grn.csv") != NULL, "message names the file: %s", gf_last_error(ctx));
     unlink(base_grn);
+
+    /* lasso has no std column */
+    CHECK(net->std == NULL, "lasso network has a std array");
+
+    /* netrex-cf with two prior sources (prior_sources): the true edges in source 0; in source 1 the true edges of
+     * the first four targets plus two false ones. Small settings keep it fast; a seed makes it deterministic. */
+    int32_t src2_r[48], src2_t[48], src2_s[48];
+    double src2_w[48];
+    int64_t n_src2 = 0;
+    for (int64_t i = 0; i < n_prior - 2; i++) {
+        src2_r[n_src2] = prior_r[i]; src2_t[n_src2] = prior_t[i]; src2_w[n_src2] = 0.9; src2_s[n_src2] = 0; n_src2++;
+        if (prior_t[i] < TFS + 4) { src2_r[n_src2] = prior_r[i]; src2_t[n_src2] = prior_t[i]; src2_w[n_src2] = 0.8; src2_s[n_src2] = 1; n_src2++; }
+    }
+    src2_r[n_src2] = 3; src2_t[n_src2] = 9; src2_w[n_src2] = 0.5; src2_s[n_src2] = 1; n_src2++;
+    src2_r[n_src2] = 2; src2_t[n_src2] = 11; src2_w[n_src2] = 0.5; src2_s[n_src2] = 1; n_src2++;
+    const char *nr_k[] = {"method", "latent-factors", "iterations", "refits", "refit-iterations", "seed"},
+               *nr_v[] = {"netrex-cf", "3", "15", "2", "5", "3"};
+    gf_network *nr1 = NULL, *nr2 = NULL, *nr_one = NULL;
+    req = request_for(nr_k, nr_v, 6);
+    CHECK_STATUS(gf_infer(ctx, x, &req, &other), GF_ERR_OPTION);  /* netrex-cf needs prior edges */
+    CHECK(strstr(gf_last_error(ctx), "netrex-cf needs prior knowledge") != NULL, "message: %s", gf_last_error(ctx));
+    req.prior_regulators = src2_r;
+    req.prior_targets = src2_t;
+    req.prior_weights = src2_w;
+    req.n_priors = n_src2;
+    req.prior_sources = src2_s;
+    CHECK_STATUS(gf_infer(ctx, x, &req, &nr1), GF_OK);
+    CHECK_STATUS(gf_infer(ctx, x, &req, &nr2), GF_OK);
+    CHECK(nr1 && nr1->count > 0 && importances_in(nr1, 0, 1), "netrex-cf: %lld edges or an importance outside [0, 1]",
+          nr1 ? (long long)nr1->count : -1LL);
+    CHECK(nr1 && nr1->std == NULL, "netrex-cf has no std");
+    CHECK(nr1 && nr2 && identical_bytes(nr1, nr2), "netrex-cf with a seed: two calls differ");
+    int true_top = 0;  /* the true edges rank above the two false prior edges */
+    for (int64_t i = 0; nr1 && i < n_prior - 2; i++) true_top += rank_of(nr1, prior_r[i], prior_t[i]) < rank_of(nr1, 3, 9);
+    CHECK(true_top >= (int)(n_prior - 2) * 3 / 4, "netrex-cf: only %d of %d true edges rank above a false prior edge",
+          true_top, (int)(n_prior - 2));
+    /* the same edges as one source (prior_sources NULL) sum to other confidences: another fit */
+    req.prior_sources = NULL;
+    CHECK_STATUS(gf_infer(ctx, x, &req, &nr_one), GF_OK);
+    CHECK(nr1 && nr_one && !identical_bytes(nr1, nr_one), "netrex-cf: two sources fit as one");
+    /* a caller compiled before prior_sources was appended passes the smaller size: the field is not read */
+    static const int32_t garbage_sources[48] = {7, 7, 7};
+    req.prior_sources = garbage_sources;
+    req.size = (uint32_t)offsetof(gf_request, prior_sources);
+    CHECK_STATUS(gf_infer(ctx, x, &req, &other), GF_OK);
+    CHECK(other && nr_one && identical_bytes(other, nr_one), "a first-layout request read prior_sources");
+    gf_network_free(other);
+    req.size = sizeof req;
+    CHECK_STATUS(gf_infer(ctx, x, &req, &other), GF_ERR_ARGUMENT);  /* now it is read: sources 0 and 7, none between */
+    CHECK(strstr(gf_last_error(ctx), "prior source 1 has no edge; number the sources 0..7") != NULL, "message: %s", gf_last_error(ctx));
+    int32_t gap_sources[48];
+    for (int64_t i = 0; i < n_src2; i++) gap_sources[i] = src2_s[i] == 1 ? 2 : 0;  /* 0 and 2: source 1 is empty */
+    req.prior_sources = gap_sources;
+    CHECK_STATUS(gf_infer(ctx, x, &req, &other), GF_ERR_ARGUMENT);
+    CHECK(strstr(gf_last_error(ctx), "prior source 1 has no edge") != NULL, "message: %s", gf_last_error(ctx));
+    gap_sources[0] = -1;
+    CHECK_STATUS(gf_infer(ctx, x, &req, &other), GF_ERR_ARGUMENT);
+    CHECK(strstr(gf_last_error(ctx), "prior_sources[0] = -1") != NULL, "message: %s", gf_last_error(ctx));
+    gf_network_free(nr1); gf_network_free(nr2); gf_network_free(nr_one);
+
+    /* pmf-grn: a few full-batch epochs; importance E[A] in [0, 1], and a std per edge (the CLI's std column) */
+    const char *pm_k[] = {"method", "epochs", "learning-rate", "seed"}, *pm_v[] = {"pmf-grn", "60", "0.05", "4"};
+    gf_network *pm1 = NULL, *pm2 = NULL;
+    req = request_for(pm_k, pm_v, 4);
+    req.prior_regulators = prior_r;
+    req.prior_targets = prior_t;
+    req.n_priors = n_prior;
+    CHECK_STATUS(gf_infer(ctx, x, &req, &pm1), GF_OK);
+    CHECK_STATUS(gf_infer(ctx, x, &req, &pm2), GF_OK);
+    /* every (regulator, target) pair but self pairs is an edge */
+    CHECK(pm1 && pm1->count == (GENES - TFS) * TFS + TFS * (TFS - 1) && importances_in(pm1, 0, 1), "pmf-grn: %lld edges",
+          pm1 ? (long long)pm1->count : -1LL);
+    int std_ok = pm1 && pm1->std != NULL;
+    for (int64_t k = 0; std_ok && k < pm1->count; k++) std_ok = pm1->std[k] >= 0 && isfinite(pm1->std[k]);
+    CHECK(std_ok, "pmf-grn: std missing, negative or not finite");
+    CHECK(pm1 && pm2 && identical_bytes(pm1, pm2), "pmf-grn with a seed: two calls differ");
+    gf_network_free(pm2);
+
+    /* joint: pmf-grn plus per-pair evidence from a file (option "evidence", read by the library like base-grn) */
+    char evidence[] = "/tmp/grnfast-evidence-XXXXXX.tsv";
+    fd = mkstemps(evidence, 4);
+    CHECK(fd >= 0, "mkstemps");
+    f = fdopen(fd, "w");
+    for (int t = TFS; t < GENES; t++)
+        for (int r = 0; r < TFS; r++) fprintf(f, "%s\t%s\t%s\n", gene_names[r], gene_names[t], truth_coef[t][r] != 0 ? "0.9" : "0.1");
+    fclose(f);
+    const char *jo_k[] = {"method", "epochs", "learning-rate", "seed", "evidence"}, *jo_v[] = {"joint", "60", "0.05", "4", evidence};
+    gf_network *jo1 = NULL, *jo2 = NULL;
+    req = request_for(jo_k, jo_v, 4);  /* without the evidence option */
+    req.prior_regulators = prior_r;
+    req.prior_targets = prior_t;
+    req.n_priors = n_prior;
+    CHECK_STATUS(gf_infer(ctx, x, &req, &other), GF_ERR_OPTION);
+    CHECK(strstr(gf_last_error(ctx), "joint needs evidence") != NULL, "message: %s", gf_last_error(ctx));
+    req.n_options = 5;
+    CHECK_STATUS(gf_infer(ctx, x, &req, &jo1), GF_OK);
+    CHECK_STATUS(gf_infer(ctx, x, &req, &jo2), GF_OK);
+    CHECK(jo1 && pm1 && jo1->count == pm1->count && importances_in(jo1, 0, 1) && jo1->std != NULL, "joint: %lld edges",
+          jo1 ? (long long)jo1->count : -1LL);
+    CHECK(jo1 && jo2 && identical_bytes(jo1, jo2), "joint with a seed: two calls differ");
+    CHECK(jo1 && pm1 && !identical_bytes(jo1, pm1), "joint's evidence changed nothing");
+    gf_network_free(jo1); gf_network_free(jo2); gf_network_free(pm1);
+    unlink(evidence);
+    CHECK_STATUS(gf_infer(ctx, x, &req, &other), GF_ERR_INPUT);
+    CHECK(strstr(gf_last_error(ctx), evidence) != NULL, "message names the evidence file: %s", gf_last_error(ctx));
 
     /* a prior in weight mode changes the lasso's penalty, and targets restrict the fit */
     const char *pw_k[] = {"method", "alpha", "prior-mode", "prior-weight"}, *pw_v[] = {"lasso", "0.02", "weight", "0.1"};

@@ -15,7 +15,21 @@ OPTION_FIELDS = {
     "l1_ratio": "l1Ratio", "alpha": "alpha", "path": "path", "path_min_ratio": "pathMinRatio",
     "select": "select", "tol": "tol", "max_sweeps": "maxSweeps", "precision": "precision",
     "threads": "threads", "seed": "seed",
+    # netrex-cf (grnfast infer --latent-factors etc.)
+    "latent_factors": "latentFactors", "iterations": "iterations", "refits": "refits",
+    "refit_iterations": "refitIterations", "factor_block": "factorBlock", "data_weight": "dataWeight",
+    # pmf-grn and joint; evidence is a path the host reads (joint's --evidence)
+    "epochs": "epochs", "learning_rate": "learningRate", "batch_size": "batchSize", "kl_factor": "klFactor",
+    "annealing_epochs": "annealingEpochs", "clip": "clip", "holdout": "holdout", "validate_every": "validateEvery",
+    "patience": "patience", "absent_prior": "absentPrior", "evidence": "evidence", "evidence_weight": "evidenceWeight",
+    # celloracle; base_grn and groups are paths the host reads
+    "bagging": "bagging", "estimator": "estimator", "filter_p": "filterP", "filter_weight": "filterWeight",
+    "filter_top": "filterTop", "base_grn": "baseGrn", "groups": "groups",
 }
+# Options whose value is a file the host or the library opens: sent as absolute paths.
+PATH_OPTIONS = ("evidence", "base_grn", "groups")
+# celloracle's result: CellOracle's links table (coef_variance with BayesianRidge, cluster with groups).
+LINKS_COLUMNS = ["source", "target", "coef_mean", "coef_abs", "coef_variance", "p", "-logp", "cluster"]
 REQUEST_FIELDS = {"prior_mode": "priorMode", "prior_weight": "priorWeight", "targets": "targets"}
 NETWORK_COLUMNS = ["TF", "target", "importance", "coef"]
 
@@ -29,6 +43,8 @@ def map_options(options: dict) -> tuple:
     mapped, top = {}, {}
     for key, value in options.items():
         if key in OPTION_FIELDS:
+            if key in PATH_OPTIONS and value is not None:
+                value = os.path.abspath(os.fspath(value))
             mapped[OPTION_FIELDS[key]] = value
         elif key in REQUEST_FIELDS:
             if key == "targets" and value is not None:
@@ -208,12 +224,19 @@ def prior_columns(frame, index: int) -> dict:
 
 
 def network_frame(payload, info: dict | None = None):
-    """The ``network`` payload of an infer result as a DataFrame (TF, target, importance, coef)."""
+    """The ``network`` payload of an infer result as a DataFrame (TF, target, importance, coef, and std for
+    pmf-grn and joint: the posterior standard deviation of the importance; for celloracle CellOracle's links
+    table: source, target, coef_mean, coef_abs[, coef_variance], p, -logp[, cluster])."""
     table = arrow.read_stream(payload)
+    if "source" in table.schema.names and "coef_abs" in table.schema.names:  # celloracle: the links table
+        frame = table.to_pandas()[[c for c in LINKS_COLUMNS if c in table.schema.names]]
+        if info:
+            frame.attrs["grnfast"] = info
+        return frame
     missing = [c for c in NETWORK_COLUMNS if c not in table.schema.names]
     if missing:
         raise ValueError(f"the host's network stream lacks columns {missing} (has {table.schema.names})")
-    frame = table.to_pandas()[NETWORK_COLUMNS]
+    frame = table.to_pandas()[NETWORK_COLUMNS + (["std"] if "std" in table.schema.names else [])]
     if info:
         frame.attrs["grnfast"] = info
     return frame

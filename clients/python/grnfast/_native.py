@@ -53,13 +53,18 @@ class _Request(ctypes.Structure):
                 ("prior_targets", ctypes.POINTER(ctypes.c_int32)), ("prior_weights", ctypes.POINTER(ctypes.c_double)),
                 ("option_keys", ctypes.POINTER(ctypes.c_char_p)), ("option_values", ctypes.POINTER(ctypes.c_char_p)),
                 ("progress", _PROGRESS_FN), ("progress_user", ctypes.c_void_p),
-                ("cancel", ctypes.POINTER(ctypes.c_int32))]
+                ("cancel", ctypes.POINTER(ctypes.c_int32)),
+                ("prior_sources", ctypes.POINTER(ctypes.c_int32))]  # appended to ABI 1 (features: prior_sources)
 
 
 class _Network(ctypes.Structure):
     _fields_ = [("count", ctypes.c_int64), ("regulators", ctypes.POINTER(ctypes.c_int32)),
                 ("targets", ctypes.POINTER(ctypes.c_int32)), ("importance", ctypes.POINTER(ctypes.c_double)),
-                ("coefficient", ctypes.POINTER(ctypes.c_double))]
+                ("coefficient", ctypes.POINTER(ctypes.c_double)),
+                ("std", ctypes.POINTER(ctypes.c_double))]  # appended to ABI 1 (features: network_std); NULL or n values
+
+# The additions to ABI 1 this client uses; a library without them is refused at load (it would ignore them).
+_FEATURES = {"prior_sources", "network_std"}
 
 
 def library_path() -> str | None:
@@ -111,9 +116,27 @@ def load(path: str | None = None):
             fn.restype, fn.argtypes = restype, argtypes
         if lib.gf_abi_version() != ABI_VERSION:
             raise GrnFastError("abi_mismatch", f"{path} has C ABI {lib.gf_abi_version()}, this client {ABI_VERSION}")
+        missing = _FEATURES - _library_features(lib)
+        if missing:
+            raise GrnFastError("abi_mismatch", f"{path} lacks ABI 1's additions {', '.join(sorted(missing))}; rebuild it "
+                               "(dotnet publish src/Native -r linux-x64 -c Release -o artifacts/native)")
         lib.path = path
         _libs[path] = lib
         return lib
+
+
+def _library_features(lib) -> set:
+    """The "features=" of gf_describe: the additions to ABI 1 the library has."""
+    ctx, text = ctypes.c_void_p(), ctypes.c_char_p()
+    if lib.gf_context_create(ABI_VERSION, None, ctypes.byref(ctx)) != 0:
+        return set()
+    try:
+        if lib.gf_describe(ctx, ctypes.byref(text)) != 0:
+            return set()
+        lines = dict(line.split("=", 1) for line in text.value.decode().splitlines() if "=" in line)
+        return set(filter(None, lines.get("features", "").split(",")))
+    finally:
+        lib.gf_context_free(ctx)
 
 
 def available() -> bool:
@@ -298,6 +321,8 @@ class NativeSession:
                 if value is None:
                     continue
                 keys.append(key.replace("_", "-"))
+                if key in _inputs.PATH_OPTIONS:
+                    value = os.path.abspath(os.fspath(value))
                 values.append(repr(value.item() if isinstance(value, np.generic) else value)
                               if isinstance(value, (float, np.floating)) else str(value))
             keep += [k := _names(keys), v := _names(values)]
@@ -333,6 +358,8 @@ class NativeSession:
                 coef = np.ctypeslib.as_array(net.coefficient, (n,)).copy() if n else np.empty(0)
                 gene_array = np.array(names, dtype=object)
                 frame = pd.DataFrame({"TF": gene_array[reg], "target": gene_array[tgt], "importance": imp, "coef": coef})
+                if n and net.std:  # pmf-grn, joint: the posterior sd of each importance, as the host's std column
+                    frame["std"] = np.ctypeslib.as_array(net.std, (n,)).copy()
             finally:
                 self._lib.gf_network_free(network)
             frame.attrs["grnfast"] = {"backend": "native", "library": self._lib.path, "edges": int(n)}
@@ -342,33 +369,42 @@ class NativeSession:
 
     @staticmethod
     def _priors(prior, index: dict, request: _Request, keep: list) -> None:
-        """Prior DataFrames as index arrays (several are one list: the pipeline keeps a pair's smallest penalty
-        either way); pairs naming genes absent from the data are left out, with a warning, as the host does."""
+        """Prior DataFrames as index arrays, each DataFrame one source (prior_sources), as the host takes each as
+        one prior: netrex-cf sums confidences over sources, pmf-grn takes the largest. Pairs naming genes absent
+        from the data are left out, with a warning, as the host does."""
         from . import _inputs
 
         if prior is None:
             return
         items = list(prior) if isinstance(prior, (list, tuple)) else [prior]
-        regs, tgts, weights, absent = [], [], [], 0
+        regs, tgts, weights, sources, absent = [], [], [], [], 0
         for i, item in enumerate(items):
             if isinstance(item, (str, os.PathLike)):
                 raise TypeError("the in-process library takes priors as DataFrames; pass prior files to the host (Session)")
             columns = _inputs.prior_columns(item, i)
             w = columns.get("weight")
+            used = 0
             for k, (r, t) in enumerate(zip(columns["regulator"], columns["target"])):
                 if r in index and t in index:
                     regs.append(index[r])
                     tgts.append(index[t])
                     weights.append(1.0 if w is None else float(w[k]))
+                    sources.append(i)
+                    used += 1
                 else:
                     absent += 1
+            if not used:
+                # A prior none of whose pairs applies still counts as a source and sets the mode (mask: nothing
+                # is a candidate), as on the host; the pipeline ignores a self loop, so one stands in for it.
+                regs.append(0)
+                tgts.append(0)
+                weights.append(1.0)
+                sources.append(i)
         if absent:
             warnings.warn(f"grnfast: {absent} prior pairs name genes absent from the data", stacklevel=3)
-        if not regs:
-            # A prior none of whose pairs applies still sets the mode (mask: nothing is a candidate), as on the
-            # host; the pipeline ignores a self loop, so one stands in for the absent pairs.
-            regs, tgts, weights = [0], [0], [1.0]
         r, t, w = _int32(regs), _int32(tgts), np.ascontiguousarray(weights, dtype=np.float64)
-        keep += [r, t, w]
+        s = _int32(sources)
+        keep += [r, t, w, s]
         request.prior_regulators, request.prior_targets = _ptr(r, ctypes.c_int32), _ptr(t, ctypes.c_int32)
         request.prior_weights, request.n_priors = _ptr(w, ctypes.c_double), r.size
+        request.prior_sources = _ptr(s, ctypes.c_int32)

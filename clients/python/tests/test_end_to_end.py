@@ -77,7 +77,8 @@ def run_cli(tmp_path, expression, *args):
 
 
 def assert_same_network(actual, expected, what):
-    assert list(actual.columns) == ["TF", "target", "importance", "coef"], what
+    network = ["TF", "target", "importance", "coef"]
+    assert list(actual.columns) in (network, network + ["std"]), what  # std: pmf-grn and joint
     assert len(actual) == len(expected) > 0, what
     pd.testing.assert_frame_equal(actual.reset_index(drop=True), expected.reset_index(drop=True),
                                   check_exact=True, check_dtype=False, obj=what)

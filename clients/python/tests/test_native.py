@@ -1,5 +1,6 @@
 """The in-process path (libgrnfast.so through ctypes, grnfast._native) against the host process and the command
-line on the DREAM4 demo data: identical networks for every method, numpy arrays read where they lie, errors,
+line on the DREAM4 demo data: identical networks for every method (netrex-cf with two prior sources, pmf-grn and
+joint with their std column too), numpy arrays read where they lie, errors,
 progress and cancellation, and grnfast.infer choosing the library when it loads and the host otherwise.
 
 The library is the one tests/native/run.sh publishes (./run-tests runs that first); when it is missing here it
@@ -72,8 +73,8 @@ def test_float64_is_identical_too(native, session, columns):
     assert_same_network(native.infer(matrix, REGULATORS, genes=genes), session.infer(matrix, REGULATORS, genes=genes), "float64")
 
 
-def test_celloracle_is_the_command_lines(native, dream4, prior, tmp_path):
-    """The host protocol does not carry celloracle; the library does: compared with grnfast infer."""
+def test_celloracle_is_the_command_lines(native, session, dream4, prior, tmp_path):
+    """celloracle in the library and over the host, compared with grnfast infer's links table."""
     expression = tmp_path / "dream4.tsv"
     dream4.to_csv(expression, sep="\t", index=False)
     prior_file = tmp_path / "prior.tsv"
@@ -88,6 +89,86 @@ def test_celloracle_is_the_command_lines(native, dream4, prior, tmp_path):
     by_pair = lambda f: f.sort_values(["TF", "target"]).reset_index(drop=True)
     assert len(network) == len(links) > 0
     pd.testing.assert_frame_equal(by_pair(network), by_pair(links), check_exact=True, check_dtype=False)
+    # The host returns the links table itself: the command line's columns, rows and values (p-values included).
+    by_host = session.infer(matrix, REGULATORS, prior[["regulator", "target"]], "celloracle", genes=list(dream4.columns),
+                            bagging=5, seed=9)
+    assert list(by_host.columns) == list(cli.columns) == ["source", "target", "coef_mean", "coef_abs", "p", "-logp"]
+    table = cli.astype({"p": float, "-logp": float})  # run_cli keeps "NaN" (an undefined p) as text
+    pd.testing.assert_frame_equal(by_host.reset_index(drop=True), table.reset_index(drop=True), check_exact=True, check_dtype=False)
+
+
+@pytest.fixture(scope="module")
+def second_prior():
+    """Another prior source for netrex-cf: every third true edge of the first prior's complement, plus decoys."""
+    gold = pd.read_csv(os.path.join(REPO_DIR, "src", "Host", "DemoData", "DREAM4_GoldStandard_InSilico_Size100_1.tsv"),
+                       sep="\t", header=None, names=["regulator", "target", "label"])
+    edges = pd.concat([gold[gold.label == 1].iloc[1::3], gold[gold.label == 0].iloc[7::300]], ignore_index=True)
+    edges = edges[["regulator", "target"]].copy()
+    edges["weight"] = np.where(np.arange(len(edges)) % 2 == 0, 0.7, 0.3)
+    return edges
+
+
+@pytest.fixture(scope="module")
+def evidence(dream4, tmp_path_factory):
+    """joint's --evidence file: 0.9 for every other true edge among REGULATORS, 0.1 for some false ones."""
+    gold = pd.read_csv(os.path.join(REPO_DIR, "src", "Host", "DemoData", "DREAM4_GoldStandard_InSilico_Size100_1.tsv"),
+                       sep="\t", header=None, names=["regulator", "target", "label"])
+    gold = gold[gold.regulator.isin(REGULATORS)]
+    rows = pd.concat([gold[gold.label == 1].iloc[::2].assign(value=0.9), gold[gold.label == 0].iloc[::50].assign(value=0.1)])
+    path = tmp_path_factory.mktemp("evidence") / "evidence.tsv"
+    rows[["regulator", "target", "value"]].to_csv(path, sep="\t", index=False, header=False)
+    return str(path)
+
+
+# netrex-cf, pmf-grn and joint with small settings (few iterations / epochs); the seed fixes their random starts.
+NEW_METHODS = {
+    "netrex-cf": {"latent_factors": 8, "iterations": 8, "refits": 1, "refit_iterations": 3, "seed": 2},
+    "pmf-grn": {"epochs": 40, "seed": 3},
+    "joint": {"epochs": 40, "seed": 3, "evidence_weight": 2.0},
+}
+
+
+def new_method_inputs(method, prior, second_prior, evidence):
+    priors = [prior, second_prior] if method == "netrex-cf" else prior
+    options = dict(NEW_METHODS[method], **({"evidence": evidence} if method == "joint" else {}))
+    return priors, options
+
+
+@pytest.mark.parametrize("method", list(NEW_METHODS))
+def test_native_and_host_give_identical_networks_for_netrex_pmf_and_joint(native, session, columns, prior, second_prior,
+                                                                          evidence, method):
+    matrix, genes = columns
+    priors, options = new_method_inputs(method, prior, second_prior, evidence)
+    in_process = native.infer(matrix, REGULATORS, priors, method, genes=genes, **options)
+    by_host = session.infer(matrix, REGULATORS, priors, method, genes=genes, **options)
+    assert_same_network(in_process, by_host, f"{method} {options}")
+    assert in_process.importance.between(0, 1).all(), method
+    assert ("std" in in_process.columns) == (method != "netrex-cf"), method
+    if method != "netrex-cf":
+        assert (in_process["std"] >= 0).all() and len(in_process) == len(REGULATORS) * 100 - len(REGULATORS)
+    # deterministic with a seed: a second call gives the same bits
+    pd.testing.assert_frame_equal(native.infer(matrix, REGULATORS, priors, method, genes=genes, **options), in_process,
+                                  check_exact=True)
+
+
+@pytest.mark.parametrize("method", ["netrex-cf", "pmf-grn"])
+def test_netrex_and_pmf_grn_are_the_command_lines(native, dream4, prior, second_prior, evidence, method, tmp_path):
+    """The library against grnfast infer (text input, prior files) for the new methods, as for celloracle."""
+    expression = tmp_path / "dream4.tsv"
+    dream4.to_csv(expression, sep="\t", index=False)
+    priors, options = new_method_inputs(method, prior, second_prior, evidence)
+    flags = []
+    for i, p in enumerate(priors if isinstance(priors, list) else [priors]):
+        path = tmp_path / f"prior{i}.tsv"
+        p.to_csv(path, sep="\t", index=False, header=False)
+        flags += ["--prior", str(path)]
+    for key, value in options.items():
+        flags += ["--" + key.replace("_", "-"), str(value)]
+    cli = run_cli(tmp_path, expression, "--method", method, *flags)
+    matrix = np.asfortranarray(dream4.to_numpy(dtype=np.float32))
+    network = native.infer(matrix, REGULATORS, priors, method, genes=list(dream4.columns), **options)
+    assert list(cli.columns) == list(network.columns)
+    assert_same_network(network, cli, f"{method}: library vs command line")
 
 
 def pair_matched(a, b):
@@ -160,7 +241,9 @@ def test_errors_progress_and_cancellation(native, columns):
 
 def test_describe(native):
     info = native.describe()
-    assert info["abi"] == "1" and set(info["methods"].split(",")) >= {"lasso", "elasticnet", "ridge", "celloracle"}
+    assert info["abi"] == "1" and set(info["methods"].split(",")) >= {"lasso", "elasticnet", "ridge", "celloracle",
+                                                                      "netrex-cf", "pmf-grn", "joint"}
+    assert set(info["features"].split(",")) >= {"prior_sources", "network_std", "blas_managed"}
     assert info["isa"] and native.version
 
 

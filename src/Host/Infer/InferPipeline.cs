@@ -70,16 +70,15 @@ internal static class InferPipeline
             log.Info($"{data.Source}: {data.Cells} cells x {data.Genes} genes ({(data.Double is null ? "float32" : "float64")}{(data.Blocks is { } blocks ? $", {blocks.Blocks.Count} blocks" : "")}{(data.IsMemoryMapped ? ", memory-mapped" : "")})");
             cancellation.ThrowIfCancellationRequested();
 
-            // The host's request reader does not carry celloracle's settings yet: refuse rather than fit another model.
             if (r.Method == "celloracle" && r.CellOracle is null)
-                throw new InputFieldException("method", "celloracle is not available over the host protocol in this build; use grnfast infer --method celloracle", null);
+                throw new InvalidOperationException("celloracle: the request carries no CellOracle settings");
             if (r.CellOracle is { } cellOracle)
                 return CellOracleRun.Run(r, cellOracle, data, columns, moments, momentsSeconds, clock, log, cancellation, progress);
             if (PmfGrnOptionRules.IsVariational(r.Method))
-                return PmfGrnRun.Run(r, r.PmfGrn ?? throw new InputFieldException("method", $"{r.Method} is not available over the host protocol in this build; use grnfast infer --method {r.Method}", null),
+                return PmfGrnRun.Run(r, r.PmfGrn ?? throw new InvalidOperationException($"{r.Method}: the request carries no PmfGrn settings"),
                     data, columns, moments, momentsSeconds, clock, log, cancellation);
             if (r.Method == "netrex-cf" && r.NetRex is null)
-                throw new InputFieldException("method", "netrex-cf is not available over the host protocol in this build; use grnfast infer --method netrex-cf", null);
+                throw new InvalidOperationException("netrex-cf: the request carries no NetRex settings");
             if (r.NetRex is { } netRex)
                 return NetRexRun.Run(r, netRex, data, columns, moments, momentsSeconds, clock, log, cancellation);
             var regulators = GeneSelection.Regulators((r.Regulators ?? throw new InvalidOperationException("regulators are required")).Read(log), data, columns, moments, log);

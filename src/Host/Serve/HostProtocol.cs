@@ -28,7 +28,8 @@ internal static class HostProtocol
     /// <summary>String ids longer than this are refused (they are echoed in every response).</summary>
     public const int MaxIdLength = 256;
 
-    public static readonly string[] Methods = ["lasso", "elasticnet", "ridge"];
+    /// <summary>The methods an <c>infer</c> request runs: the command line's (celloracle answers with its links table).</summary>
+    public static readonly IReadOnlyList<string> Methods = Infer.InferOptionRules.Methods;
 }
 
 /// <summary>The size limits on inline payloads; tests lower them to exercise the limits without gigabytes.</summary>

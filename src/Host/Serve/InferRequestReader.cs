@@ -24,7 +24,8 @@ internal static class InferRequestReader
         if (path is not null) CheckPath(path, "expression.path");
         byte[]? expressionBytes = stream is null ? null : Payload(frame, stream, "expression.stream");
 
-        var regulators = Names(root, "regulators") ?? throw RequestException.BadRequest("regulators", "infer needs 'regulators': an array of gene names");
+        // Checked after the options: celloracle with options.baseGrn takes the base GRN's TFs when regulators is absent.
+        var regulators = Names(root, "regulators");
         var targets = Names(root, "targets");
 
         var priorSpecs = new List<(string? Path, string? Stream, byte[]? Bytes)>();
@@ -50,6 +51,12 @@ internal static class InferRequestReader
             throw RequestException.BadRequest("options", "options must be an object");
         var settings = InferOptionRules.Read(new JsonOptionValues(root), priorSpecs.Count, path);
         if (settings.GeneNames is { } genes) CheckPath(genes, "expression.genes");
+        if (settings.PmfGrn?.Evidence is { } evidence) CheckPath(evidence, "options.evidence");
+        if (settings.CellOracle?.BaseGrn is { } baseGrn) CheckPath(baseGrn, "options.baseGrn");
+        if (settings.CellOracle?.Groups is { } groups) CheckPath(groups, "options.groups");
+        if (regulators is null && settings.CellOracle?.BaseGrn is null)
+            throw RequestException.BadRequest("regulators", settings.CellOracle is null ? "infer needs 'regulators': an array of gene names"
+                : "infer needs 'regulators': an array of gene names (celloracle without it takes the TFs of options.baseGrn)");
 
         bool progress = false;
         if (root.TryGetProperty("progress", out var pr) && pr.ValueKind != JsonValueKind.Null)
@@ -80,7 +87,7 @@ internal static class InferRequestReader
             Request = new InferRequest
             {
                 Expression = inline is null ? new ExpressionInput.File(path!, settings.GenesByCells, settings.GeneNames, settings.Layer, settings.VarNames) : new ExpressionInput.InMemory(inline),
-                Regulators = new GeneListInput.Listed("regulators", regulators),
+                Regulators = regulators is null ? null : new GeneListInput.Listed("regulators", regulators),
                 Targets = targets is null ? null : new GeneListInput.Listed("targets", targets),
                 Priors = inlinePriors,
                 PriorMode = settings.PriorMode,
@@ -88,6 +95,9 @@ internal static class InferRequestReader
                 Method = settings.Method,
                 Options = settings.Options,
                 Threads = settings.Threads,
+                CellOracle = settings.CellOracle,
+                PmfGrn = settings.PmfGrn,
+                NetRex = settings.NetRex,
             },
             Progress = progress,
             OutputPath = output,

@@ -24,11 +24,20 @@ internal sealed class InferRunner(FrameWriter writer, TextWriter stderr)
             job.Cancellation.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             byte[]? network = null;
-            if (job.OutputPath is { } path) NetworkWriter.Write(path, outcome.Edges);
+            // celloracle: CellOracle's links table (its columns, p-values included) in place of the network.
+            var links = outcome.CellOracle;
+            var order = job.Request.CellOracle?.Filter?.Weight ?? LinkWeight.CoefAbs;
+            if (job.OutputPath is { } path)
+            {
+                if (links is null) NetworkWriter.Write(path, outcome.Edges);
+                else if (NetworkWriter.IsArrow(path)) AtomicOutput.WriteFile(path, s => CellOracleLinksArrow.Write(s, links, order));
+                else links.Write(path, order);
+            }
             else
             {
                 using var buffer = new MemoryStream();
-                NetworkArrow.Write(buffer, outcome.Edges);
+                if (links is null) NetworkArrow.Write(buffer, outcome.Edges);
+                else CellOracleLinksArrow.Write(buffer, links, order);
                 network = buffer.ToArray();
             }
             double write = clock.Elapsed.TotalSeconds;

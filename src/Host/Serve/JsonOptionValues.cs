@@ -10,7 +10,7 @@ namespace GrnFast.Host.Serve;
 /// </summary>
 internal sealed class JsonOptionValues(JsonElement request) : IOptionValues
 {
-    private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> Fields = WithMethodOptions(new(StringComparer.Ordinal)
     {
         ["--prior-mode"] = "priorMode",
         ["--prior-weight"] = "priorWeight",
@@ -29,11 +29,32 @@ internal sealed class JsonOptionValues(JsonElement request) : IOptionValues
         ["--genes-by-cells"] = "expression.genesByCells",
         ["--layer"] = "expression.layer",
         ["--var-names"] = "expression.varNames",
-    };
+    });
+
+    /// <summary>
+    /// The options of celloracle, netrex-cf, pmf-grn and joint, taken from their own rules' lists (so an option added
+    /// there is carried here too) as <c>options.camelCase</c>: <c>--latent-factors</c> is <c>options.latentFactors</c>,
+    /// <c>--evidence</c> and <c>--base-grn</c> (paths the host reads) <c>options.evidence</c> and <c>options.baseGrn</c>.
+    /// </summary>
+    private static Dictionary<string, string> WithMethodOptions(Dictionary<string, string> fields)
+    {
+        foreach (var option in NetRexCfOptionRules.Valued.Concat(PmfGrnOptionRules.Valued).Concat(CellOracleOptionRules.Valued))
+            fields.TryAdd(option, "options." + CamelCase(option));
+        return fields;
+    }
+
+    /// <summary><c>--learning-rate</c> as <c>learningRate</c>.</summary>
+    internal static string CamelCase(string option)
+    {
+        var parts = option.TrimStart('-').Split('-');
+        return parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+    }
 
     public string Name(string option) => option switch
     {
         "--prior FILE" => "entry in priors",
+        // "--evidence FILE", "--holdout F": a request names the field; its value is the argument.
+        _ when option.IndexOf(' ', StringComparison.Ordinal) is > 0 and var space && Fields.TryGetValue(option[..space], out var f) => f,
         _ => Fields.TryGetValue(option, out var f) ? f : option,
     };
 

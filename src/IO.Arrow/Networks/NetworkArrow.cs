@@ -7,7 +7,8 @@ namespace GrnFast.IO;
 /// <summary>
 /// Networks and path coefficients as Arrow IPC streams (uncompressed, with the end-of-stream marker): the columns and
 /// row order of the TSV that <see cref="NetworkWriter"/> writes, so a client reads the same table from either.
-/// Networks have fields <c>TF</c> (utf8), <c>target</c> (utf8), <c>importance</c> (float64), <c>coef</c> (float64);
+/// Networks have fields <c>TF</c> (utf8), <c>target</c> (utf8), <c>importance</c> (float64), <c>coef</c> (float64), plus
+/// <c>std</c> (float64) when every edge has one (pmf-grn, joint);
 /// path coefficients <c>TF</c>, <c>target</c>, <c>alpha</c> (float64), <c>coef</c> (float64). No field has nulls.
 /// </summary>
 public static class NetworkArrow
@@ -17,6 +18,15 @@ public static class NetworkArrow
 
     public static Schema NetworkSchema { get; } = TwoNamesTwoNumbers("importance");
 
+    /// <summary>A network whose every edge has a <see cref="NetworkEdge.Std"/> (pmf-grn, joint): a fifth field <c>std</c> (float64), as the TSV's column.</summary>
+    public static Schema NetworkWithStdSchema { get; } = new Schema.Builder()
+        .Field(new Field("TF", StringType.Default, nullable: false))
+        .Field(new Field("target", StringType.Default, nullable: false))
+        .Field(new Field("importance", DoubleType.Default, nullable: false))
+        .Field(new Field("coef", DoubleType.Default, nullable: false))
+        .Field(new Field("std", DoubleType.Default, nullable: false))
+        .Build();
+
     public static Schema PathCoefficientSchema { get; } = TwoNamesTwoNumbers("alpha");
 
     /// <summary>Writes the edges sorted with <see cref="NetworkWriter.Compare"/>; <paramref name="stream"/> stays open.</summary>
@@ -24,7 +34,9 @@ public static class NetworkArrow
     {
         var sorted = edges.ToArray();
         System.Array.Sort(sorted, NetworkWriter.Compare);
-        WriteRows(stream, NetworkSchema, sorted, e => e.Regulator, e => e.Target, e => e.Importance, e => e.Coefficient);
+        bool std = sorted.Length > 0 && sorted.All(e => e.Std is not null);
+        WriteRows(stream, std ? NetworkWithStdSchema : NetworkSchema, sorted, e => e.Regulator, e => e.Target, e => e.Importance, e => e.Coefficient,
+            std ? e => e.Std!.Value : null);
     }
 
     /// <summary>Writes path coefficients sorted with <see cref="NetworkWriter.ComparePathCoefficients"/>.</summary>
@@ -43,7 +55,7 @@ public static class NetworkArrow
         .Build();
 
     private static void WriteRows<T>(Stream stream, Schema schema, T[] rows,
-        Func<T, string> regulator, Func<T, string> target, Func<T, double> number, Func<T, double> coef)
+        Func<T, string> regulator, Func<T, string> target, Func<T, double> number, Func<T, double> coef, Func<T, double>? fifth = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var writer = new ArrowStreamWriter(stream, schema, leaveOpen: true);
@@ -55,6 +67,7 @@ public static class NetworkArrow
             var tg = new StringArray.Builder().Reserve(n);
             var x = new DoubleArray.Builder().Reserve(n);
             var c = new DoubleArray.Builder().Reserve(n);
+            var f = fifth is null ? null : new DoubleArray.Builder().Reserve(n);
             for (int i = start; i < start + n; i++)
             {
                 var r = rows[i];
@@ -62,8 +75,10 @@ public static class NetworkArrow
                 tg.Append(target(r));
                 x.Append(number(r));
                 c.Append(coef(r));
+                f?.Append(fifth!(r));
             }
-            using var batch = new RecordBatch(schema, [tf.Build(), tg.Build(), x.Build(), c.Build()], n);
+            IArrowArray[] columns = f is null ? [tf.Build(), tg.Build(), x.Build(), c.Build()] : [tf.Build(), tg.Build(), x.Build(), c.Build(), f.Build()];
+            using var batch = new RecordBatch(schema, columns, n);
             writer.WriteRecordBatch(batch);
         }
         writer.WriteEnd();

@@ -15,7 +15,7 @@ public class ServeSessionTests
         var hello = host.Next();
         Assert.Equal("hello", hello.Type);
         Assert.Equal(1, hello.Header.GetProperty("protocol").GetInt32());
-        Assert.Equal(["lasso", "elasticnet", "ridge"], hello.Header.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["lasso", "elasticnet", "ridge", "celloracle", "netrex-cf", "pmf-grn", "joint"], hello.Header.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.False(string.IsNullOrEmpty(hello.Header.GetProperty("version").GetString()));
 
         var payload = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray(); // larger than a pipe's buffer
@@ -34,7 +34,7 @@ public class ServeSessionTests
         Assert.Equal("managed", info.Header.GetProperty("blas").GetString());    // what infer's cross-products use, whatever native library is found
         Assert.Equal(1, info.Header.GetProperty("protocol").GetInt32());
         Assert.Equal(Environment.ProcessorCount, info.Header.GetProperty("threads").GetInt32());
-        Assert.Equal(3, info.Header.GetProperty("methods").GetArrayLength());
+        Assert.Equal(7, info.Header.GetProperty("methods").GetArrayLength());
         var helloResult = host.Next();
         Assert.Equal(("result", "\"h\"", 1), (helloResult.Type, helloResult.Id, helloResult.Header.GetProperty("protocol").GetInt32()));
         var echo = host.Next();

@@ -94,21 +94,25 @@ public static class TestStreams
         return stream.ToArray();
     }
 
-    /// <summary>The network stream as the lines of the command line's TSV (header included).</summary>
+    /// <summary>The network stream as the lines of the command line's TSV (header included; a <c>std</c> column when the stream has one).</summary>
     public static List<string> NetworkAsTsv(byte[] network)
     {
-        var lines = new List<string> { "TF\ttarget\timportance\tcoef" };
         using var reader = new ArrowStreamReader(new ReadOnlyMemory<byte>(network));
-        Assert.Equal(["TF", "target", "importance", "coef"], reader.Schema.FieldsList.Select(f => f.Name));
+        var names = reader.Schema.FieldsList.Select(f => f.Name).ToArray();
+        bool std = names.Length == 5;
+        Assert.Equal(std ? ["TF", "target", "importance", "coef", "std"] : ["TF", "target", "importance", "coef"], names);
+        var lines = new List<string> { string.Join('\t', names) };
         while (reader.ReadNextRecordBatch() is { } batch)
         {
             var tf = (StringArray)batch.Column(0);
             var target = (StringArray)batch.Column(1);
             var importance = (DoubleArray)batch.Column(2);
             var coef = (DoubleArray)batch.Column(3);
+            var sd = std ? (DoubleArray)batch.Column(4) : null;
             for (int i = 0; i < batch.Length; i++)
                 lines.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{tf.GetString(i)}\t{target.GetString(i)}\t{NetworkWriter.Format(importance.GetValue(i)!.Value)}\t{NetworkWriter.Format(coef.GetValue(i)!.Value)}"));
+                    $"{tf.GetString(i)}\t{target.GetString(i)}\t{NetworkWriter.Format(importance.GetValue(i)!.Value)}\t{NetworkWriter.Format(coef.GetValue(i)!.Value)}")
+                    + (sd is null ? "" : "\t" + NetworkWriter.Format(sd.GetValue(i)!.Value)));
         }
         return lines;
     }
