@@ -10,6 +10,8 @@
 #   mDC: BEELINE's mouse dendritic-cell scRNA-seq (GENELink's TFs+500 copy: 821 genes x 383 cells, 323 TFs as
 #     regulators) against each of its three gold standards (cell-type ChIP, non-specific ChIP, STRING); scored on the
 #     gold's own regulators (BEELINE's convention for these gold standards); split seed 1.
+#   DREAM4 size 100, networks 1-3 (knockouts + knockdowns, 201 cells), the data and priors of perf/netrex-dream4.sh,
+#     so that every method also has a DREAM4 figure measured this way.
 # Priors (the same for every method): the gold edges of the 70 % training targets (`prior split --by target
 #   --heldout-fraction 0.3`) and a motif-like source (`prior motif --recall 0.5`, 3 candidates per gene on the small
 #   networks, 5 on mDC) with the held-out targets' rows removed, so no gold edge into a held-out target is in any prior.
@@ -20,8 +22,9 @@
 #   runs its defaults. Every random step has a fixed seed.
 #
 # Usage: perf/beeline-methods.sh      Environment: GRNFAST=./grnfast  DATA=/work/shared/data  PMF_EPOCHS=500
-#                                     SYNTH_SEEDS="1 2 3 4 5"  ONLY=synthetic|mdc
-# Output: perf/out/beeline-methods/{results.tsv,tables.md} and one folder per run.
+#                                     SYNTH_SEEDS="1 2 3 4 5"  ONLY=synthetic|mdc|dream4
+# Output: perf/out/beeline-methods/{results.tsv,tables.md} (results-ONLY.tsv, tables-ONLY.md with ONLY) and one
+# folder per run.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 GRNFAST=${GRNFAST:-./grnfast}
@@ -33,10 +36,12 @@ PY=/usr/bin/python3
 HELP=perf/beeline_methods.py
 OUT=perf/out/beeline-methods
 mkdir -p "$OUT"
-RES="$OUT/results.tsv"
+RES="$OUT/results${ONLY:+-$ONLY}.tsv"
 printf "dataset\tseed\tmethod\tauprc\tratio\tauroc\tepr\tpairs\tpositives\tseconds\n" > "$RES"
 CAL_SYN=()
 CAL_MDC=()
+CAL_D4=()
+GBC=(--genes-by-cells)
 
 # run_one NAME SEED DIR EXPR REGS GOLD EVAL_REGS EXTRA_LASSO...   (priors, evidence and heldout.txt already in DIR)
 run_methods() {
@@ -54,7 +59,7 @@ run_methods() {
     esac
     local start secs
     start=$(date +%s.%N)
-    if ! $GRNFAST infer --method $method --expression "$expr" --genes-by-cells --regulators "$regs" \
+    if ! $GRNFAST infer --method $method --expression "$expr" "${GBC[@]}" --regulators "$regs" \
         --prior "$o/split.tsv" --prior "$o/motif.tsv" "${extra[@]}" --out "$o/$method.tsv" 2> "$o/$method.log"; then
       echo "!! $name seed $seed: $method failed (exit $?):" >&2; tail -3 "$o/$method.log" >&2; continue
     fi
@@ -68,12 +73,14 @@ run_methods() {
     --out "$o/evidence.json" 2> "$o/evidence.eval.log" && $PY $HELP row "$o/evidence.json" "$name" "$seed" "evidence alone" 0 | tee -a "$RES"
 }
 
-# make_priors DIR GOLD REGS GENES SEED PER_TARGET
+# make_priors DIR GOLD REGS GENES SEED PER_TARGET [MOTIF_SEED [MOTIF_REGS]]   (MOTIF_REGS - = the gold's regulators)
 make_priors() {
-  local o=$1 gold=$2 regs=$3 genes=$4 seed=$5 k=$6
+  local o=$1 gold=$2 regs=$3 genes=$4 seed=$5 k=$6 mseed=${7:-$(( $5 + 100 ))} mregs=${8:-$3}
+  local mflag=()
+  [[ $mregs != - ]] && mflag=(--regulators "$mregs")
   $GRNFAST prior split --gold "$gold" --by target --heldout-fraction 0.3 --seed "$seed" \
     --out-prior "$o/split.tsv" --out-heldout "$o/heldout.txt" 2> "$o/prior.log" || { cat "$o/prior.log" >&2; return 1; }
-  $GRNFAST prior motif --gold "$gold" --regulators "$regs" --recall 0.5 --per-target "$k" --seed $((seed + 100)) \
+  $GRNFAST prior motif --gold "$gold" "${mflag[@]}" --recall 0.5 --per-target "$k" --seed "$mseed" \
     --out "$o/motif_all.tsv" 2>> "$o/prior.log" || { cat "$o/prior.log" >&2; return 1; }
   awk 'NR==FNR { if ($0 !~ /^#/) h[$1] = 1; next } FNR == 1 || !($2 in h)' "$o/heldout.txt" "$o/motif_all.tsv" > "$o/motif.tsv"
   $PY $HELP evidence "$gold" "$regs" "$genes" $((seed + 200)) "$o/evidence.tsv" 2>> "$o/prior.log"
@@ -82,7 +89,7 @@ make_priors() {
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), PMF_EPOCHS=$PMF_EPOCHS" >&2
 total_start=$(date +%s)
 
-if [[ $ONLY != mdc ]]; then
+if [[ -z $ONLY || $ONLY == synthetic ]]; then
   for net in Synthetic/dyn-LI/dyn-LI Synthetic/dyn-CY/dyn-CY Synthetic/dyn-BF/dyn-BF Synthetic/dyn-BFC/dyn-BFC \
              Simulated/mCAD/mCAD Simulated/VSC/VSC; do
     dir="$DATA/beeline/${net}_2000_0"
@@ -97,7 +104,7 @@ if [[ $ONLY != mdc ]]; then
   done
 fi
 
-if [[ $ONLY != synthetic ]]; then
+if [[ -z $ONLY || $ONLY == mdc ]]; then
   G="$DATA/beeline_scrnaseq_genelink"
   expr="$G/Specific Dataset/mDC/TFs+500/BL--ExpressionData.csv"
   o0="$OUT/mDC"; mkdir -p "$o0"
@@ -112,6 +119,26 @@ if [[ $ONLY != synthetic ]]; then
   done
 fi
 
+# DREAM4 size 100, networks 1-3, with this script's protocol and run lengths, so that every method has a DREAM4
+# figure measured the same way as on BEELINE. Same data and priors as perf/netrex-dream4.sh (knockouts + knockdowns,
+# split seed 1, motif seed 2 over the gold's regulators, 5 candidates per gene); netrex-cf runs with --seed 1 here,
+# the default seed 0 there.
+if [[ -z $ONLY || $ONLY == dream4 ]]; then
+  D4="$DATA/dream4"
+  GBC=()
+  for k in 1 2 3; do
+    dir="$D4/DREAM4_InSilico_Size100/insilico_size100_$k"
+    gold="$D4/DREAM4_Challenge2_GoldStandards/Size 100/DREAM4_GoldStandard_InSilico_Size100_$k.tsv"
+    o="$OUT/DREAM4/$k"; mkdir -p "$o"
+    cut -f1 "$gold" | sort -u > "$o/genes.txt"
+    { head -1 "$dir/insilico_size100_${k}_knockouts.tsv"; tail -n +2 "$dir/insilico_size100_${k}_knockouts.tsv"; tail -n +2 "$dir/insilico_size100_${k}_knockdowns.tsv"; } > "$o/expression.tsv"
+    make_priors "$o" "$gold" "$o/genes.txt" "$o/genes.txt" 1 5 2 - || continue
+    run_methods "DREAM4 net $k" 1 "$o" "$o/expression.tsv" "$o/genes.txt" "$gold" "$o/genes.txt"
+    CAL_D4+=("DREAM4 nets 1-3" "$gold" "$o/genes.txt" "$o/heldout.txt" "$o/pmf-grn.tsv")
+  done
+  GBC=(--genes-by-cells)
+fi
+
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); total $(( $(date +%s) - total_start )) s; load average at the end $(cut -d' ' -f1-3 /proc/loadavg); PMF_EPOCHS=$PMF_EPOCHS"
   echo
@@ -120,5 +147,6 @@ fi
   echo "pmf-grn calibration (quintile bins of the posterior std of A)"
   (( ${#CAL_SYN[@]} )) && $PY $HELP calibration "${CAL_SYN[@]}"
   (( ${#CAL_MDC[@]} )) && $PY $HELP calibration "${CAL_MDC[@]}"
-} > "$OUT/tables.md"
-cat "$OUT/tables.md"
+  (( ${#CAL_D4[@]} )) && $PY $HELP calibration "${CAL_D4[@]}"
+} > "$OUT/tables${ONLY:+-$ONLY}.md"
+cat "$OUT/tables${ONLY:+-$ONLY}.md"

@@ -23,11 +23,13 @@ import sys
 
 def read_gold(path):
     """(regulator, target) pairs with a nonzero label; self loops dropped. Reads BEELINE refNetwork.csv / GENELink
-    BL--network.csv (header Gene1,Gene2[,Type|Score])."""
+    BL--network.csv (header Gene1,Gene2[,Type|Score]) and DREAM's headerless `G1 TAB G2 TAB 0|1`."""
     edges = set()
     with open(path) as f:
-        rows = list(csv.reader(f))
-    for r in rows[1:]:
+        rows = list(csv.reader(f, delimiter="\t" if path.endswith(".tsv") else ","))
+    if rows and rows[0] and rows[0][0] == "Gene1":
+        rows = rows[1:]
+    for r in rows:
         if len(r) < 2 or r[0] == r[1]:
             continue
         if len(r) >= 3 and r[2] not in ("+", "-") and r[2] != "":
@@ -141,7 +143,8 @@ def summary(path):
     for r in rows:
         if r[2] not in order:
             order.append(r[2])
-    group_of = lambda d: "synthetic + curated (mean of runs)" if not d.startswith("mDC") else d
+    group_of = lambda d: d if d.startswith("mDC") else "DREAM4 nets 1-3 (mean)" if d.startswith("DREAM4") \
+        else "synthetic + curated (mean of runs)"
     groups = []
     for r in rows:
         if group_of(r[0]) not in groups:
