@@ -10,7 +10,7 @@
 #   mDC: BEELINE's mouse dendritic-cell scRNA-seq (GENELink's TFs+500 copy: 821 genes x 383 cells, 323 TFs as
 #     regulators) against each of its three gold standards (cell-type ChIP, non-specific ChIP, STRING); scored on the
 #     gold's own regulators (BEELINE's convention for these gold standards); split seed 1.
-#   DREAM4 size 100, networks 1-3 (knockouts + knockdowns, 201 cells), the data and priors of perf/netrex-dream4.sh,
+#   DREAM4 size 100, networks 1-3 (knockouts + knockdowns, 200 samples), the data and priors of perf/netrex-dream4.sh,
 #     so that every method also has a DREAM4 figure measured this way.
 # Priors (the same for every method): the gold edges of the 70 % training targets (`prior split --by target
 #   --heldout-fraction 0.3`) and a motif-like source (`prior motif --recall 0.5`, 3 candidates per gene on the small
