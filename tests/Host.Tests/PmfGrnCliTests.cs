@@ -200,4 +200,24 @@ public class PmfGrnCliTests
         Assert.Contains("mixed.tsv: 2 pairs name genes absent from the data (2 genes: ", r.Err);
         Assert.Contains("prior " + prior + ": 1 of 4 pairs used as prior edge probabilities", r.Err);
     }
+
+    [Fact]
+    public void NotConvergedAdviceTellsARisingLossFromAFallingOne()
+    {
+        // Falling throughout: more epochs. Best window early, last window above it: lower the learning rate.
+        var falling = Enumerable.Range(0, 400).Select(e => 2.0 + 1.0 / (1 + e)).ToArray();
+        Assert.Contains("more --epochs may help", GrnFast.Host.Infer.PmfGrnRun.NotConvergedAdvice(falling, 0.01, 1e-3, 0.1));
+        var rising = Enumerable.Range(0, 400).Select(e => e < 100 ? 2.2 : 2.2 + (e - 100) * 0.01).ToArray();
+        string advice = GrnFast.Host.Infer.PmfGrnRun.NotConvergedAdvice(rising, 0.3, 1e-3, 0.1);
+        Assert.Contains("the loss rose from 2.2 (mean of the epochs to ", advice);
+        Assert.Contains("unstable at --learning-rate 0.1; lower it (e.g. 0.01)", advice);
+        Assert.DoesNotContain("more --epochs", advice);
+        // The option the advice names exists and is validated.
+        using var d = new Dream4();
+        var r = d.Cli.Run("infer", "--method", "pmf-grn", "--learning-rate-decay", "1.5", "--expression", d.Expression, "--regulators", d.Regulators, "--out", d.Cli.PathOf("x.tsv"));
+        Assert.Equal(2, r.Code);
+        Assert.Contains("--learning-rate-decay", r.Err);
+        r = d.Cli.Run("infer", "--method", "pmf-grn", "--learning-rate-decay", "0.999", "--epochs", "20", "--prior", d.Prior, "--expression", d.Expression, "--regulators", d.Regulators, "--out", d.Cli.PathOf("x.tsv"));
+        Assert.True(r.Code == 0, r.Err);
+    }
 }

@@ -37,7 +37,7 @@ internal static class HelpText
                              [--filter-p P] [--filter-weight coef_abs|coef_mean|-logp] [--filter-top N]
                              [--threads T] [--timings FILE.json] --out LINKS.tsv
                grnfast infer --method pmf-grn|joint --expression FILE --regulators FILE [--prior FILE]... [--evidence FILE]
-                             [--epochs E] [--learning-rate LR] [--batch-size B] [--kl-factor F] [--holdout F --patience P]
+                             [--epochs E] [--learning-rate LR] [--learning-rate-decay F] [--batch-size B] [--kl-factor F] [--holdout F --patience P]
                              [--precision float64|float32] [--seed S] [--threads T] --out FILE.tsv
                grnfast infer --method netrex-cf --expression FILE --regulators FILE --prior A.tsv [--prior B.tsv]...
                              [--latent-factors D] [--iterations K] [--refits R] [--refit-iterations K] [--factor-block B]
@@ -111,7 +111,7 @@ internal static class HelpText
           PMF-GRN: W ~ N(d U (A o B)^T, sigma), A = sigmoid(logit A), logit A ~ N(logit prior, 2), fitted by SVI (clipped
           Adam, KL annealing). The prior's confidence is the prior edge probability (unlisted pairs: --absent-prior,
           default 0.0005). joint adds the per-pair --evidence FILE (regulator, target, value in [0,1]) as data linked to
-          A by a logistic model with learned scale. --epochs (4000), --learning-rate (0.1), --batch-size (0 = all cells),
+          A by a logistic model with learned scale. --epochs (4000), --learning-rate (0.1), --learning-rate-decay (1: constant), --batch-size (0 = all cells),
           --kl-factor (1; the paper's 10 moves linearly to 1 over --annealing-epochs), --clip (1e-4), --holdout F (held-out entries for a
           validation loss; --patience P stops early), --evidence-weight (1). Output: importance = E[A], coef = E[A o B],
           std = sd[A], every regulator x target pair.

@@ -23,7 +23,7 @@ internal sealed record PmfGrnSettings
 /// </summary>
 internal static class PmfGrnOptionRules
 {
-    public static readonly string[] Valued = ["--epochs", "--learning-rate", "--batch-size", "--kl-factor", "--annealing-epochs", "--clip",
+    public static readonly string[] Valued = ["--epochs", "--learning-rate", "--learning-rate-decay", "--batch-size", "--kl-factor", "--annealing-epochs", "--clip",
         "--holdout", "--validate-every", "--patience", "--absent-prior", "--evidence", "--evidence-weight"];
 
     private static readonly string[] ElasticNetOnly = ["--l1-ratio", "--alpha", "--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps",
@@ -54,6 +54,7 @@ internal static class PmfGrnOptionRules
         {
             Epochs = o.Int("--epochs", e => e >= 1, "an integer >= 1") ?? d.Epochs,
             LearningRate = o.Double("--learning-rate", v => v > 0 && double.IsFinite(v), "a finite number > 0") ?? d.LearningRate,
+            LearningRateDecay = o.Double("--learning-rate-decay", v => v > 0 && v <= 1, "a number in (0, 1]: the learning rate's factor per epoch") ?? d.LearningRateDecay,
             BatchSize = o.Int("--batch-size", b => b >= 0, "an integer >= 0 (0 = all cells)") ?? 0,
             InitialKlFactor = o.Double("--kl-factor", v => v >= 0 && double.IsFinite(v), "a finite number >= 0") ?? d.InitialKlFactor,
             AnnealingEpochs = o.Int("--annealing-epochs", e => e >= 1, "an integer >= 1") ?? d.AnnealingEpochs,
@@ -147,7 +148,7 @@ internal static class PmfGrnRun
         if (result.Status == SolverStatus.NumericalFailure)
             throw new InputFormatException(data.Source, null, $"the {r.Method} fit diverged (non-finite ELBO after {c.Epochs} epochs); lower --learning-rate");
         if (result.Status == SolverStatus.MaxIterations)
-            log.Warn($"{r.Method}: the loss still changed by {c.RelativeChange:G3} (relative) over the last epochs, above {c.Tolerance:G3}; more --epochs may help");
+            log.Warn($"{r.Method}: " + NotConvergedAdvice(c.LossHistory, c.RelativeChange, c.Tolerance, o.LearningRate));
         log.Info($"{r.Method}: final ELBO {c.FinalElbo:G6} (loss {c.FinalLoss:G6}), {c.Epochs} epochs, {c.Steps} steps, {result.SecondsPerEpoch:G3} s per epoch, sigma_obs {result.NoiseStd:G3}"
             + (c.ValidationLoss is { } v ? $", best validation loss {v:G5} at epoch {c.BestEpoch}" : "")
             + (result.EvidenceLink is { } link ? $", evidence link scale {link.Scale:G3} offset {link.Offset:G3}" : ""));
@@ -192,6 +193,30 @@ internal static class PmfGrnRun
             Standardize = momentsSeconds + result.Timings.Standardize,
             MethodSummary = $"{g} targets x {k} regulators, {edges.Count} edges; {r.Method} {status}, final ELBO {c.FinalElbo:G6} after {c.Epochs} epochs",
         };
+    }
+
+    /// <summary>
+    /// Why a fit that did not settle did not, from its loss history in windows of max(10, epochs/20) epochs: a loss
+    /// whose last window is above its best window by more than the tolerance is unstable at this learning rate (more
+    /// epochs make it worse: seen on BEELINE's small networks at lr 0.1), otherwise it is still descending.
+    /// </summary>
+    internal static string NotConvergedAdvice(IReadOnlyList<double> loss, double relativeChange, double tolerance, double learningRate)
+    {
+        int window = Math.Max(10, loss.Count / 20);
+        if (loss.Count >= 2 * window)
+        {
+            double last = loss.Skip(loss.Count - window).Average();
+            double best = double.PositiveInfinity;
+            int bestEnd = 0;
+            for (int end = window; end <= loss.Count; end += window)
+            {
+                double mean = loss.Skip(end - window).Take(window).Average();
+                if (mean < best) { best = mean; bestEnd = end; }
+            }
+            if (last - best > tolerance * Math.Abs(best))
+                return FormattableString.Invariant($"the loss rose from {best:G4} (mean of the epochs to {bestEnd}) to {last:G4} over the last {window} epochs: the fit is unstable at --learning-rate {learningRate:G3}; lower it (e.g. {learningRate / 10:G3}) or let it decay (--learning-rate-decay 0.999), rather than adding epochs");
+        }
+        return FormattableString.Invariant($"the loss still changed by {relativeChange:G3} (relative) over the last epochs, above {tolerance:G3}; more --epochs may help");
     }
 
     /// <summary>The target columns, cells x targets column-major, in the data's precision.</summary>
