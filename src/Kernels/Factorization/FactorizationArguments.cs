@@ -18,6 +18,16 @@ internal static class FactorizationArguments
         if (actual < needed) ThrowDestination(needed, actual);
     }
 
+    /// <summary>Every column index in [0, cols) of a matrix of <paramref name="length"/> elements with leading dimension ld &gt;= rows, one weight per index.</summary>
+    public static void Columns(int length, int ld, ReadOnlySpan<int> columns, int weights, int rows)
+    {
+        if (weights != columns.Length) Throw(columns.Length, weights, columns.Length, columns.Length, columns.Length, columns.Length);
+        if (ld < rows || ld < 1) throw new ArgumentException($"leading dimension {ld} is below the {rows} rows", nameof(ld));
+        foreach (int c in columns)
+            if (c < 0 || (long)c * ld + rows > length)
+                throw new ArgumentException($"column {c} does not fit a matrix of {length} elements with leading dimension {ld}", nameof(columns));
+    }
+
     [DoesNotReturn]
     private static void Throw(int n, int a, int b, int c, int d, int e) =>
         throw new ArgumentException($"operand lengths differ: {n}, {a}, {b}, {c}, {d}, {e}");

@@ -200,4 +200,81 @@ public static class FactorizationKernels
             Unsafe.Add(ref tr, i) = w * t;
         }
     }
+    /// <inheritdoc cref="FactorizationScalarKernels.AddColumnCombination"/>
+    public static void AddColumnCombination(ReadOnlySpan<double> matrix, int ld, ReadOnlySpan<int> columns, ReadOnlySpan<double> weights, Span<double> dest)
+    {
+        FactorizationArguments.Columns(matrix.Length, ld, columns, weights.Length, dest.Length);
+        ref double mr = ref MemoryMarshal.GetReference(matrix);
+        ref double dr = ref MemoryMarshal.GetReference(dest);
+        ref int cr = ref MemoryMarshal.GetReference(columns);
+        ref double wr = ref MemoryMarshal.GetReference(weights);
+        int k = columns.Length;
+        nuint n = (nuint)dest.Length, r = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; r + 32 <= n; r += 32)
+            {
+                var a0 = Vector512.LoadUnsafe(ref dr, r);
+                var a1 = Vector512.LoadUnsafe(ref dr, r + 8);
+                var a2 = Vector512.LoadUnsafe(ref dr, r + 16);
+                var a3 = Vector512.LoadUnsafe(ref dr, r + 24);
+                for (int p = 0; p < k; p++)
+                {
+                    var w = Vector512.Create(Unsafe.Add(ref wr, p));
+                    ref double col = ref Unsafe.Add(ref mr, (nint)Unsafe.Add(ref cr, p) * ld);
+                    a0 += w * Vector512.LoadUnsafe(ref col, r);
+                    a1 += w * Vector512.LoadUnsafe(ref col, r + 8);
+                    a2 += w * Vector512.LoadUnsafe(ref col, r + 16);
+                    a3 += w * Vector512.LoadUnsafe(ref col, r + 24);
+                }
+                a0.StoreUnsafe(ref dr, r);
+                a1.StoreUnsafe(ref dr, r + 8);
+                a2.StoreUnsafe(ref dr, r + 16);
+                a3.StoreUnsafe(ref dr, r + 24);
+            }
+            for (; r + 8 <= n; r += 8)
+            {
+                var a0 = Vector512.LoadUnsafe(ref dr, r);
+                for (int p = 0; p < k; p++)
+                    a0 += Vector512.Create(Unsafe.Add(ref wr, p)) * Vector512.LoadUnsafe(ref Unsafe.Add(ref mr, (nint)Unsafe.Add(ref cr, p) * ld), r);
+                a0.StoreUnsafe(ref dr, r);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; r + 16 <= n; r += 16)
+            {
+                var a0 = Vector256.LoadUnsafe(ref dr, r);
+                var a1 = Vector256.LoadUnsafe(ref dr, r + 4);
+                var a2 = Vector256.LoadUnsafe(ref dr, r + 8);
+                var a3 = Vector256.LoadUnsafe(ref dr, r + 12);
+                for (int p = 0; p < k; p++)
+                {
+                    var w = Vector256.Create(Unsafe.Add(ref wr, p));
+                    ref double col = ref Unsafe.Add(ref mr, (nint)Unsafe.Add(ref cr, p) * ld);
+                    a0 += w * Vector256.LoadUnsafe(ref col, r);
+                    a1 += w * Vector256.LoadUnsafe(ref col, r + 4);
+                    a2 += w * Vector256.LoadUnsafe(ref col, r + 8);
+                    a3 += w * Vector256.LoadUnsafe(ref col, r + 12);
+                }
+                a0.StoreUnsafe(ref dr, r);
+                a1.StoreUnsafe(ref dr, r + 4);
+                a2.StoreUnsafe(ref dr, r + 8);
+                a3.StoreUnsafe(ref dr, r + 12);
+            }
+            for (; r + 4 <= n; r += 4)
+            {
+                var a0 = Vector256.LoadUnsafe(ref dr, r);
+                for (int p = 0; p < k; p++)
+                    a0 += Vector256.Create(Unsafe.Add(ref wr, p)) * Vector256.LoadUnsafe(ref Unsafe.Add(ref mr, (nint)Unsafe.Add(ref cr, p) * ld), r);
+                a0.StoreUnsafe(ref dr, r);
+            }
+        }
+        for (; r < n; r++)
+        {
+            double acc = Unsafe.Add(ref dr, r);
+            for (int p = 0; p < k; p++) acc += Unsafe.Add(ref wr, p) * Unsafe.Add(ref mr, (nint)Unsafe.Add(ref cr, p) * ld + (nint)r);
+            Unsafe.Add(ref dr, r) = acc;
+        }
+    }
 }

@@ -80,6 +80,22 @@ public static class FactorizationScalarKernels
         }
     }
 
+    /// <summary>
+    /// dest[r] += sum_p weights[p] * matrix[columns[p] * ld + r] for r &lt; dest.Length: a sparse combination of columns of
+    /// a column-major matrix (leading dimension <paramref name="ld"/>), the product of a dense matrix with one sparse column.
+    /// Per element, the terms are added to dest one at a time in p order, each product rounded before its add.
+    /// </summary>
+    public static void AddColumnCombination(ReadOnlySpan<double> matrix, int ld, ReadOnlySpan<int> columns, ReadOnlySpan<double> weights, Span<double> dest)
+    {
+        FactorizationArguments.Columns(matrix.Length, ld, columns, weights.Length, dest.Length);
+        for (int r = 0; r < dest.Length; r++)
+        {
+            double acc = dest[r];
+            for (int p = 0; p < columns.Length; p++) acc += weights[p] * matrix[columns[p] * ld + r];
+            dest[r] = acc;
+        }
+    }
+
     internal static double Fold(Span<double> lanes)
     {
         for (int half = Lanes / 2; half >= 1; half /= 2)

@@ -34,8 +34,16 @@ internal static class NetRexCfInitializer
         var allRegulators = Enumerable.Range(0, t).ToArray();
         for (int k = 0; k < o.AlsIterations; k++)
         {
-            NetRexCfFactorStep.Update(x, y, d, g, t, excess, target, 1.0, o.AlsRegularization, allGenes, byRows: true, context);
-            NetRexCfFactorStep.Update(y, x, d, t, g, excess, target, 1.0, o.AlsRegularization, allRegulators, byRows: false, context);
+            if (o.AlsConjugateGradientSteps > 0)
+            {
+                NetRexCfFactorStep.UpdateConjugateGradient(x, y, d, g, t, excess, target, 1.0, o.AlsRegularization, allGenes, byRows: true, o.AlsConjugateGradientSteps, context);
+                NetRexCfFactorStep.UpdateConjugateGradient(y, x, d, t, g, excess, target, 1.0, o.AlsRegularization, allRegulators, byRows: false, o.AlsConjugateGradientSteps, context);
+            }
+            else
+            {
+                NetRexCfFactorStep.Update(x, y, d, g, t, excess, target, 1.0, o.AlsRegularization, allGenes, byRows: true, context);
+                NetRexCfFactorStep.Update(y, x, d, t, g, excess, target, 1.0, o.AlsRegularization, allRegulators, byRows: false, context);
+            }
         }
 
         var r = new double[m];
@@ -66,28 +74,53 @@ internal static class NetRexCfInitializer
         return s;
     }
 
-    /// <summary>The NCA alternations on the 0/1 support in <paramref name="s"/> (overwritten with the fitted weights); returns Z.</summary>
+    /// <summary>
+    /// The NCA alternations on the 0/1 support in <paramref name="s"/> (overwritten with the fitted weights); returns Z, the
+    /// ridge activities of the last alternation's S before its per-gene update. With M = S^T S + rho I and Z = M^-1 S^T, the
+    /// per-gene step needs E A^T = K S M^-1 and A A^T = M^-1 (S^T E A^T), both from the sparse S; Z itself only at the end.
+    /// </summary>
     private static double[] Nca(double[] s, double[] gram, int g, int t, NetRexCfOptions o, SolverContext context)
     {
         var blas = context.Blas;
         var z = new double[(long)t * g];
         var eat = new double[(long)g * t];
+        var eatT = new double[(long)t * g];
+        var ks = new double[(long)g * t];
         var aat = new double[(long)t * t];
+        var steat = new double[(long)t * t];
+        var sts = new double[(long)t * t];
+        var inverse = new double[(long)t * t];
+        var sparse = new SparseNetwork(g, t);
         int rounds = Math.Max(1, o.NcaIterations);
         for (int k = 0; k < rounds; k++)
         {
-            // Z = (S^T S + rho I)^-1 S^T
-            var sts = new double[(long)t * t];
-            blas.Gemm(Transpose.Yes, Transpose.No, t, t, g, 1.0, s, g, s, g, 0.0, sts, t);
+            sparse.Load(s);
+            sparse.Gram(sts, context.Threads);
             for (int j = 0; j < t; j++) sts[j + j * t] += o.NcaRidge;
-            for (int i = 0; i < g; i++)
-                for (int j = 0; j < t; j++) z[j + (long)i * t] = s[i + (long)j * g];
             var l = sts;
             if (!RowCholesky.Factor(l, t)) throw new InvalidOperationException("NCA ridge system not positive definite");
-            Parallel.For(0, g, new ParallelOptions { MaxDegreeOfParallelism = context.Threads }, i => RowCholesky.Solve(l, t, z.AsSpan((int)((long)i * t), t)));
+            if (k == rounds - 1)
+            {
+                // Z = (S^T S + rho I)^-1 S^T
+                for (int i = 0; i < g; i++)
+                    for (int j = 0; j < t; j++) z[j + (long)i * t] = s[i + (long)j * g];
+                Parallel.For(0, g, new ParallelOptions { MaxDegreeOfParallelism = context.Threads }, i => RowCholesky.Solve(l, t, z.AsSpan((int)((long)i * t), t)));
+            }
             if (o.NcaIterations == 0) break;
-            blas.Gemm(Transpose.No, Transpose.Yes, g, t, g, 1.0, gram, g, z, t, 0.0, eat, g);
-            blas.Gemm(Transpose.No, Transpose.No, t, t, g, 1.0, z, t, eat, g, 0.0, aat, t);
+            Array.Clear(inverse);
+            Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = context.Threads }, j =>
+            {
+                var column = inverse.AsSpan(j * t, t);
+                column[j] = 1;
+                RowCholesky.Solve(l, t, column);
+            });
+            sparse.LeftMultiply(gram, g, ks, context.Threads, blas, s);
+            blas.Gemm(Transpose.No, Transpose.No, g, t, t, 1.0, ks, g, inverse, t, 0.0, eat, g);
+            for (int j = 0; j < t; j++)
+                for (int i = 0; i < g; i++) eatT[j + (long)i * t] = eat[i + (long)j * g];
+            // steat = (E A^T)^T S = (S^T E A^T)^T, so A A^T = M^-1 steat^T.
+            sparse.TransposeTimes(eatT, steat, context.Threads);
+            blas.Gemm(Transpose.No, Transpose.Yes, t, t, t, 1.0, inverse, t, steat, t, 0.0, aat, t);
             Parallel.For(0, g, new ParallelOptions { MaxDegreeOfParallelism = context.Threads, CancellationToken = context.Cancellation }, i =>
             {
                 var support = new List<int>();

@@ -28,7 +28,10 @@ internal sealed class NetRexCfPalm
     private readonly NetRexCfOptions _o;
     private readonly SolverContext _context;
     private readonly int _g, _t;
-    private readonly double[] _eat, _aat, _saat, _r, _grad, _sts, _excess, _weightedTarget, _next;
+    private readonly double[] _eat, _aat, _aatT, _ks, _rhs, _r, _grad, _sts, _inverse, _excess, _weightedTarget, _next, _quadratic;
+    private readonly SparseNetwork _sparse;
+    // The state whose E A^T, A A^T and sparse S the buffers hold (set by Activities, kept current by Iterate).
+    private NetRexCfState? _current;
 
     public NetRexCfPalm(NetRexCfEdges edges, double[] gram, NetRexCfOptions options, SolverContext context)
     {
@@ -37,9 +40,11 @@ internal sealed class NetRexCfPalm
         if (gram.Length != (long)_g * _g) throw new ArgumentException($"the Gram matrix has {gram.Length} entries, {_g} genes need {(long)_g * _g}", nameof(gram));
         for (int i = 0; i < _g; i++) _traceK += gram[i + i * _g];
         long m = (long)_g * _t;
-        _eat = new double[m]; _saat = new double[m]; _r = new double[m]; _grad = new double[m];
+        _eat = new double[m]; _ks = new double[m]; _rhs = new double[m]; _r = new double[m]; _grad = new double[m];
         _excess = new double[m]; _weightedTarget = new double[m]; _next = new double[m];
-        _aat = new double[(long)_t * _t]; _sts = new double[(long)_t * _t];
+        _aat = new double[(long)_t * _t]; _aatT = new double[(long)_t * _t]; _sts = new double[(long)_t * _t]; _inverse = new double[(long)_t * _t];
+        _quadratic = new double[_g];
+        _sparse = new SparseNetwork(_g, _t);
     }
 
     private IBlas Blas => _context.Blas;
@@ -81,26 +86,35 @@ internal sealed class NetRexCfPalm
     public double Iterate(NetRexCfState s, Random rng)
     {
         int g = _g, t = _t;
-        // A-step: Z <- M^-1 (S^T + (mu_A/2) Z), M = S^T S + (lambda_a + mu_A/2) I.
-        Blas.Gemm(Transpose.Yes, Transpose.No, t, t, g, 1.0, s.S, g, s.S, g, 0.0, _sts, t);
+        if (!ReferenceEquals(_current, s)) Objective(s);
+        // A-step: Z <- M^-1 (S^T + (mu_A/2) Z), M = S^T S + (lambda_a + mu_A/2) I. The new E A^T = K Z'^T follows from the
+        // old one without K Z'^T: K Z'^T = (K S + (mu_A/2) K Z^T) M^-1, with K S sparse in S.
+        _sparse.Gram(_sts, _context.Threads);
         double muA = FrobeniusWithShift(_sts, t, _o.LambdaA);
         double half = muA / 2;
         for (int j = 0; j < t; j++) _sts[j + j * t] += _o.LambdaA + half;
-        var rhs = new double[(long)t * g];
+        if (!Inverse(_sts, t, _inverse)) return double.NaN;
+        _sparse.LeftMultiply(_k, g, _ks, _context.Threads, Blas, s.S);
+        for (long e = 0; e < _ks.LongLength; e++) _ks[e] += half * _eat[e];
+        Blas.Gemm(Transpose.No, Transpose.No, g, t, t, 1.0, _ks, g, _inverse, t, 0.0, _eat, g);
         for (int i = 0; i < g; i++)
-            for (int j = 0; j < t; j++) rhs[j + (long)i * t] = s.S[i + (long)j * g] + half * s.Z[j + (long)i * t];
-        if (!CholeskySolveColumns(_sts, t, rhs, g)) return double.NaN;
-        Array.Copy(rhs, s.Z, rhs.Length);
+            for (int j = 0; j < t; j++) _rhs[j + (long)i * t] = s.S[i + (long)j * g] + half * s.Z[j + (long)i * t];
+        Blas.Gemm(Transpose.No, Transpose.No, t, g, t, 1.0, _inverse, t, _rhs, t, 0.0, s.Z, t);
+        // A A^T = Z (E A^T)
+        Blas.Gemm(Transpose.No, Transpose.No, t, t, g, 1.0, s.Z, t, _eat, g, 0.0, _aat, t);
 
-        // S-step on the new activities.
-        Activities(s);
+        // S-step on the new activities: grad/2 = S A A^T + lambda_s S - E A^T, S A A^T row by row from the sparse S.
         double muS = 2 * FrobeniusWithShift(_aat, t, _o.LambdaS);
         double step = 2 / muS;
-        // grad/2 = S A A^T + lambda_s S - E A^T
         for (long e = 0; e < _grad.LongLength; e++) _grad[e] = _o.LambdaS * s.S[e] - _eat[e];
-        Blas.Gemm(Transpose.No, Transpose.No, g, t, t, 1.0, s.S, g, _aat, t, 1.0, _grad, g);
+        Transposed(_aat, t, _aatT);
+        _sparse.RowsTimes(_aatT, _context.Threads, (i, q, _, _) =>
+        {
+            for (int l = 0; l < q.Length; l++) _grad[i + (long)l * _g] += q[l];
+        });
         FactorizationKernels.HardThresholdStep(s.S, _grad, _edges.Prior, _edges.Alpha, _edges.Beta, _edges.Eta, _r, _edges.Lambda, step, _next);
         Array.Copy(_next, s.S, _next.Length);
+        _sparse.Load(s.S);
 
         // X and Y: the CF weights depend on the support of the new S only.
         FactorizationKernels.CollaborativeFilterWeights(s.S, _edges.Prior, _edges.Alpha, _edges.Beta, _edges.Lambda, _edges.BaseWeight, _excess, _weightedTarget);
@@ -110,6 +124,12 @@ internal sealed class NetRexCfPalm
         NetRexCfFactorStep.Update(s.Y, s.X, s.Factors, t, g, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, regulators, byRows: false, _context);
         Prediction(s);
         return ObjectiveAtCurrentProducts(s);
+    }
+
+    private static void Transposed(double[] m, int t, double[] dest)
+    {
+        for (int c = 0; c < t; c++)
+            for (int r = 0; r < t; r++) dest[c + r * t] = m[r + c * t];
     }
 
     /// <summary>Indices 0..n-1 when the block covers them all, else FactorBlock of them drawn without replacement.</summary>
@@ -127,11 +147,13 @@ internal sealed class NetRexCfPalm
         return block;
     }
 
-    /// <summary>E A^T = K Z^T (G x T) and A A^T = Z (E A^T) (T x T) for the current Z.</summary>
+    /// <summary>E A^T = K Z^T (G x T) and A A^T = Z (E A^T) (T x T) for the current Z, and the sparse S.</summary>
     private void Activities(NetRexCfState s)
     {
         Blas.Gemm(Transpose.No, Transpose.Yes, _g, _t, _g, 1.0, _k, _g, s.Z, _t, 0.0, _eat, _g);
         Blas.Gemm(Transpose.No, Transpose.No, _t, _t, _g, 1.0, s.Z, _t, _eat, _g, 0.0, _aat, _t);
+        _sparse.Load(s.S);
+        _current = s;
     }
 
     /// <summary>R = X^T Y (G x T).</summary>
@@ -139,12 +161,21 @@ internal sealed class NetRexCfPalm
         => Blas.Gemm(Transpose.Yes, Transpose.No, _g, _t, s.Factors, 1.0, s.X, s.Factors, s.Y, s.Factors, 0.0, _r, _g);
 
     /// <summary>
-    /// F with E A^T, A A^T and R current: ||E - S A||^2 = tr K - 2 &lt;S, E A^T&gt; + &lt;S, S A A^T&gt;, lambda_a ||A||^2 = lambda_a tr(A A^T).
+    /// F with E A^T, A A^T, R and the sparse S current: ||E - S A||^2 = tr K - 2 &lt;S, E A^T&gt; + sum_i s_i^T (A A^T) s_i,
+    /// lambda_a ||A||^2 = lambda_a tr(A A^T).
     /// </summary>
     private double ObjectiveAtCurrentProducts(NetRexCfState s)
     {
-        Blas.Gemm(Transpose.No, Transpose.No, _g, _t, _t, 1.0, s.S, _g, _aat, _t, 0.0, _saat, _g);
-        double data = _traceK - 2 * VectorKernels.Dot(s.S, _eat) + VectorKernels.Dot(s.S, _saat);
+        Transposed(_aat, _t, _aatT);
+        _sparse.RowsTimes(_aatT, _context.Threads, (i, q, columns, values) =>
+        {
+            double sum = 0;
+            for (int p = 0; p < columns.Length; p++) sum += values[p] * q[columns[p]];
+            _quadratic[i] = sum;
+        });
+        double quadratic = 0;
+        for (int i = 0; i < _g; i++) quadratic += _quadratic[i];
+        double data = _traceK - 2 * VectorKernels.Dot(s.S, _eat) + quadratic;
         double cf = FactorizationKernels.CollaborativeFilterLoss(s.S, _edges.Prior, _edges.Alpha, _edges.Beta, _edges.Eta, _r, _edges.Lambda);
         double traceA = 0;
         for (int j = 0; j < _t; j++) traceA += _aat[j + j * _t];
@@ -165,24 +196,18 @@ internal sealed class NetRexCfPalm
         return Math.Sqrt(sum);
     }
 
-    /// <summary>
-    /// b &lt;- M^-1 b for the t x <paramref name="columns"/> matrix b (M symmetric positive definite): M^-1 from its Cholesky
-    /// factor column by column (t^3), then one GEMM, so the t^2 G work runs in the BLAS.
-    /// </summary>
-    internal bool CholeskySolveColumns(double[] m, int t, double[] b, int columns)
+    /// <summary>dest = M^-1 for a symmetric positive definite t x t M (unchanged), column by column from its Cholesky factor; false if M is not positive definite.</summary>
+    internal bool Inverse(double[] m, int t, double[] dest)
     {
         var l = (double[])m.Clone();
         if (!RowCholesky.Factor(l, t)) return false;
-        var inverse = new double[(long)t * t];
+        Array.Clear(dest);
         Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = _context.Threads }, j =>
         {
-            var column = inverse.AsSpan(j * t, t);
+            var column = dest.AsSpan(j * t, t);
             column[j] = 1;
             RowCholesky.Solve(l, t, column);
         });
-        var x = new double[b.LongLength];
-        Blas.Gemm(Transpose.No, Transpose.No, t, columns, t, 1.0, inverse, t, b, t, 0.0, x, t);
-        Array.Copy(x, b, x.LongLength);
         return true;
     }
 }

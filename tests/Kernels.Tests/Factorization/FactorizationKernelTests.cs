@@ -135,4 +135,36 @@ public class FactorizationKernelTests
         Assert.Throws<ArgumentException>(() => FactorizationKernels.HardThresholdStep(new double[3], new double[3], new double[3], new double[3], new double[3], new double[3], new double[3], 1, 1, new double[2]));
         Assert.Throws<ArgumentException>(() => FactorizationScalarKernels.CollaborativeFilterWeights(new double[3], new double[4], new double[3], new double[3], 1, 1, new double[3], new double[3]));
     }
+    [Fact]
+    public void ColumnCombinationMatchesTwinAtEveryLength()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            int seed = 17_000 + n;
+            var rng = new Random(seed);
+            int ld = n + rng.Next(4), columns = 1 + rng.Next(9), k = rng.Next(12);
+            var matrix = TestData.Doubles(rng, ld * columns, SpecialRate);
+            var index = Array.ConvertAll(new int[k], _ => rng.Next(columns));
+            var weights = TestData.Doubles(rng, k, SpecialRate);
+            var dv = TestData.Doubles(rng, n, SpecialRate);
+            var dt = (double[])dv.Clone();
+            FactorizationKernels.AddColumnCombination(matrix, ld, index, weights, dv);
+            FactorizationScalarKernels.AddColumnCombination(matrix, ld, index, weights, dt);
+            int i = TestData.FirstDifference(dv, dt);
+            if (i >= 0) Assert.Fail($"AddColumnCombination n={n} seed={seed} i={i} [{KernelInfo.InstructionSet}]: vector {dv[i]:R} twin {dt[i]:R}");
+        }
+    }
+
+    [Fact]
+    public void ColumnCombinationTwinIsTheSparseProduct()
+    {
+        // dest += M v for v sparse: columns 2 and 0 of a 3 x 3 column-major M (ld 4, one padding row) with weights 2 and -1.
+        double[] m = [1, 2, 3, 99, 4, 5, 6, 99, 7, 8, 9, 99];
+        var dest = new double[] { 10, 20, 30 };
+        FactorizationScalarKernels.AddColumnCombination(m, 4, [2, 0], [2.0, -1.0], dest);
+        Assert.Equal([10 + 14 - 1, 20 + 16 - 2, 30 + 18 - 3], dest);
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.AddColumnCombination(m, 4, [3], [1.0], new double[3]));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.AddColumnCombination(m, 4, [0, 1], [1.0], new double[3]));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.AddColumnCombination(m, 2, [0], [1.0], new double[3]));
+    }
 }

@@ -259,7 +259,11 @@ public class RowCholeskyTests
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(97)]
     [InlineData(150)]
+    [InlineData(300)]
     public void SolvesSymmetricPositiveDefiniteSystems(int k)
     {
         var rng = new Random(k);
@@ -282,5 +286,58 @@ public class RowCholeskyTests
         for (int i = 0; i < k; i++) Assert.Equal(x[i], rhs[i], 1e-6);
         var notPd = new double[] { 1, 2, 2, 1 };
         Assert.False(GrnFast.Solvers.NetRex.RowCholesky.Factor(notPd, 2));
+    }
+}
+
+public class SparseNetworkTests
+{
+    [Theory]
+    [InlineData(1, 1, 1.0)]
+    [InlineData(70, 9, 0.3)]
+    [InlineData(129, 33, 0.05)]
+    [InlineData(40, 12, 0.0)]
+    public void ProductsMatchTheDenseOnes(int g, int t, double density)
+    {
+        var rng = new Random(g * 100 + t);
+        var s = new double[g * t];
+        for (int e = 0; e < s.Length; e++) if (rng.NextDouble() < density) s[e] = rng.NextDouble() * 2 - 1;
+        var sparse = new GrnFast.Solvers.NetRex.SparseNetwork(g, t);
+        sparse.Load(new double[g * t]);
+        sparse.Load(s);
+        Assert.Equal(s.Count(v => v != 0), sparse.Count);
+        double S(int i, int j) => s[i + j * g];
+
+        var gram = new double[t * t];
+        sparse.Gram(gram, 2);
+        var m = Enumerable.Range(0, g * g).Select(_ => rng.NextDouble()).ToArray();
+        var ms = new double[g * t];
+        sparse.LeftMultiply(m, g, ms, 2, new GrnFast.Kernels.Blas.ManagedBlas(1), s);
+        var b = Enumerable.Range(0, t * g).Select(_ => rng.NextDouble()).ToArray();   // B^T, t x g
+        var bts = new double[t * t];
+        sparse.TransposeTimes(b, bts, 2);
+        var c = Enumerable.Range(0, t * t).Select(_ => rng.NextDouble()).ToArray();   // C^T, t x t
+        var sc = new double[g * t];
+        sparse.RowsTimes(c, 2, (i, q, columns, values) =>
+        {
+            for (int l = 0; l < t; l++) sc[i + l * g] = q[l];
+            for (int p = 0; p < columns.Length; p++) Assert.Equal(S(i, columns[p]), values[p]);
+        });
+        for (int j = 0; j < t; j++)
+            for (int l = 0; l < t; l++)
+            {
+                double sts = 0, btsExpected = 0;
+                for (int i = 0; i < g; i++) { sts += S(i, j) * S(i, l); btsExpected += b[j + i * t] * S(i, l); }
+                Assert.Equal(sts, gram[j + l * t], 1e-12);
+                Assert.Equal(btsExpected, bts[j + l * t], 1e-12);
+            }
+        for (int i = 0; i < g; i++)
+            for (int j = 0; j < t; j++)
+            {
+                double msExpected = 0, scExpected = 0;
+                for (int p = 0; p < g; p++) msExpected += m[i + p * g] * S(p, j);
+                for (int p = 0; p < t; p++) scExpected += S(i, p) * c[j + p * t];
+                Assert.Equal(msExpected, ms[i + j * g], 1e-12);
+                Assert.Equal(scExpected, sc[i + j * g], 1e-12);
+            }
     }
 }
