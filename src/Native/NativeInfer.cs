@@ -32,21 +32,10 @@ internal static unsafe class NativeInfer
         if (regulators.Count == 0 && settings.CellOracle?.BaseGrn is null)
             throw Bad(settings.CellOracle is null ? "n_regulators is 0; give at least one regulator" : "n_regulators is 0; celloracle then takes its regulators from a base GRN (option base-grn)");
 
-        var inferRequest = new InferRequest
-        {
-            Expression = new ExpressionInput.InMemory(data.Data),
-            Regulators = regulators.Count == 0 ? null : new GeneListInput.Listed("regulators", regulators),
-            Targets = targets is null ? null : new GeneListInput.Listed("targets", targets),
-            Priors = [.. priors.Select(p => new PriorInput.Loaded(p))],
-            PriorMode = settings.PriorMode,
-            PriorWeight = settings.PriorWeight,
-            Method = settings.Method,
-            Options = settings.Options,
-            Threads = context.Threads,
-            CellOracle = settings.CellOracle,
-            PmfGrn = settings.PmfGrn,
-            NetRex = settings.NetRex,
-        };
+        var inferRequest = settings.ToRequest(new ExpressionInput.InMemory(data.Data),
+            regulators.Count == 0 ? null : new GeneListInput.Listed("regulators", regulators),
+            targets is null ? null : new GeneListInput.Listed("targets", targets),
+            [.. priors.Select(p => new PriorInput.Loaded(p))], context.Threads);
 
         var cts = context.BeginRun();
         Timer? poll = null;

@@ -75,21 +75,8 @@ internal static class CellOracleRun
         var links = Links(result, problem, data.GeneNames, o.Estimator == CellOracleEstimator.BayesianRidge, clusters is not null, log);
         // A shard keeps every link: filter_links ranks a cluster's links over all targets, which only the merge sees.
         if (settings.Filter is { } f && shard is null) links = links.Filter(f);
-        return new InferOutcome
-        {
-            Edges = links.Rows.Select(l => new NetworkEdge(l.Source, l.Target, l.CoefAbs, l.CoefMean)).ToList(),
-            Fit = AsFitResult(result),
-            Problem = problem,
-            GeneNames = data.GeneNames,
-            Cells = data.Cells,
-            Genes = data.Genes,
-            Threads = context.Threads,
-            Blas = blas.Name,
-            Load = load,
-            Standardize = momentsSeconds + result.Timings.Standardize,
-            CellOracle = links,
-            Shard = shard,
-        };
+        return InferOutcome.Of(links.Rows.Select(l => new NetworkEdge(l.Source, l.Target, l.CoefAbs, l.CoefMean)).ToList(), AsFitResult(result), problem,
+            data, context, blas, load, momentsSeconds + result.Timings.Standardize) with { CellOracle = links, Shard = shard };
     }
 
     /// <summary>The base GRN's TF columns that are usable genes of the data (CellOracle intersects them with the genes).</summary>

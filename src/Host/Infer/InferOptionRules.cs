@@ -24,6 +24,23 @@ internal sealed record InferSettings
     public PmfGrnSettings? PmfGrn { get; init; }
     /// <summary>Set for --method netrex-cf.</summary>
     public NetRexCfSettings? NetRex { get; init; }
+
+    /// <summary>The inference these settings describe on the given inputs: the one place settings become a request.</summary>
+    public InferRequest ToRequest(ExpressionInput expression, GeneListInput? regulators, GeneListInput? targets, IReadOnlyList<PriorInput> priors, int threads) => new()
+    {
+        Expression = expression,
+        Regulators = regulators,
+        Targets = targets,
+        Priors = priors,
+        PriorMode = PriorMode,
+        PriorWeight = PriorWeight,
+        Method = Method,
+        Options = Options,
+        Threads = threads,
+        CellOracle = CellOracle,
+        PmfGrn = PmfGrn,
+        NetRex = NetRex,
+    };
 }
 
 /// <summary>

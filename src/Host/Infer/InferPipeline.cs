@@ -35,6 +35,25 @@ internal sealed record InferOutcome
     /// <summary>A method's own one-line summary (pmf-grn, joint), replacing the per-target certificate summary.</summary>
     public string? MethodSummary { get; init; }
 
+    /// <summary>
+    /// An outcome with what every method reports the same way: the data's genes and size, the threads, the BLAS and the
+    /// load and standardise seconds. Method-specific fields (summary, links, shard) are set with <c>with</c>.
+    /// </summary>
+    public static InferOutcome Of(List<NetworkEdge> edges, GrnFitResult fit, RegulatorTargetProblem problem, ExpressionData data, SolverContext context,
+        IBlas blas, double load, double standardize) => new()
+    {
+        Edges = edges,
+        Fit = fit,
+        Problem = problem,
+        GeneNames = data.GeneNames,
+        Cells = data.Cells,
+        Genes = data.Genes,
+        Threads = context.Threads,
+        Blas = blas.Name,
+        Load = load,
+        Standardize = standardize,
+    };
+
     /// <summary>"100 targets fitted, 512 edges; all converged (...)".</summary>
     public string Summary => MethodSummary ?? CellOracle?.Summary ?? NetworkEdges.Summary(Fit, Edges.Count, Problem, GeneNames);
 }
@@ -114,20 +133,8 @@ internal static class InferPipeline
             // A cancelled fit returns targets marked Cancelled; none of them is a result.
             cancellation.ThrowIfCancellationRequested();
 
-            return new InferOutcome
-            {
-                Edges = NetworkEdges.From(result, problem, data.GeneNames),
-                Fit = result,
-                Problem = problem,
-                GeneNames = data.GeneNames,
-                Cells = data.Cells,
-                Genes = data.Genes,
-                Threads = context.Threads,
-                Blas = blas.Name,
-                Load = load,
-                Standardize = momentsSeconds + result.Timings.Standardize,
-                Shard = shard,
-            };
+            return InferOutcome.Of(NetworkEdges.From(result, problem, data.GeneNames), result, problem, data, context, blas, load,
+                momentsSeconds + result.Timings.Standardize) with { Shard = shard };
         }
         finally
         {

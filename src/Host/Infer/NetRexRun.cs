@@ -74,18 +74,9 @@ internal static class NetRexRun
                 Coefficients = coef, Importance = importance,
             };
         }
-        return new InferOutcome
+        return InferOutcome.Of(edges, new GrnFitResult { Targets = fits, Timings = result.Timings }, new RegulatorTargetProblem(regulators, targets, new PenaltyWeights(1.0)),
+            data, context, blas, load, momentsSeconds + result.Timings.Standardize) with
         {
-            Edges = edges,
-            Fit = new GrnFitResult { Targets = fits, Timings = result.Timings },
-            Problem = new RegulatorTargetProblem(regulators, targets, new PenaltyWeights(1.0)),
-            GeneNames = data.GeneNames,
-            Cells = data.Cells,
-            Genes = data.Genes,
-            Threads = context.Threads,
-            Blas = blas.Name,
-            Load = load,
-            Standardize = momentsSeconds + result.Timings.Standardize,
             // PALM's certificate is the objective's relative change, not a duality gap: say so rather than NetworkEdges.Summary's wording.
             MethodSummary = $"{g} targets x {regulators.Length} regulators, {edges.Count} edges; netrex-cf {result.Fit.Status}, "
                 + $"F {c.Objective:G6} after {c.Iterations} PALM iterations (relative change {c.RelativeChange:G3}, tolerance {c.Tolerance:G3})",

@@ -179,18 +179,9 @@ internal static class PmfGrnRun
             SolverStatus.Converged => c.ValidationLoss is not null && c.Epochs < o.Epochs ? "stopped early on the validation loss" : "converged",
             _ => "NOT converged (" + result.Status + ")",
         };
-        return new InferOutcome
+        return InferOutcome.Of(edges, new GrnFitResult { Targets = fits, Timings = result.Timings }, new RegulatorTargetProblem(regulators, targets, new PenaltyWeights(1.0)),
+            data, context, blas, load, momentsSeconds + result.Timings.Standardize) with
         {
-            Edges = edges,
-            Fit = new GrnFitResult { Targets = fits, Timings = result.Timings },
-            Problem = new RegulatorTargetProblem(regulators, targets, new PenaltyWeights(1.0)),
-            GeneNames = data.GeneNames,
-            Cells = data.Cells,
-            Genes = data.Genes,
-            Threads = context.Threads,
-            Blas = blas.Name,
-            Load = load,
-            Standardize = momentsSeconds + result.Timings.Standardize,
             MethodSummary = $"{g} targets x {k} regulators, {edges.Count} edges; {r.Method} {status}, final ELBO {c.FinalElbo:G6} after {c.Epochs} epochs",
         };
     }

@@ -84,21 +84,11 @@ internal static class InferRequestReader
         return new InferJob
         {
             Id = id,
-            Request = new InferRequest
-            {
-                Expression = inline is null ? new ExpressionInput.File(path!, settings.GenesByCells, settings.GeneNames, settings.Layer, settings.VarNames) : new ExpressionInput.InMemory(inline),
-                Regulators = regulators is null ? null : new GeneListInput.Listed("regulators", regulators),
-                Targets = targets is null ? null : new GeneListInput.Listed("targets", targets),
-                Priors = inlinePriors,
-                PriorMode = settings.PriorMode,
-                PriorWeight = settings.PriorWeight,
-                Method = settings.Method,
-                Options = settings.Options,
-                Threads = settings.Threads,
-                CellOracle = settings.CellOracle,
-                PmfGrn = settings.PmfGrn,
-                NetRex = settings.NetRex,
-            },
+            Request = settings.ToRequest(
+                inline is null ? new ExpressionInput.File(path!, settings.GenesByCells, settings.GeneNames, settings.Layer, settings.VarNames) : new ExpressionInput.InMemory(inline),
+                regulators is null ? null : new GeneListInput.Listed("regulators", regulators),
+                targets is null ? null : new GeneListInput.Listed("targets", targets),
+                inlinePriors, settings.Threads),
             Progress = progress,
             OutputPath = output,
             Inline = inline,
