@@ -124,6 +124,7 @@ internal static class InferOptionRules
             Tolerance = o.Double("--tol", t => t > 0 && double.IsFinite(t), "a finite number > 0") ?? new ElasticNetOptions().Tolerance,
             MaxSweeps = o.Int("--max-sweeps", m => m >= 1, "an integer >= 1") ?? new ElasticNetOptions().MaxSweeps,
             Precision = o.Choice("--precision", "float64", "float32") == "float32" ? GramPrecision.Float32 : GramPrecision.Float64,
+            Solver = o.Choice("--solver", "auto", "cd", "homotopy") switch { "cd" => PathSolver.CoordinateDescent, "homotopy" => PathSolver.Homotopy, _ => PathSolver.Auto },
             SnapshotPathIndex = snapshot,
             Seed = o.Int("--seed", _ => true, "an integer") ?? 0,
         };
@@ -158,6 +159,7 @@ internal static class InferOptionRules
         nameof(ElasticNetOptions.MaxSweeps) => "--max-sweeps",
         nameof(ElasticNetOptions.SnapshotPathIndex) => "--path-coef-index",
         nameof(ElasticNetOptions.Selection) => "--select",
+        nameof(ElasticNetOptions.Solver) => "--solver",
         _ => "--method",
     };
 }
