@@ -75,6 +75,11 @@ internal static class LassoHomotopy
         int steps = 0, stepsSinceGrid = 0, maxSteps = 20 * s + 100;
         a.Clear();
 
+        // The next join or leave on the current segment: its alpha, kind (1 join, 2 leave), who, and a joiner's sign.
+        // Grid stops do not change the direction, so it is found once per direction.
+        double eventAlpha = double.NegativeInfinity;
+        int kind = 0, who = -1;
+        double joinSign = 0;
         for (int k = 0; k < pathLength;)
         {
             double target = alphas[k];
@@ -89,52 +94,54 @@ internal static class LassoHomotopy
             {
                 if (!h.SolveDirection(ws, joined)) return Stop(ws, k);
                 needDirection = false;
+                double best = double.PositiveInfinity;
+                kind = 0;
+                int m = h.Size;
+                for (int j = 0; j < s; j++)
+                {
+                    if (position[j] >= 0 || j == excluded || !double.IsFinite(w[j])) continue;
+                    double lam = alpha * w[j], gj = g[j], aj = a[j];
+                    // g_j - t a_j = +(alpha - t) w_j at t = num / den; compared as num < best * den (den > 0), one division per winner
+                    double den = w[j] - aj;
+                    if (den > 0)
+                    {
+                        double num = Math.Max(lam - gj, 0);
+                        if (num < best * den) { best = num / den; kind = 1; who = j; joinSign = 1; }
+                    }
+                    // g_j - t a_j = -(alpha - t) w_j
+                    den = w[j] + aj;
+                    if (den > 0)
+                    {
+                        double num = Math.Max(lam + gj, 0);
+                        if (num < best * den) { best = num / den; kind = 1; who = j; joinSign = -1; }
+                    }
+                }
+                for (int p = 0; p < m; p++)
+                {
+                    int i = active[p];
+                    if (theta[i] * d[p] < 0)
+                    {
+                        double t = -theta[i] / d[p];
+                        if (t < best) { best = t; kind = 2; who = p; }
+                    }
+                }
+                eventAlpha = alpha - best;
             }
 
-            // The nearest event going down from alpha: the next grid alpha, a join or a leave.
-            int m = h.Size;
-            double best = alpha - target;
-            int kind = 0, who = -1;  // 0 grid, 1 join, 2 leave
-            double joinSign = 0;
-            for (int j = 0; j < s; j++)
+            // Move along the segment to the grid alpha or the event, whichever comes first:
+            // theta_A += t d, g -= t G_{S,A} d.
+            bool grid = target >= eventAlpha;
+            double next = grid ? target : eventAlpha;
+            double step = alpha - next;
+            if (step > 0)
             {
-                if (position[j] >= 0 || j == excluded || !double.IsFinite(w[j])) continue;
-                double lam = alpha * w[j], gj = g[j], aj = a[j];
-                // g_j - t a_j = +(alpha - t) w_j
-                double den = w[j] - aj;
-                if (den > 0)
-                {
-                    double t = Math.Max(lam - gj, 0) / den;
-                    if (t < best) { best = t; kind = 1; who = j; joinSign = 1; }
-                }
-                // g_j - t a_j = -(alpha - t) w_j
-                den = w[j] + aj;
-                if (den > 0)
-                {
-                    double t = Math.Max(lam + gj, 0) / den;
-                    if (t < best) { best = t; kind = 1; who = j; joinSign = -1; }
-                }
+                for (int p = 0; p < h.Size; p++) theta[active[p]] += step * d[p];
+                VectorKernels.Axpy(-step, a, g);
             }
-            for (int p = 0; p < m; p++)
-            {
-                int i = active[p];
-                if (theta[i] * d[p] < 0)
-                {
-                    double t = -theta[i] / d[p];
-                    if (t < best) { best = t; kind = 2; who = p; }
-                }
-            }
-
-            // Move along the segment: theta_A += t d, g -= t G_{S,A} d.
-            if (best > 0)
-            {
-                for (int p = 0; p < m; p++) theta[active[p]] += best * d[p];
-                VectorKernels.Axpy(-best, a, g);
-            }
-            alpha = kind == 0 ? target : alpha - best;
+            alpha = next;
             stepsSinceGrid++;
 
-            if (kind == 0)
+            if (grid)
             {
                 if (!Record(ws, k, alphas, qy, tol, ref stepsSinceGrid, certificates, statuses, rss, entry)) return Stop(ws, k);
                 k++;
@@ -169,7 +176,7 @@ internal static class LassoHomotopy
         int s = ws.Candidates;
         var h = ws.Homotopy;
         var theta = ws.Theta.AsSpan(0, s);
-        double gap = GramCoordinateDescent.DualityGap(theta, ws.Gradient.AsSpan(0, s), ws.CrossProduct.AsSpan(0, s), ws.Penalty(alphas[k]), qy, out double r);
+        double gap = DualityGap(theta, ws.Gradient.AsSpan(0, s), ws.CrossProduct.AsSpan(0, s), ws.L1Weight.AsSpan(0, s), alphas[k], qy, out double r);
         if (!(gap <= tol)) return false;
         theta.CopyTo(ws.PathTheta.AsSpan(k * s, s));
         rss[k] = r;
@@ -183,6 +190,24 @@ internal static class LassoHomotopy
             if (theta[i] != 0 && entry[i] == 0) entry[i] = Math.Clamp(h.LastEntry[i], alphas[k], upper);
         }
         return true;
+    }
+
+    /// <summary>
+    /// <see cref="GramCoordinateDescent.DualityGap"/> for the lasso (l2 = 0, where its two duals coincide) in one pass:
+    /// rss = q_y - c^T theta - theta^T g, s = min(1, min_i alpha w_i / |g_i|),
+    /// gap = rss/2 + alpha sum_i w_i |theta_i| - (s (q_y - c^T theta) - s^2 rss / 2).
+    /// </summary>
+    internal static double DualityGap(ReadOnlySpan<double> theta, ReadOnlySpan<double> g, ReadOnlySpan<double> c, ReadOnlySpan<double> w, double alpha, double qy, out double rss)
+    {
+        double thetaC = 0, thetaG = 0, pen = 0, scale = 1;
+        for (int i = 0; i < theta.Length; i++)
+        {
+            double t = theta[i], l1 = alpha * w[i], v = Math.Abs(g[i]);
+            if (t != 0) { thetaC += t * c[i]; thetaG += t * g[i]; pen += l1 * Math.Abs(t); }
+            if (v * scale > l1) scale = l1 / v;
+        }
+        rss = qy - thetaC - thetaG;
+        return 0.5 * rss + pen - (scale * (qy - thetaC) - 0.5 * scale * scale * rss);
     }
 
     /// <summary>Hands over at alpha_k: theta from row k-1 (or 0) and g = c - G theta recomputed from the gathered columns.</summary>
@@ -210,13 +235,20 @@ internal sealed class HomotopyBuffers
     /// <summary>Smallest pivot^2 / G_jj accepted when a coordinate joins: below it the candidate is (nearly) a combination of the active set.</summary>
     private const double PivotTolerance = 1e-10;
 
-    /// <summary>Largest |a_i - w_i s_i| / w_i accepted on the active set after a direction solve.</summary>
+    /// <summary>
+    /// Largest |a_i - w_i s_i| / w_i accepted on the active set after a direction solve. Loose on purpose: a
+    /// Gram from float32 GEMMs is symmetric only to ~1e-7 (the factor reads one triangle, a = G_{S,A} d the
+    /// other), which 1e-6 did not absorb on D1; the duality gap at every grid alpha is the real check.
+    /// </summary>
     private const double ConsistencyTolerance = 1e-4;
 
     private int _stride;
     /// <summary>Cholesky factor L of G_AA (G_AA = L L^T), row-major lower triangle with row stride _stride.</summary>
     private double[] _cholesky = [];
     private double[] _signedWeight = [];
+    /// <summary>y = L^-1 (w s)_A, valid on positions [0, _forwardValid): a join appends one entry, a leave at p invalidates p on.</summary>
+    private double[] _forward = [];
+    private int _forwardValid;
     private double[] _scratch = [];
 
     /// <summary>Active-set size |A|.</summary>
@@ -237,10 +269,11 @@ internal sealed class HomotopyBuffers
         {
             _stride = Math.Max(s, 2 * _stride);
             _cholesky = new double[_stride * _stride];
-            Active = new int[_stride]; Position = new int[_stride]; _signedWeight = new double[_stride];
+            Active = new int[_stride]; Position = new int[_stride]; _signedWeight = new double[_stride]; _forward = new double[_stride];
             Direction = new double[_stride]; Step = new double[_stride]; _scratch = new double[_stride]; LastEntry = new double[_stride];
         }
         Size = 0;
+        _forwardValid = 0;
         Array.Fill(Position, -1, 0, s);
     }
 
@@ -249,6 +282,7 @@ internal sealed class HomotopyBuffers
     {
         for (int p = 0; p < Size; p++) Position[Active[p]] = -1;
         Size = 0;
+        _forwardValid = 0;
     }
 
     private Span<double> Row(int p) => _cholesky.AsSpan(p * _stride, p + 1);
@@ -260,22 +294,23 @@ internal sealed class HomotopyBuffers
     public bool SolveDirection(TargetWorkspace ws, int joined)
     {
         int m = Size, s = ws.Candidates;
-        var y = _scratch.AsSpan(0, m);
-        var d = Direction.AsSpan(0, m);
-        for (int p = 0; p < m; p++)
+        var y = _forward.AsSpan(0, m);
+        for (int p = _forwardValid; p < m; p++)
         {
             var row = Row(p);
-            double sum = _signedWeight[p];
-            for (int q = 0; q < p; q++) sum -= row[q] * y[q];
-            y[p] = sum / row[p];
+            y[p] = (_signedWeight[p] - RowDot(row[..p], y[..p])) / row[p];
         }
+        _forwardValid = m;
+        var z = _scratch.AsSpan(0, m);
+        y.CopyTo(z);
+        var d = Direction.AsSpan(0, m);
         for (int p = m - 1; p >= 0; p--)
         {
             var row = Row(p);
-            double dp = y[p] / row[p];
+            double dp = z[p] / row[p];
             d[p] = dp;
-            // y[0..p) -= d_p L[p, 0..p): row p of L is column p of L^T
-            for (int q = 0; q < p; q++) y[q] -= dp * row[q];
+            // z[0..p) -= d_p L[p, 0..p): row p of L is column p of L^T
+            VectorKernels.Axpy(-dp, row[..p], z[..p]);
         }
         var a = Step.AsSpan(0, s);
         a.Clear();
@@ -295,18 +330,14 @@ internal sealed class HomotopyBuffers
         int m = Size;
         var column = ws.GramColumn(j);
         var row = _cholesky.AsSpan(m * _stride, m + 1);
-        double squares = 0;
+        for (int p = 0; p < m; p++) row[p] = column[Active[p]];
         for (int p = 0; p < m; p++)
         {
             var lp = Row(p);
-            double sum = column[Active[p]];
-            for (int q = 0; q < p; q++) sum -= lp[q] * row[q];
-            double z = sum / lp[p];
-            row[p] = z;
-            squares += z * z;
+            row[p] = (row[p] - RowDot(lp[..p], row[..p])) / lp[p];
         }
         double gjj = column[j];
-        double pivot = gjj - squares;
+        double pivot = gjj - RowDot(row[..m], row[..m]);
         if (!(pivot > PivotTolerance * gjj)) return false;
         row[m] = Math.Sqrt(pivot);
         Active[m] = j;
@@ -314,6 +345,25 @@ internal sealed class HomotopyBuffers
         Position[j] = m;
         Size = m + 1;
         return true;
+    }
+    /// <summary>
+    /// x^T y for a row of the factor, in a fixed order. Rows of tens (D1's |A|) use four running sums: the
+    /// 32-lane order of VectorKernels.Dot has a fixed cost that dominated the appends there; long rows (D2's
+    /// |A| ~ 200) use VectorKernels.Dot. The choice depends only on the length, so results stay deterministic.
+    /// </summary>
+    private static double RowDot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        int n = x.Length;
+        if (n >= 64) return VectorKernels.Dot(x, y[..n]);
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        y = y[..n];
+        for (; i + 4 <= n; i += 4)
+        {
+            s0 += x[i] * y[i]; s1 += x[i + 1] * y[i + 1]; s2 += x[i + 2] * y[i + 2]; s3 += x[i + 3] * y[i + 3];
+        }
+        for (; i < n; i++) s0 += x[i] * y[i];
+        return (s0 + s1) + (s2 + s3);
     }
 
     /// <summary>Deletes active position p: drops row p of L, then rotates columns (i, i+1) to clear the superdiagonal that leaves.</summary>
@@ -346,5 +396,6 @@ internal sealed class HomotopyBuffers
             Position[Active[q]] = q;
         }
         Size = m - 1;
+        _forwardValid = Math.Min(_forwardValid, p);
     }
 }
