@@ -119,6 +119,30 @@ public class LassoHomotopyTests
         AssertSamePath(cd, homotopy, 1e-6, "duplicated regulator");
     }
 
+    /// <summary>The homotopy's one-pass lasso gap is the coordinate-descent gap with l2 = 0, at random points (not only optima).</summary>
+    [Fact]
+    public void OnePassLassoGapEqualsTheGeneralGap()
+    {
+        var rng = new Random(17);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            int s = rng.Next(0, 40);
+            var theta = new double[s]; var g = new double[s]; var c = new double[s]; var w = new double[s]; var l2 = new double[s];
+            for (int i = 0; i < s; i++)
+            {
+                theta[i] = rng.NextDouble() < 0.5 ? 0 : rng.NextDouble() - 0.5;
+                g[i] = rng.NextDouble() - 0.5; c[i] = rng.NextDouble() - 0.5;
+                w[i] = rng.NextDouble() < 0.1 ? double.PositiveInfinity : 0.2 + rng.NextDouble();
+                if (double.IsPositiveInfinity(w[i])) theta[i] = 0;
+            }
+            double alpha = 0.01 + rng.NextDouble(), qy = 1 + rng.NextDouble();
+            double expected = GramCoordinateDescent.DualityGap(theta, g, c, new WeightedElasticNetPenalty(alpha, w, l2), qy, out double rssExpected);
+            double actual = LassoHomotopy.DualityGap(theta, g, c, w, alpha, qy, out double rss);
+            Assert.True(Math.Abs(expected - actual) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"trial {trial}, s {s}: gap {actual:R}, expected {expected:R}");
+            Assert.True(Math.Abs(rssExpected - rss) <= 1e-12 * Math.Max(1, Math.Abs(rss)), $"trial {trial}: rss {rss:R}, expected {rssExpected:R}");
+        }
+    }
+
     [Fact]
     public void SameBitsForOneAndTwoThreads()
     {
