@@ -41,7 +41,7 @@ internal sealed record InferArguments
     [
         "--expression", "--genes", "--layer", "--var-names", "--regulators", "--targets", "--prior*", "--prior-mode", "--prior-weight",
         "--method", "--l1-ratio", "--alpha", "--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps",
-        "--precision", "--threads", "--seed", "--path-coef-index", "--path-coef-out", "--timings", "--out",
+        "--precision", "--solver", "--threads", "--seed", "--path-coef-index", "--path-coef-out", "--timings", "--out",
         .. CellOracleOptionRules.Valued,
         .. PmfGrnOptionRules.Valued,
         .. NetRexCfOptionRules.Valued,

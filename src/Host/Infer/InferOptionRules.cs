@@ -114,6 +114,9 @@ internal static class InferOptionRules
             if (genesByCells && h5ad) throw o.Invalid("--genes-by-cells", $"{o.Name("--genes-by-cells")} applies to text input; .h5ad input is cells x genes (obs x var)");
         }
 
+        var solver = o.Choice("--solver", "auto", "cd", "homotopy") switch { "cd" => PathSolver.CoordinateDescent, "homotopy" => PathSolver.Homotopy, _ => PathSolver.Auto };
+        if (solver == PathSolver.Homotopy && l1 != 1)
+            throw o.Invalid("--solver", $"{o.Name("--solver")} homotopy solves the lasso only: use {o.Name("--method")} lasso (got l1 ratio {l1.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
         var options = new ElasticNetOptions
         {
             L1Ratio = l1,
@@ -124,6 +127,7 @@ internal static class InferOptionRules
             Tolerance = o.Double("--tol", t => t > 0 && double.IsFinite(t), "a finite number > 0") ?? new ElasticNetOptions().Tolerance,
             MaxSweeps = o.Int("--max-sweeps", m => m >= 1, "an integer >= 1") ?? new ElasticNetOptions().MaxSweeps,
             Precision = o.Choice("--precision", "float64", "float32") == "float32" ? GramPrecision.Float32 : GramPrecision.Float64,
+            Solver = solver,
             SnapshotPathIndex = snapshot,
             Seed = o.Int("--seed", _ => true, "an integer") ?? 0,
         };
@@ -158,6 +162,7 @@ internal static class InferOptionRules
         nameof(ElasticNetOptions.MaxSweeps) => "--max-sweeps",
         nameof(ElasticNetOptions.SnapshotPathIndex) => "--path-coef-index",
         nameof(ElasticNetOptions.Selection) => "--select",
+        nameof(ElasticNetOptions.Solver) => "--solver",
         _ => "--method",
     };
 }

@@ -46,6 +46,7 @@ internal static class NetworkEdges
             if (worst is null || ratio > worstRatio) { worst = t; worstRatio = ratio; }
         }
         string head = $"{result.Targets.Length} targets fitted, {edges} edges";
+        if (result.HomotopyFallbacks > 0) head += $" ({result.HomotopyFallbacks} finished by coordinate descent after the homotopy stopped)";
         if (worst is null) return head;
         string name = genes[problem.TargetColumns[worst.Target]];
         return notConverged.Count == 0

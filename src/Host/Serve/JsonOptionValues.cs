@@ -23,6 +23,7 @@ internal sealed class JsonOptionValues(JsonElement request) : IOptionValues
         ["--tol"] = "options.tol",
         ["--max-sweeps"] = "options.maxSweeps",
         ["--precision"] = "options.precision",
+        ["--solver"] = "options.solver",
         ["--threads"] = "options.threads",
         ["--seed"] = "options.seed",
         ["--genes"] = "expression.genes",

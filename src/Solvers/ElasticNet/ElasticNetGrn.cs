@@ -202,7 +202,7 @@ public static class ElasticNetGrn
         int s = ws.Candidates;
         double qy = p.Scale * p.Scale * cross.ColumnSquares[p.ZColumn];
         var entry = b.Entry(s);
-        LambdaPath.Run(ws, alphas, options.L1Ratio, qy, options, options.Alpha is null, b.Certificates, b.Statuses, b.Rss, entry, cancellation);
+        var solvedBy = LambdaPath.Run(ws, alphas, options.L1Ratio, qy, options, options.Alpha is null, b.Certificates, b.Statuses, b.Rss, entry, cancellation);
 
         int selected = 0;
         if (k > 1)
@@ -262,6 +262,7 @@ public static class ElasticNetGrn
             Coefficients = coefs.ToArray(),
             Importance = importance.ToArray(),
             Snapshot = snapshot,
+            SolvedBy = solvedBy,
         };
     }
 

@@ -44,18 +44,26 @@ internal static class LambdaPath
     /// exact solution at alpha_0: it is set, not solved for, so round-off in l1 = alpha_max rho w cannot let
     /// a 1e-16 coefficient in.
     /// </remarks>
-    public static void Run(TargetWorkspace ws, ReadOnlySpan<double> alphas, double l1Ratio, double qy, ElasticNetOptions options, bool startsAtAlphaMax,
+    public static PathSolvedBy Run(TargetWorkspace ws, ReadOnlySpan<double> alphas, double l1Ratio, double qy, ElasticNetOptions options, bool startsAtAlphaMax,
         Span<Certificate> certificates, Span<SolverStatus> statuses, Span<double> rss, Span<double> entry, CancellationToken cancellation)
     {
         int s = ws.Candidates;
         ws.Reset();
         entry.Clear();
-        for (int k = 0; k < alphas.Length; k++)
+        int start = 0;
+        var solvedBy = PathSolvedBy.CoordinateDescent;
+        if (UsesHomotopy(options, l1Ratio, alphas.Length) && LassoHomotopy.Applies(ws, alphas))
+        {
+            start = LassoHomotopy.Run(ws, alphas, qy, options.Tolerance, certificates, statuses, rss, entry, cancellation);
+            if (start == alphas.Length) return PathSolvedBy.Homotopy;
+            solvedBy = PathSolvedBy.HomotopyThenCoordinateDescent;
+        }
+        for (int k = start; k < alphas.Length; k++)
         {
             if (cancellation.IsCancellationRequested)
             {
                 for (int r = k; r < alphas.Length; r++) { statuses[r] = SolverStatus.Cancelled; certificates[r] = new Certificate(double.NaN, double.NaN, 0); }
-                return;
+                return solvedBy;
             }
             double alpha = alphas[k];
             Array.Copy(ws.Gradient, ws.PreviousGradient, s);
@@ -83,5 +91,17 @@ internal static class LambdaPath
                 }
             }
         }
+        return solvedBy;
     }
+
+    /// <summary>
+    /// The homotopy when asked for, or under <see cref="PathSolver.Auto"/> for a lasso path of several alphas
+    /// (a single alpha would still walk every breakpoint above it).
+    /// </summary>
+    public static bool UsesHomotopy(ElasticNetOptions options, double l1Ratio, int pathLength) => options.Solver switch
+    {
+        PathSolver.Homotopy => l1Ratio == 1,
+        PathSolver.Auto => l1Ratio == 1 && pathLength > 1,
+        _ => false,
+    };
 }

@@ -38,6 +38,8 @@ internal sealed class TargetWorkspace
     public double[] ExtrapolatedTheta = [];
     public double[] ExtrapolatedGradient = [];
     public AndersonExtrapolation Anderson { get; } = new();
+    /// <summary>Active set and Cholesky factor of the lasso homotopy.</summary>
+    public HomotopyBuffers Homotopy { get; } = new();
 
     /// <summary>Loads a target: candidates and weights, c from column <paramref name="zColumn"/> of C times the target's scale.</summary>
     public void Load(CrossProducts cross, ReadOnlySpan<int> candidates, ReadOnlySpan<double> weights, int zColumn, double targetScale, int pathLength, double l1Ratio)

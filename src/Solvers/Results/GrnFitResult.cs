@@ -11,4 +11,7 @@ public sealed class GrnFitResult
 
     /// <summary>Targets whose status is not Converged.</summary>
     public IEnumerable<TargetFit> NotConverged => Targets.Where(t => t.Status != SolverStatus.Converged);
+
+    /// <summary>Targets whose homotopy handed over to coordinate descent.</summary>
+    public int HomotopyFallbacks => Targets.Count(t => t.SolvedBy == PathSolvedBy.HomotopyThenCoordinateDescent);
 }

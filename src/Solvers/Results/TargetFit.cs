@@ -20,9 +20,21 @@ public sealed class TargetFit
     public required double[] Coefficients { get; init; }
     public required double[] Importance { get; init; }
 
+    /// <summary>Which algorithm produced the path.</summary>
+    public PathSolvedBy SolvedBy { get; init; }
+
     /// <summary>Coefficients at <see cref="ElasticNet.ElasticNetOptions.SnapshotPathIndex"/>, when it was asked for.</summary>
     public PathSnapshot? Snapshot { get; init; }
 }
 
 /// <summary>The nonzero coefficients of one target at one alpha of its path.</summary>
 public sealed record PathSnapshot(double Alpha, int[] Regulators, double[] Coefficients);
+
+/// <summary>The algorithm behind one target's path.</summary>
+public enum PathSolvedBy
+{
+    CoordinateDescent,
+    Homotopy,
+    /// <summary>The homotopy stopped (collinear candidates, an inconsistent step, a gap above the tolerance) and coordinate descent finished the path from its last solution.</summary>
+    HomotopyThenCoordinateDescent,
+}

@@ -35,9 +35,27 @@ public class ReferenceFixtureTests
         Assert.True(names.Length >= 20, $"only {names.Length} fixtures");
     }
 
+    /// <summary>The lasso fixtures (l1 ratio 1), fixed alphas and paths: those the homotopy can solve.</summary>
+    public static TheoryData<string> LassoFixtures()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in FixtureNames())
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", f)));
+            if (doc.RootElement.GetProperty("l1_ratio").GetDouble() == 1) data.Add(f);
+        }
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void CoefficientsMatchTheReference(string file)
+    public void CoefficientsMatchTheReference(string file) => Check(file, PathSolver.CoordinateDescent);
+
+    [Theory]
+    [MemberData(nameof(LassoFixtures))]
+    public void HomotopyCoefficientsMatchTheReference(string file) => Check(file, PathSolver.Homotopy);
+
+    private static void Check(string file, PathSolver solver)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", file)));
         var root = doc.RootElement;
@@ -62,7 +80,7 @@ public class ReferenceFixtureTests
         var weights = new PenaltyWeights();
         if (w is not null) for (int i = 0; i < p; i++) weights.Set(i, 0, w[i]);
         var problem = new RegulatorTargetProblem(Enumerable.Range(0, p).ToArray(), [p], weights);
-        var options = new ElasticNetOptions { L1Ratio = rho, Tolerance = 1e-13, MaxSweeps = 1_000_000 };
+        var options = new ElasticNetOptions { L1Ratio = rho, Tolerance = 1e-13, MaxSweeps = 1_000_000, Solver = solver };
 
         for (int a = 0; a < alphas.Length; a++)
         {
@@ -80,6 +98,7 @@ public class ReferenceFixtureTests
                 fit = SyntheticProblem.Fit(view, problem, options with { Alpha = alphas[a] }).Targets[0];
                 got = ElasticNetGrnTests.Dense(fit.Regulators, fit.Coefficients, p);
             }
+            if (solver == PathSolver.Homotopy) Assert.NotEqual(PathSolvedBy.CoordinateDescent, fit.SolvedBy);
             Assert.True(fit.WorstCertificate.DualityGap <= fit.WorstCertificate.Tolerance, $"{file} alpha {alphas[a]}: gap {fit.WorstCertificate.DualityGap}");
             // An all-zero reference (alpha = alpha_max) still allows round-off: 1e-5 * 1e-9 absolute.
             double scale = Math.Max(coef[a].Max(Math.Abs), 1e-9);

@@ -1,0 +1,401 @@
+using GrnFast.Kernels.Vectors;
+using GrnFast.Solvers.Results;
+
+namespace GrnFast.Solvers.ElasticNet;
+
+/// <summary>
+/// The exact lasso path of one target by homotopy (LARS with the lasso modification), in covariance form on
+/// the target's Gram slice: minimize_theta 1/2 theta^T G theta - c^T theta + alpha sum_i w_i |theta_i|.
+/// <para>
+/// On an active set A with signs s the optimality conditions g_A = alpha (w s)_A, g = c - G theta, give
+/// theta_A(alpha) = G_AA^-1 (c_A - alpha (w s)_A): the path is linear in alpha between breakpoints. Going
+/// down by t, theta_A += t d with d = G_AA^-1 (w s)_A, and g -= t a with a = G_{S,A} d. A breakpoint is an
+/// inactive coordinate reaching |g_j| = alpha w_j (it joins with the sign of g_j) or an active one reaching
+/// 0 (it leaves). G_AA is kept as a Cholesky factor: a join appends a row by one forward solve, a leave
+/// deletes a row and restores the triangle with Givens rotations. Each grid alpha is a stop on the current
+/// segment, so the coefficients there are exact (up to round-off), and g there gives the duality gap at
+/// O(s) cost.
+/// </para>
+/// <para>
+/// Per step: two triangular solves (O(|A|^2)) and |A| axpys of length s, against coordinate descent's
+/// several sweeps of |A| axpys per alpha. The homotopy stops and hands the target to coordinate descent
+/// (warm-started from its last grid solution) on a tiny Cholesky pivot (a candidate collinear with the
+/// active set), a step that does not reproduce g_A = alpha (w s)_A, a joining coordinate whose direction
+/// has the wrong sign, too many steps, or a duality gap above the tolerance at a grid alpha.
+/// </para>
+/// </summary>
+internal static class LassoHomotopy
+{
+    /// <summary>
+    /// True when the homotopy applies: every candidate weight is &gt; 0 (+inf removes a candidate; 0, an
+    /// unpenalised coefficient, is not on a path that starts at theta = 0) and the alphas are positive and
+    /// non-increasing.
+    /// </summary>
+    public static bool Applies(TargetWorkspace ws, ReadOnlySpan<double> alphas)
+    {
+        var w = ws.L1Weight.AsSpan(0, ws.Candidates);
+        foreach (var v in w) if (!(v > 0)) return false;
+        for (int k = 0; k < alphas.Length; k++)
+            if (!(alphas[k] > 0 && double.IsFinite(alphas[k])) || (k > 0 && alphas[k] > alphas[k - 1])) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Follows the path from theta = 0 through <paramref name="alphas"/> (non-increasing, see <see cref="Applies"/>),
+    /// filling row k of ws.PathTheta, the certificate, status, rss and entry alphas as <see cref="LambdaPath.Run"/>
+    /// does. Returns the number of alphas solved: all of them, or k &lt; K when it stopped, in which case
+    /// ws.Theta holds the solution at alpha_{k-1} (0 when k = 0) and ws.Gradient = c - G theta, ready for a
+    /// warm start.
+    /// </summary>
+    /// <param name="tolerance">Unscaled tolerance (the gap must be at most tolerance * qy, as for coordinate descent).</param>
+    public static int Run(TargetWorkspace ws, ReadOnlySpan<double> alphas, double qy, double tolerance,
+        Span<Certificate> certificates, Span<SolverStatus> statuses, Span<double> rss, Span<double> entry, CancellationToken cancellation)
+    {
+        int s = ws.Candidates;
+        int pathLength = alphas.Length;
+        var h = ws.Homotopy;
+        h.Prepare(s);
+        var theta = ws.Theta.AsSpan(0, s);
+        var g = ws.Gradient.AsSpan(0, s);
+        var c = ws.CrossProduct.AsSpan(0, s);
+        var w = ws.L1Weight.AsSpan(0, s);
+        var a = h.Step.AsSpan(0, s);
+        var d = h.Direction.AsSpan(0, s);
+        var active = h.Active.AsSpan(0, s);
+        var position = h.Position.AsSpan(0, s);
+        var lastEntry = h.LastEntry.AsSpan(0, s);
+        double tol = tolerance * qy;
+
+        // theta = 0 is the solution from alpha_max = max_i |c_i| / w_i up.
+        double alpha = 0;
+        for (int i = 0; i < s; i++) if (double.IsFinite(w[i])) alpha = Math.Max(alpha, Math.Abs(c[i]) / w[i]);
+        bool needDirection = true;
+        int excluded = -1;         // the coordinate that just left, barred from rejoining at t = 0
+        int joined = -1;           // the coordinate that just joined; its direction must carry its sign
+        int steps = 0, stepsSinceGrid = 0, maxSteps = 20 * s + 100;
+        a.Clear();
+
+        // The next join or leave on the current segment: its alpha, kind (1 join, 2 leave), who, and a joiner's sign.
+        // Grid stops do not change the direction, so it is found once per direction.
+        double eventAlpha = double.NegativeInfinity;
+        int kind = 0, who = -1;
+        double joinSign = 0;
+        for (int k = 0; k < pathLength;)
+        {
+            double target = alphas[k];
+            if (target >= alpha)
+            {
+                // Only at the start (theta = 0 above alpha_max) or a repeated grid value: theta is the solution there.
+                if (!Record(ws, k, alphas, qy, tol, ref stepsSinceGrid, certificates, statuses, rss, entry)) return Stop(ws, k);
+                k++;
+                continue;
+            }
+            if (needDirection)
+            {
+                if (!h.SolveDirection(ws, joined)) return Stop(ws, k);
+                needDirection = false;
+                double best = double.PositiveInfinity;
+                kind = 0;
+                int m = h.Size;
+                for (int j = 0; j < s; j++)
+                {
+                    if (position[j] >= 0 || j == excluded || !double.IsFinite(w[j])) continue;
+                    double lam = alpha * w[j], gj = g[j], aj = a[j];
+                    // g_j - t a_j = +(alpha - t) w_j at t = num / den; compared as num < best * den (den > 0), one division per winner
+                    double den = w[j] - aj;
+                    if (den > 0)
+                    {
+                        double num = Math.Max(lam - gj, 0);
+                        if (num < best * den) { best = num / den; kind = 1; who = j; joinSign = 1; }
+                    }
+                    // g_j - t a_j = -(alpha - t) w_j
+                    den = w[j] + aj;
+                    if (den > 0)
+                    {
+                        double num = Math.Max(lam + gj, 0);
+                        if (num < best * den) { best = num / den; kind = 1; who = j; joinSign = -1; }
+                    }
+                }
+                for (int p = 0; p < m; p++)
+                {
+                    int i = active[p];
+                    if (theta[i] * d[p] < 0)
+                    {
+                        double t = -theta[i] / d[p];
+                        if (t < best) { best = t; kind = 2; who = p; }
+                    }
+                }
+                eventAlpha = alpha - best;
+            }
+
+            // Move along the segment to the grid alpha or the event, whichever comes first:
+            // theta_A += t d, g -= t G_{S,A} d.
+            bool grid = target >= eventAlpha;
+            double next = grid ? target : eventAlpha;
+            double step = alpha - next;
+            if (step > 0)
+            {
+                for (int p = 0; p < h.Size; p++) theta[active[p]] += step * d[p];
+                VectorKernels.Axpy(-step, a, g);
+            }
+            alpha = next;
+            stepsSinceGrid++;
+
+            if (grid)
+            {
+                if (!Record(ws, k, alphas, qy, tol, ref stepsSinceGrid, certificates, statuses, rss, entry)) return Stop(ws, k);
+                k++;
+                if (k < pathLength && cancellation.IsCancellationRequested) return Stop(ws, k);
+                continue;
+            }
+            if (++steps > maxSteps) return Stop(ws, k);
+            if (kind == 1)
+            {
+                if (!h.Join(ws, who, joinSign)) return Stop(ws, k);
+                lastEntry[who] = alpha;
+                joined = who;
+                excluded = -1;
+            }
+            else
+            {
+                int i = active[who];
+                theta[i] = 0;
+                h.Leave(who);
+                excluded = i;
+                joined = -1;
+            }
+            needDirection = true;
+        }
+        return pathLength;
+    }
+
+    /// <summary>Row k of the path from the current point, with its duality gap; false if the gap is above the tolerance.</summary>
+    private static bool Record(TargetWorkspace ws, int k, ReadOnlySpan<double> alphas, double qy, double tol, ref int stepsSinceGrid,
+        Span<Certificate> certificates, Span<SolverStatus> statuses, Span<double> rss, Span<double> entry)
+    {
+        int s = ws.Candidates;
+        var h = ws.Homotopy;
+        var theta = ws.Theta.AsSpan(0, s);
+        double gap = DualityGap(theta, ws.Gradient.AsSpan(0, s), ws.CrossProduct.AsSpan(0, s), ws.L1Weight.AsSpan(0, s), alphas[k], qy, out double r);
+        if (!(gap <= tol)) return false;
+        theta.CopyTo(ws.PathTheta.AsSpan(k * s, s));
+        rss[k] = r;
+        statuses[k] = SolverStatus.Converged;
+        certificates[k] = new Certificate(Math.Max(gap, 0), tol, stepsSinceGrid);
+        stepsSinceGrid = 0;
+        double upper = k == 0 ? alphas[0] : alphas[k - 1];
+        for (int p = 0; p < h.Size; p++)
+        {
+            int i = h.Active[p];
+            if (theta[i] != 0 && entry[i] == 0) entry[i] = Math.Clamp(h.LastEntry[i], alphas[k], upper);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="GramCoordinateDescent.DualityGap"/> for the lasso (l2 = 0, where its two duals coincide) in one pass:
+    /// rss = q_y - c^T theta - theta^T g, s = min(1, min_i alpha w_i / |g_i|),
+    /// gap = rss/2 + alpha sum_i w_i |theta_i| - (s (q_y - c^T theta) - s^2 rss / 2).
+    /// </summary>
+    internal static double DualityGap(ReadOnlySpan<double> theta, ReadOnlySpan<double> g, ReadOnlySpan<double> c, ReadOnlySpan<double> w, double alpha, double qy, out double rss)
+    {
+        double thetaC = 0, thetaG = 0, pen = 0, scale = 1;
+        for (int i = 0; i < theta.Length; i++)
+        {
+            double t = theta[i], l1 = alpha * w[i], v = Math.Abs(g[i]);
+            if (t != 0) { thetaC += t * c[i]; thetaG += t * g[i]; pen += l1 * Math.Abs(t); }
+            if (v * scale > l1) scale = l1 / v;
+        }
+        rss = qy - thetaC - thetaG;
+        return 0.5 * rss + pen - (scale * (qy - thetaC) - 0.5 * scale * scale * rss);
+    }
+
+    /// <summary>Hands over at alpha_k: theta from row k-1 (or 0) and g = c - G theta recomputed from the gathered columns.</summary>
+    private static int Stop(TargetWorkspace ws, int k)
+    {
+        int s = ws.Candidates;
+        ws.Homotopy.Clear();
+        var theta = ws.Theta.AsSpan(0, s);
+        var g = ws.Gradient.AsSpan(0, s);
+        if (k == 0) theta.Clear();
+        else ws.PathTheta.AsSpan((k - 1) * s, s).CopyTo(theta);
+        ws.CrossProduct.AsSpan(0, s).CopyTo(g);
+        for (int i = 0; i < s; i++)
+            if (theta[i] != 0) VectorKernels.Axpy(-theta[i], ws.GramColumn(i), g);
+        return k;
+    }
+}
+
+/// <summary>
+/// The active set of <see cref="LassoHomotopy"/> with its signs and the Cholesky factor of G_AA; per thread,
+/// grown to the largest target seen.
+/// </summary>
+internal sealed class HomotopyBuffers
+{
+    /// <summary>Smallest pivot^2 / G_jj accepted when a coordinate joins: below it the candidate is (nearly) a combination of the active set.</summary>
+    private const double PivotTolerance = 1e-10;
+
+    /// <summary>
+    /// Largest |a_i - w_i s_i| / w_i accepted on the active set after a direction solve. Loose on purpose: a
+    /// Gram from float32 GEMMs is symmetric only to ~1e-7 (the factor reads one triangle, a = G_{S,A} d the
+    /// other), which 1e-6 did not absorb on D1; the duality gap at every grid alpha is the real check.
+    /// </summary>
+    private const double ConsistencyTolerance = 1e-4;
+
+    private int _stride;
+    /// <summary>Cholesky factor L of G_AA (G_AA = L L^T), row-major lower triangle with row stride _stride.</summary>
+    private double[] _cholesky = [];
+    private double[] _signedWeight = [];
+    /// <summary>y = L^-1 (w s)_A, valid on positions [0, _forwardValid): a join appends one entry, a leave at p invalidates p on.</summary>
+    private double[] _forward = [];
+    private int _forwardValid;
+    private double[] _scratch = [];
+
+    /// <summary>Active-set size |A|.</summary>
+    public int Size { get; private set; }
+    /// <summary>Candidate at each active position.</summary>
+    public int[] Active = [];
+    /// <summary>Active position of each candidate, -1 when inactive.</summary>
+    public int[] Position = [];
+    /// <summary>d per active position, and a = G_{S,A} d per candidate.</summary>
+    public double[] Direction = [];
+    public double[] Step = [];
+    /// <summary>The alpha at which each candidate last joined.</summary>
+    public double[] LastEntry = [];
+
+    public void Prepare(int s)
+    {
+        if (_stride < s)
+        {
+            _stride = Math.Max(s, 2 * _stride);
+            _cholesky = new double[_stride * _stride];
+            Active = new int[_stride]; Position = new int[_stride]; _signedWeight = new double[_stride]; _forward = new double[_stride];
+            Direction = new double[_stride]; Step = new double[_stride]; _scratch = new double[_stride]; LastEntry = new double[_stride];
+        }
+        Size = 0;
+        _forwardValid = 0;
+        Array.Fill(Position, -1, 0, s);
+    }
+
+    /// <summary>Empties the active set.</summary>
+    public void Clear()
+    {
+        for (int p = 0; p < Size; p++) Position[Active[p]] = -1;
+        Size = 0;
+        _forwardValid = 0;
+    }
+
+    private Span<double> Row(int p) => _cholesky.AsSpan(p * _stride, p + 1);
+
+    /// <summary>
+    /// d = G_AA^-1 (w s)_A by L y = (w s)_A and L^T d = y, then a = G_{S,A} d. False when a_A misses (w s)_A
+    /// (an ill-conditioned factor) or the coordinate that just joined would move against its sign.
+    /// </summary>
+    public bool SolveDirection(TargetWorkspace ws, int joined)
+    {
+        int m = Size, s = ws.Candidates;
+        var y = _forward.AsSpan(0, m);
+        for (int p = _forwardValid; p < m; p++)
+        {
+            var row = Row(p);
+            y[p] = (_signedWeight[p] - RowDot(row[..p], y[..p])) / row[p];
+        }
+        _forwardValid = m;
+        var z = _scratch.AsSpan(0, m);
+        y.CopyTo(z);
+        var d = Direction.AsSpan(0, m);
+        for (int p = m - 1; p >= 0; p--)
+        {
+            var row = Row(p);
+            double dp = z[p] / row[p];
+            d[p] = dp;
+            // z[0..p) -= d_p L[p, 0..p): row p of L is column p of L^T
+            VectorKernels.Axpy(-dp, row[..p], z[..p]);
+        }
+        var a = Step.AsSpan(0, s);
+        a.Clear();
+        for (int p = 0; p < m; p++) VectorKernels.Axpy(d[p], ws.GramColumn(Active[p]), a);
+        for (int p = 0; p < m; p++)
+        {
+            double target = _signedWeight[p];
+            if (!(Math.Abs(a[Active[p]] - target) <= ConsistencyTolerance * Math.Abs(target))) return false;
+            if (Active[p] == joined && !(d[p] * target > 0)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Appends candidate j with sign <paramref name="sign"/>: L[m, 0..m) solves L z = G[A, j], L[m, m] = sqrt(G_jj - z^T z). False on a tiny pivot.</summary>
+    public bool Join(TargetWorkspace ws, int j, double sign)
+    {
+        int m = Size;
+        var column = ws.GramColumn(j);
+        var row = _cholesky.AsSpan(m * _stride, m + 1);
+        for (int p = 0; p < m; p++) row[p] = column[Active[p]];
+        for (int p = 0; p < m; p++)
+        {
+            var lp = Row(p);
+            row[p] = (row[p] - RowDot(lp[..p], row[..p])) / lp[p];
+        }
+        double gjj = column[j];
+        double pivot = gjj - RowDot(row[..m], row[..m]);
+        if (!(pivot > PivotTolerance * gjj)) return false;
+        row[m] = Math.Sqrt(pivot);
+        Active[m] = j;
+        _signedWeight[m] = sign * ws.L1Weight[j];
+        Position[j] = m;
+        Size = m + 1;
+        return true;
+    }
+    /// <summary>
+    /// x^T y for a row of the factor, in a fixed order. Rows of tens (D1's |A|) use four running sums: the
+    /// 32-lane order of VectorKernels.Dot has a fixed cost that dominated the appends there; long rows (D2's
+    /// |A| ~ 200) use VectorKernels.Dot. The choice depends only on the length, so results stay deterministic.
+    /// </summary>
+    private static double RowDot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        int n = x.Length;
+        if (n >= 64) return VectorKernels.Dot(x, y[..n]);
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        y = y[..n];
+        for (; i + 4 <= n; i += 4)
+        {
+            s0 += x[i] * y[i]; s1 += x[i + 1] * y[i + 1]; s2 += x[i + 2] * y[i + 2]; s3 += x[i + 3] * y[i + 3];
+        }
+        for (; i < n; i++) s0 += x[i] * y[i];
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /// <summary>Deletes active position p: drops row p of L, then rotates columns (i, i+1) to clear the superdiagonal that leaves.</summary>
+    public void Leave(int p)
+    {
+        int m = Size, stride = _stride;
+        var l = _cholesky;
+        for (int r = p + 1; r < m; r++)
+            l.AsSpan(r * stride, r + 1).CopyTo(l.AsSpan((r - 1) * stride, r + 1));
+        for (int i = p; i < m - 1; i++)
+        {
+            double x0 = l[i * stride + i], x1 = l[i * stride + i + 1];
+            double r = Math.Sqrt(x0 * x0 + x1 * x1);
+            double cs = x0 / r, sn = x1 / r;
+            for (int q = i + 1; q < m - 1; q++)
+            {
+                int o = q * stride;
+                double u = l[o + i], v = l[o + i + 1];
+                l[o + i] = cs * u + sn * v;
+                l[o + i + 1] = cs * v - sn * u;
+            }
+            l[i * stride + i] = r;
+            l[i * stride + i + 1] = 0;
+        }
+        Position[Active[p]] = -1;
+        for (int q = p; q < m - 1; q++)
+        {
+            Active[q] = Active[q + 1];
+            _signedWeight[q] = _signedWeight[q + 1];
+            Position[Active[q]] = q;
+        }
+        Size = m - 1;
+        _forwardValid = Math.Min(_forwardValid, p);
+    }
+}
