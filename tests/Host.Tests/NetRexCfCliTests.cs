@@ -107,6 +107,9 @@ public class NetRexCfCliTests
         var alpha = d.Cli.Run(d.Args("x.tsv", "--alpha", "0.1"));
         Assert.Equal(2, alpha.Code);
         Assert.Contains("--alpha does not apply to --method netrex-cf", alpha.Err);
+        var solver = d.Cli.Run(d.Args("x.tsv", "--solver", "cd"));
+        Assert.Equal(2, solver.Code);
+        Assert.Contains("--solver does not apply to --method netrex-cf", solver.Err);
 
         var lasso = d.Cli.Run("infer", "--method", "lasso", "--latent-factors", "5", "--expression", d.Expression, "--regulators", d.Regulators, "--out", d.Cli.PathOf("x.tsv"));
         Assert.Equal(2, lasso.Code);

@@ -156,6 +156,7 @@ public class PmfGrnCliTests
     [InlineData("pmf-grn", "--evidence", "EV", "use --method joint")]
     [InlineData("lasso", "--epochs", "10", "--epochs applies only to --method pmf-grn or joint")]
     [InlineData("pmf-grn", "--alpha", "0.1", "--alpha does not apply to --method pmf-grn")]
+    [InlineData("joint", "--solver", "homotopy", "--solver does not apply to --method joint")]
     [InlineData("pmf-grn", "--patience", "3", "need --holdout F")]
     [InlineData("pmf-grn", "--learning-rate", "0", "--learning-rate")]
     public void BadOptionsAreRefused(string method, string option, string value, string message)

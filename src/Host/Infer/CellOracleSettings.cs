@@ -33,7 +33,7 @@ internal static class CellOracleOptionRules
     /// <summary>Options that only <c>--method celloracle</c> takes (valued).</summary>
     public static readonly string[] Valued = ["--base-grn", "--groups", "--bagging", "--estimator", "--filter-p", "--filter-weight", "--filter-top"];
 
-    private static readonly string[] ElasticNetOnly = ["--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps", "--precision", "--path-coef-index", "--path-coef-out", "--prior-weight"];
+    private static readonly string[] ElasticNetOnly = ["--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps", "--solver", "--precision", "--path-coef-index", "--path-coef-out", "--prior-weight"];
 
     /// <returns>The settings for celloracle; null for another method (after checking none of celloracle's options was given).</returns>
     public static CellOracleSettings? Read(IOptionValues o, string method)

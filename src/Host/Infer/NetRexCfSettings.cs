@@ -14,7 +14,7 @@ internal static class NetRexCfOptionRules
     /// <summary>Options that only <c>--method netrex-cf</c> takes (valued).</summary>
     public static readonly string[] Valued = ["--latent-factors", "--iterations", "--refits", "--refit-iterations", "--factor-block", "--data-weight"];
 
-    private static readonly string[] NotApplicable = ["--alpha", "--path", "--path-min-ratio", "--select", "--max-sweeps", "--precision", "--path-coef-index", "--path-coef-out", "--prior-mode", "--prior-weight"];
+    private static readonly string[] NotApplicable = ["--alpha", "--path", "--path-min-ratio", "--select", "--max-sweeps", "--solver", "--precision", "--path-coef-index", "--path-coef-out", "--prior-mode", "--prior-weight"];
 
     /// <returns>The settings for netrex-cf; null for another method (after checking none of netrex-cf's options was given).</returns>
     public static NetRexCfSettings? Read(IOptionValues o, string method, int priorCount)

@@ -26,7 +26,7 @@ internal static class PmfGrnOptionRules
     public static readonly string[] Valued = ["--epochs", "--learning-rate", "--learning-rate-decay", "--batch-size", "--kl-factor", "--annealing-epochs", "--clip",
         "--holdout", "--validate-every", "--patience", "--absent-prior", "--evidence", "--evidence-weight"];
 
-    private static readonly string[] ElasticNetOnly = ["--l1-ratio", "--alpha", "--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps",
+    private static readonly string[] ElasticNetOnly = ["--l1-ratio", "--alpha", "--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps", "--solver",
         "--path-coef-index", "--path-coef-out", "--prior-mode", "--prior-weight"];
 
     public static bool IsVariational(string method) => method is "pmf-grn" or "joint";

@@ -177,6 +177,7 @@ public class CellOracleInferTests
 
         Assert.Contains("missing required option --regulators", Run(2));
         Assert.Contains("--path does not apply to --method celloracle", Run(2, "--base-grn", d.BaseGrn, "--path", "10"));
+        Assert.Contains("--solver does not apply to --method celloracle", Run(2, "--base-grn", d.BaseGrn, "--solver", "homotopy"));
         Assert.Contains("--bagging sets the bags of --estimator ridge", Run(2, "--base-grn", d.BaseGrn, "--estimator", "bayesian", "--bagging", "5"));
         Assert.Contains("--alpha: '0' is not valid", Run(2, "--base-grn", d.BaseGrn, "--alpha", "0"));
         Assert.Contains("--filter-p: '2' is not valid", Run(2, "--base-grn", d.BaseGrn, "--filter-p", "2"));
