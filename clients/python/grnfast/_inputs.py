@@ -13,13 +13,13 @@ from .arrow import _codec
 # Python keyword -> the protocol's name, for the fields under "options" and at the top level of "infer".
 OPTION_FIELDS = {
     "l1_ratio": "l1Ratio", "alpha": "alpha", "path": "path", "path_min_ratio": "pathMinRatio",
-    "select": "select", "tol": "tol", "max_sweeps": "maxSweeps", "precision": "precision",
+    "select": "select", "tol": "tol", "max_sweeps": "maxSweeps", "precision": "precision", "solver": "solver",
     "threads": "threads", "seed": "seed",
     # netrex-cf (grnfast infer --latent-factors etc.)
     "latent_factors": "latentFactors", "iterations": "iterations", "refits": "refits",
     "refit_iterations": "refitIterations", "factor_block": "factorBlock", "data_weight": "dataWeight",
     # pmf-grn and joint; evidence is a path the host reads (joint's --evidence)
-    "epochs": "epochs", "learning_rate": "learningRate", "batch_size": "batchSize", "kl_factor": "klFactor",
+    "epochs": "epochs", "learning_rate": "learningRate", "learning_rate_decay": "learningRateDecay", "batch_size": "batchSize", "kl_factor": "klFactor",
     "annealing_epochs": "annealingEpochs", "clip": "clip", "holdout": "holdout", "validate_every": "validateEvery",
     "patience": "patience", "absent_prior": "absentPrior", "evidence": "evidence", "evidence_weight": "evidenceWeight",
     # celloracle; base_grn and groups are paths the host reads

@@ -417,7 +417,7 @@ class Session:
         DataFrame (columns are genes), an AnnData (``layer=`` picks a layer), or a path the host reads
         itself (``.arrows`` is memory-mapped; ``genes=`` a gene file for ``.npy``, ``genes_by_cells=``).
         ``prior``: None, a DataFrame (regulator, target[, weight]) or a path, or a list of them.
-        Options: l1_ratio, alpha, path, path_min_ratio, select, tol, max_sweeps, precision, threads,
+        Options: l1_ratio, alpha, path, path_min_ratio, select, tol, max_sweeps, precision, solver, threads,
         seed, prior_mode, prior_weight, targets; ``output=PATH`` has the host write the network there.
         ``progress(done, total)`` is called as targets finish; ``cancel`` (an Event) or ``timeout``
         cancel the request; ``request_id`` names it for ``Session.cancel`` from another thread.

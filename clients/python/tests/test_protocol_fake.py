@@ -155,7 +155,7 @@ def test_request_fields_map_the_python_options(fake, tmp_path):
     with grnfast.Session() as session:
         session.infer(expression(), ["G0", "G1"], [prior, str(prior_path)], method="elasticnet", genes=GENES,
                       l1_ratio=0.7, alpha=None, path=20, path_min_ratio=0.01, select="cv:5", tol=1e-5,
-                      max_sweeps=500, precision="float32", threads=np.int64(1), seed=3, prior_mode="mask",
+                      max_sweeps=500, precision="float32", solver="cd", threads=np.int64(1), seed=3, prior_mode="mask",
                       prior_weight=0.25, targets=["G3", "G4"], request_id="mine")
     (request,) = [r for r in requests_seen(fake) if r["op"] == "infer"]
     assert request["id"] == "mine"
@@ -163,7 +163,7 @@ def test_request_fields_map_the_python_options(fake, tmp_path):
     assert request["regulators"] == ["G0", "G1"]
     assert request["options"] == {"l1Ratio": 0.7, "alpha": None, "path": 20, "pathMinRatio": 0.01,
                                   "select": "cv:5", "tol": 1e-5, "maxSweeps": 500, "precision": "float32",
-                                  "threads": 1, "seed": 3}
+                                  "solver": "cd", "threads": 1, "seed": 3}
     assert request["priorMode"] == "mask" and request["priorWeight"] == 0.25
     assert request["targets"] == ["G3", "G4"]
     assert request["expression"] == {"stream": "expression"}
