@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using GrnFast.Kernels.Variational;
 using GrnFast.Solvers.Results;
 
@@ -131,9 +132,9 @@ public static class PmfGrn
                 if (!double.IsFinite(terms.Loss)) { finite = false; break; }
                 elbo += terms.Elbo / stepsPerEpoch;
                 loss += terms.Loss / stepsPerEpoch;
-                VariationalKernels.Adam(theta, adamM, adamV, grad, AdamStep.At((int)Math.Min(step, int.MaxValue), lr, o.Beta1, o.Beta2, o.AdamEpsilon, o.GradientClip));
+                Adam(theta, adamM, adamV, grad, AdamStep.At((int)Math.Min(step, int.MaxValue), lr, o.Beta1, o.Beta2, o.AdamEpsilon, o.GradientClip), context.Threads);
                 var lsU = theta.AsSpan(layout.LsU, layout.CellTerms);
-                for (int i = 0; i < lsU.Length; i++) lsU[i] = Math.Min(lsU[i], maxLsU);
+                TensorPrimitives.Min(lsU, maxLsU, lsU);
             }
             if (!finite) { status = SolverStatus.NumericalFailure; break; }
             elboHistory.Add(elbo);
@@ -190,6 +191,18 @@ public static class PmfGrn
         };
     }
 
+    /// <summary>One clipped Adam step over fixed chunks in parallel (element-wise, so the bits do not depend on the chunks).</summary>
+    private static void Adam(double[] theta, double[] m, double[] v, double[] grad, AdamStep step, int threads)
+    {
+        const int chunk = 1 << 16;
+        int chunks = (theta.Length + chunk - 1) / chunk;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        {
+            int from = c * chunk, length = Math.Min(chunk, theta.Length - from);
+            VariationalKernels.Adam(theta.AsSpan(from, length), m.AsSpan(from, length), v.AsSpan(from, length), grad.AsSpan(from, length), step);
+        });
+    }
+
     /// <summary>Mean negative log-likelihood per held-out entry at the guide means.</summary>
     private static double ValidationLoss<T>(PmfGrnModel<T> model, double[] theta, T[] fullMean) where T : unmanaged
     {
@@ -228,8 +241,13 @@ public static class PmfGrn
         double ls = Math.Log(o.InitialGuideStd);
         Array.Fill(theta, ls);
         priorLogitA.CopyTo(theta, l.MuA);
-        for (int i = 0; i < l.Pairs; i++) theta[l.MuB + i] = 0.1 * NormalNoise.Draw(seed, -1, i);
-        for (int i = 0; i < l.CellTerms; i++) theta[l.MuU + i] = o.PriorMeanLogU + 0.1 * NormalNoise.Draw(seed, -2, i);
+        var muB = theta.AsSpan(l.MuB, l.Pairs);
+        NormalNoise.Fill(seed, -1, 0, muB);
+        TensorPrimitives.Multiply(muB, 0.1, muB);
+        var muU = theta.AsSpan(l.MuU, l.CellTerms);
+        NormalNoise.Fill(seed, -2, 0, muU);
+        TensorPrimitives.Multiply(muU, 0.1, muU);
+        TensorPrimitives.Add(muU, o.PriorMeanLogU, muU);
         Array.Clear(theta, l.MuE, l.Cells);
         theta[l.MuT] = 0;
         if (l.Joint) { theta[l.MuS] = 0; theta[l.MuC] = 0; }

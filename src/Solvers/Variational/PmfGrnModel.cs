@@ -90,6 +90,10 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     private readonly double[]? _evidenceGradient;
     private readonly T[] _v, _du, _h, _dv, _m;
     private readonly T[]? _wBatch, _maskBatch;
+    /// <summary>Scratch: d ll / d x per latent, per-cell sums over regulators, per-column KL terms.</summary>
+    private readonly double[] _dllU, _dllA, _dllB, _dd, _klColumnsU, _klColumnsA;
+    /// <summary>A minibatch's rows of the U guide, noise and gradient, column-major nb x K (null for full batches).</summary>
+    private readonly double[]? _batchMuU, _batchLsU, _batchEpsU, _batchGradMuU, _batchGradLsU;
 
     public PmfGrnModel(ParameterLayout layout, T[] w, T[]? mask, double[] priorLogitA, PairEvidence? evidence, PmfGrnOptions options, SolverContext context, int batchCapacity)
     {
@@ -109,8 +113,12 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         _m = new T[(long)batchCapacity * g];
         _geneSums = new double[g];
         if (evidence is not null && layout.Joint) _evidenceGradient = new double[layout.Pairs];
+        _dllU = new double[batchCapacity * k]; _dllA = new double[layout.Pairs]; _dllB = new double[layout.Pairs];
+        _dd = new double[batchCapacity]; _klColumnsU = new double[k]; _klColumnsA = new double[k];
         if (batchCapacity < n)
         {
+            _batchMuU = new double[batchCapacity * k]; _batchLsU = new double[batchCapacity * k]; _batchEpsU = new double[batchCapacity * k];
+            _batchGradMuU = new double[batchCapacity * k]; _batchGradLsU = new double[batchCapacity * k];
             _wBatch = new T[(long)batchCapacity * g];
             if (mask is not null) _maskBatch = new T[(long)batchCapacity * g];
         }
@@ -122,8 +130,10 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     /// The loss and its gradient (written to <paramref name="grad"/>, every element) at guide parameters
     /// <paramref name="theta"/> and standard-normal draws <paramref name="noise"/>, on the cells in <paramref name="batch"/>
     /// (null: all cells, in order), with the KL weighted by <paramref name="klFactor"/>.
+    /// The element-wise passes run column by column (one regulator's genes or cells) in parallel; every sum is taken
+    /// per column and the columns are added in order, so the bits do not depend on the thread count.
     /// </summary>
-    public ElboTerms Evaluate(ReadOnlySpan<double> theta, ReadOnlySpan<double> noise, int[]? batch, double klFactor, Span<double> grad)
+    public ElboTerms Evaluate(double[] theta, double[] noise, int[]? batch, double klFactor, double[] grad)
     {
         var l = _l;
         int n = l.Cells, g = l.Genes, k = l.Regulators, p = l.Pairs;
@@ -131,7 +141,10 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         if (nb > _batchCapacity) throw new ArgumentException($"batch of {nb} cells exceeds the capacity {_batchCapacity}", nameof(batch));
         double scale = (double)n / nb;
         double c0 = 1.0 / ((double)n * g);
-        grad.Clear();
+        // Every pair and (batch) cell entry is written below; the rest (cells outside the batch, depth, globals) starts at zero.
+        if (batch is not null) Array.Clear(grad);
+        else grad.AsSpan(l.MuE).Clear();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _context.Threads };
         double kl = 0;
 
         // Globals: t = log sigma_obs.
@@ -139,33 +152,41 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         double t = theta[l.MuT] + st * noise[l.EpsT];
         double tau = Math.Exp(-2 * t);
 
-        // V = A o B.
-        for (int i = 0; i < p; i++)
+        // V = A o B, one regulator's genes at a time.
+        Parallel.For(0, k, options, r =>
         {
-            double a = theta[l.MuA + i] + Math.Exp(theta[l.LsA + i]) * noise[l.EpsA + i];
-            double av = Sigmoid(a);
-            double bv = theta[l.MuB + i] + Math.Exp(theta[l.LsB + i]) * noise[l.EpsB + i];
-            _a[i] = av; _b[i] = bv;
-            _v[i] = FromDouble(av * bv);
-        }
+            int at = g * r;
+            SampleSigmoidProduct(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), noise.AsSpan(l.EpsA + at, g),
+                theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), _a.AsSpan(at, g), _b.AsSpan(at, g), _v.AsSpan(at, g));
+        });
 
-        // d U for the batch cells, column-major nb x K.
+        // Depth d of the batch cells, then d U (column-major nb x K) from the batch's rows of the U guide.
         double observed = 0;
         for (int j = 0; j < nb; j++)
         {
             int c = batch?[j] ?? j;
-            double e = theta[l.MuE + c] + Math.Exp(theta[l.LsE + c]) * noise[l.EpsE + c];
-            double d = Sigmoid(e);
-            _d[j] = d;
+            _d[j] = Sigmoid(theta[l.MuE + c] + Math.Exp(theta[l.LsE + c]) * noise[l.EpsE + c]);
             observed += _observedPerCell[c];
-            for (int r = 0; r < k; r++)
-            {
-                int at = c + n * r;
-                double u = Math.Exp(theta[l.MuU + at] + Math.Exp(theta[l.LsU + at]) * noise[l.EpsU + at]);
-                _u[j + nb * r] = u;
-                _du[j + nb * r] = FromDouble(d * u);
-            }
         }
+        double[] muU = theta, lsU = theta, epsU = noise;
+        int muAt = l.MuU, lsAt = l.LsU, epsAt = l.EpsU;
+        if (batch is not null)
+        {
+            muU = _batchMuU!; lsU = _batchLsU!; epsU = _batchEpsU!; muAt = lsAt = epsAt = 0;
+            Parallel.For(0, k, options, r =>
+            {
+                for (int j = 0; j < nb; j++)
+                {
+                    int from = batch[j] + n * r, to = j + nb * r;
+                    _batchMuU![to] = theta[l.MuU + from]; _batchLsU![to] = theta[l.LsU + from]; _batchEpsU![to] = noise[l.EpsU + from];
+                }
+            });
+        }
+        Parallel.For(0, k, options, r =>
+        {
+            int at = nb * r;
+            SampleScaledLogNormal(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), _d.AsSpan(0, nb), _u.AsSpan(at, nb), _du.AsSpan(at, nb));
+        });
 
         // The expression of the batch (and its mask), column-major nb x G.
         T[] w = _w, mask = _mask!;
@@ -192,7 +213,6 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         // M = (d U) V^T, nb x G.
         Gemm(blas, Transpose.No, Transpose.Yes, nb, g, k, _du, nb, _v, g, _m, nb);
         // R' = tau (W - M) (masked), in place; per-gene sums of squares in a fixed order.
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _context.Threads };
         int chunks = Math.Min(g, 4 * _context.Threads);
         Parallel.For(0, chunks, options, ch =>
         {
@@ -214,29 +234,54 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
 
         // t.
         double dllT = scale * (-observed + tau * ss);
-        kl += Global(theta, noise, grad, l.MuT, l.LsT, l.EpsT, 0, _o.PriorStdLogNoise, dllT, klFactor, c0);
+        kl += Latent(theta, noise, grad, l.MuT, l.LsT, l.EpsT, 0, _o.PriorStdLogNoise, dllT, klFactor, c0);
 
-        // Cells: u and e.
+        // Cells: u (d ll / d log u = scale d h u) column by column, then e through d ll / d d = sum over regulators of u h.
         double sigmaU = _o.PriorStdLogU, sigmaE = _o.PriorStdLogitDepth;
+        double[] gradMuU = batch is null ? grad : _batchGradMuU!, gradLsU = batch is null ? grad : _batchGradLsU!;
+        int gradMuAt = batch is null ? l.MuU : 0, gradLsAt = batch is null ? l.LsU : 0;
+        Parallel.For(0, k, options, r =>
+        {
+            int at = nb * r;
+            var dll = _dllU.AsSpan(at, nb);
+            var h = new ReadOnlySpan<T>(_h, at, nb);
+            for (int j = 0; j < nb; j++) dll[j] = scale * _d[j] * ToDouble(h[j]) * _u[at + j];
+            _klColumnsU[r] = LatentKernels.LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), dll,
+                _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, gradMuU.AsSpan(gradMuAt + at, nb), gradLsU.AsSpan(gradLsAt + at, nb));
+        });
+        int cellChunks = Math.Min(nb, 4 * _context.Threads);
+        Parallel.For(0, cellChunks, options, ch =>
+        {
+            int lo = (int)((long)nb * ch / cellChunks), hi = (int)((long)nb * (ch + 1) / cellChunks);
+            var dd = _dd.AsSpan(lo, hi - lo);
+            dd.Clear();
+            for (int r = 0; r < k; r++)
+            {
+                int at = nb * r;
+                for (int j = lo; j < hi; j++) dd[j - lo] += _u[at + j] * ToDouble(_h[at + j]);
+            }
+        });
+        if (batch is not null)
+            Parallel.For(0, k, options, r =>
+            {
+                for (int j = 0; j < nb; j++)
+                {
+                    int to = l.MuU + batch[j] + n * r, from = j + nb * r;
+                    grad[to] = _batchGradMuU![from];
+                    grad[to + l.CellTerms] = _batchGradLsU![from];
+                }
+            });
         double klLocal = 0;
+        for (int r = 0; r < k; r++) klLocal += _klColumnsU[r];
         for (int j = 0; j < nb; j++)
         {
             int c = batch?[j] ?? j;
-            double d = _d[j], dd = 0;
-            for (int r = 0; r < k; r++)
-            {
-                int at = c + n * r;
-                double hv = ToDouble(_h[j + nb * r]), uv = _u[j + nb * r];
-                dd += uv * hv;
-                double dllU = scale * d * hv * uv;
-                klLocal += Latent(theta, noise, grad, l.MuU + at, l.LsU + at, l.EpsU + at, _o.PriorMeanLogU, sigmaU, dllU, klFactor * scale, c0);
-            }
-            double dllE = scale * dd * d * (1 - d);
-            klLocal += Latent(theta, noise, grad, l.MuE + c, l.LsE + c, l.EpsE + c, 0, sigmaE, dllE, klFactor * scale, c0);
+            double d = _d[j];
+            klLocal += Latent(theta, noise, grad, l.MuE + c, l.LsE + c, l.EpsE + c, 0, sigmaE, scale * _dd[j] * d * (1 - d), klFactor * scale, c0);
         }
         kl += scale * klLocal;
 
-        // Genes x regulators: a and b (evidence gradients first, into grad[muA]).
+        // Genes x regulators: a and b (evidence gradients first).
         double llY = 0;
         if (_evidence is { } ev && l.Joint)
         {
@@ -256,23 +301,35 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
                 dS += r * scaleY * a;
                 dC += r;
             }
-            kl += Global(theta, noise, grad, l.MuS, l.LsS, l.EpsS, 0, _o.PriorStdEvidenceLink, dS, klFactor, c0);
-            kl += Global(theta, noise, grad, l.MuC, l.LsC, l.EpsC, 0, _o.PriorStdEvidenceLink, dC, klFactor, c0);
+            kl += Latent(theta, noise, grad, l.MuS, l.LsS, l.EpsS, 0, _o.PriorStdEvidenceLink, dS, klFactor, c0);
+            kl += Latent(theta, noise, grad, l.MuC, l.LsC, l.EpsC, 0, _o.PriorStdEvidenceLink, dC, klFactor, c0);
         }
         double sigmaA = _o.PriorStdLogitA, sigmaB = _o.PriorStdB;
-        double klPairs = 0;
-        for (int i = 0; i < p; i++)
+        Parallel.For(0, k, options, r =>
         {
-            double dvi = scale * ToDouble(_dv[i]), av = _a[i];
-            double dllA = dvi * _b[i] * av * (1 - av);
-            if (_evidenceGradient is { } eg) { dllA += eg[i]; eg[i] = 0; }
-            klPairs += Latent(theta, noise, grad, l.MuA + i, l.LsA + i, l.EpsA + i, _priorLogitA[i], sigmaA, dllA, klFactor, c0);
-            klPairs += Latent(theta, noise, grad, l.MuB + i, l.LsB + i, l.EpsB + i, 0, sigmaB, dvi * av, klFactor, c0);
-        }
-        kl += klPairs;
+            int at = g * r;
+            var dllA = _dllA.AsSpan(at, g);
+            var dllB = _dllB.AsSpan(at, g);
+            for (int i = 0; i < g; i++)
+            {
+                double dvi = scale * ToDouble(_dv[at + i]), av = _a[at + i];
+                dllA[i] = dvi * _b[at + i] * av * (1 - av);
+                dllB[i] = dvi * av;
+            }
+            if (_evidenceGradient is { } eg)
+            {
+                for (int i = 0; i < g; i++) dllA[i] += eg[at + i];
+                eg.AsSpan(at, g).Clear();
+            }
+            _klColumnsA[r] = LatentKernels.LatentGradient(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), noise.AsSpan(l.EpsA + at, g), dllA,
+                    _priorLogitA.AsSpan(at, g), sigmaA, klFactor, c0, grad.AsSpan(l.MuA + at, g), grad.AsSpan(l.LsA + at, g))
+                + LatentKernels.LatentGradient(theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), dllB,
+                    0.0, sigmaB, klFactor, c0, grad.AsSpan(l.MuB + at, g), grad.AsSpan(l.LsB + at, g));
+        });
+        for (int r = 0; r < k; r++) kl += _klColumnsA[r];
 
         double elbo = ll + llY - kl;
-        // The KL of the locals is counted once at weight klFactor * scale inside Latent; kl already carries scale.
+        // The KL of the locals is counted once at weight klFactor * scale inside their gradients; kl already carries scale.
         double loss = -c0 * (ll + llY - klFactor * kl);
         return new ElboTerms(ll, llY, kl, elbo, loss);
     }
@@ -281,7 +338,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     /// Adds d loss / d mu and d loss / d ls of one latent x = mu + exp(ls) eps with prior N(m, sigma) to grad, given
     /// d ll / d x; the KL enters with weight <paramref name="klWeight"/>. Returns KL(q || p) (unweighted).
     /// </summary>
-    private static double Latent(ReadOnlySpan<double> theta, ReadOnlySpan<double> noise, Span<double> grad, int mu, int ls, int eps,
+    private static double Latent(double[] theta, double[] noise, double[] grad, int mu, int ls, int eps,
         double priorMean, double priorStd, double dll, double klWeight, double c0)
     {
         double m = theta[mu], lsv = theta[ls], s = Math.Exp(lsv), iv = 1 / (priorStd * priorStd), diff = m - priorMean;
@@ -290,9 +347,19 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         return Math.Log(priorStd) - lsv + 0.5 * (s * s + diff * diff) * iv - 0.5;
     }
 
-    private static double Global(ReadOnlySpan<double> theta, ReadOnlySpan<double> noise, Span<double> grad, int mu, int ls, int eps,
-        double priorMean, double priorStd, double dll, double klWeight, double c0)
-        => Latent(theta, noise, grad, mu, ls, eps, priorMean, priorStd, dll, klWeight, c0);
+    private static void SampleSigmoidProduct(ReadOnlySpan<double> muA, ReadOnlySpan<double> lsA, ReadOnlySpan<double> epsA,
+        ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<T> v)
+    {
+        if (typeof(T) == typeof(float)) LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a, b, MemoryMarshal.Cast<T, float>(v));
+        else LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a, b, MemoryMarshal.Cast<T, double>(v));
+    }
+
+    private static void SampleScaledLogNormal(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
+        Span<double> u, Span<T> du)
+    {
+        if (typeof(T) == typeof(float)) LatentKernels.SampleScaledLogNormal(mu, ls, eps, d, u, MemoryMarshal.Cast<T, float>(du));
+        else LatentKernels.SampleScaledLogNormal(mu, ls, eps, d, u, MemoryMarshal.Cast<T, double>(du));
+    }
 
     /// <summary>Sum of squared residuals of the held-out entries (mask 0) and their count, at the guide means (no noise).</summary>
     public (double SumSquares, double Count, double NoiseVariance) HeldOut(ReadOnlySpan<double> theta, T[] fullMean)
