@@ -4,20 +4,22 @@ using System.Runtime.Intrinsics;
 namespace GrnFast.Kernels.Variational;
 
 /// <summary>
-/// exp and the logistic function built only from IEEE add, subtract, multiply, divide and exact conversions, for a vector
-/// of four and for one element with the same operations in the same order. Unlike <see cref="Vector256.Exp(Vector256{double})"/>
-/// (which may fuse multiply-adds in optimised code and not in unoptimised code) the result is the same bits in every JIT
-/// tier, in the NativeAOT library and with or without AVX, so a seeded fit repeats exactly everywhere.
-/// <para>Method: k = round(x / ln 2) by the 1.5 * 2^52 trick, r = x - k ln2_hi - k ln2_lo (Cody-Waite, |r| &lt;= 0.35),
-/// e^r by its Taylor polynomial to degree 13 (truncation below 1e-17), scaled by 2^k as two powers of two so that
-/// subnormal and overflowing results come out right. Within 2 ulp of <see cref="Math.Exp"/>; exp(NaN) = NaN,
-/// exp(+inf) = +inf, exp(-inf) = 0.</para>
+/// exp and the logistic function built only from IEEE add, subtract, multiply, divide, compares and integer bit
+/// operations, for a vector of four and for one element with the same operations in the same order. Unlike
+/// <see cref="Vector256.Exp(Vector256{double})"/> (which may fuse multiply-adds in optimised code and not in unoptimised
+/// code) the result is the same bits in every JIT tier, in the NativeAOT library and with or without AVX, so a seeded
+/// fit repeats exactly everywhere.
+/// <para>Method: t = x / ln 2 + 1.5 * 2^52 rounds k = t - 1.5 * 2^52 to an integer whose bits are t's low bits;
+/// r = x - k ln2_hi - k ln2_lo (Cody-Waite, |r| &lt;= 0.35); e^r by its Taylor polynomial to degree 13 (truncation below
+/// 1e-17), times 2^k built in the exponent field. Within 2 ulp of <see cref="Math.Exp"/> where the result is a normal
+/// number; results below 2^-1022 (x &lt; -708.39) are flushed to 0 and above 2^1023 (x &gt; 709.09) to +inf; exp(NaN) = NaN.</para>
 /// </summary>
 public static class Elementary
 {
     private const double InvLn2 = 1.4426950408889634074, Ln2Hi = 6.93147180369123816490e-01, Ln2Lo = 1.90821492927058770002e-10;
     private const double Round = 6755399441055744.0; // 1.5 * 2^52
-    private const double Highest = 710, Lowest = -746;
+    private const long RoundBits = 0x4338000000000000L;
+    private const double Highest = 709.0895657128241, Lowest = -708.3964185322641; // 1023 ln 2, -1022 ln 2
 
     // 1/j! for j = 13 .. 2.
     private const double C13 = 1.0 / 6227020800.0, C12 = 1.0 / 479001600.0, C11 = 1.0 / 39916800.0, C10 = 1.0 / 3628800.0;
@@ -26,34 +28,36 @@ public static class Elementary
 
     public static double Exp(double x)
     {
-        if (double.IsNaN(x)) return x;
         double xc = Math.Min(Math.Max(x, Lowest), Highest);
-        double k = (xc * InvLn2 + Round) - Round;
+        double t = xc * InvLn2 + Round;
+        double k = t - Round;
         double r = (xc - k * Ln2Hi) - k * Ln2Lo;
         double p = C13;
         p = p * r + C12; p = p * r + C11; p = p * r + C10; p = p * r + C9; p = p * r + C8; p = p * r + C7;
         p = p * r + C6; p = p * r + C5; p = p * r + C4; p = p * r + C3; p = p * r + C2; p = p * r + 1; p = p * r + 1;
-        long ki = (long)k, k1 = ki >> 1, k2 = ki - k1;
-        return p * BitConverter.Int64BitsToDouble((k1 + 1023) << 52) * BitConverter.Int64BitsToDouble((k2 + 1023) << 52);
+        long ki = BitConverter.DoubleToInt64Bits(t) - RoundBits;
+        double result = p * BitConverter.Int64BitsToDouble((ki + 1023) << 52);
+        if (x > Highest) result = double.PositiveInfinity;
+        if (x < Lowest) result = 0;
+        return double.IsNaN(x) ? x : result;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Exp(Vector256<double> x)
     {
         var xc = Vector256.Min(Vector256.Max(x, Vector256.Create(Lowest)), Vector256.Create(Highest));
-        var round = Vector256.Create(Round);
-        var k = (xc * Vector256.Create(InvLn2) + round) - round;
+        var t = xc * Vector256.Create(InvLn2) + Vector256.Create(Round);
+        var k = t - Vector256.Create(Round);
         var r = (xc - k * Vector256.Create(Ln2Hi)) - k * Vector256.Create(Ln2Lo);
         var p = Vector256.Create(C13);
         p = p * r + Vector256.Create(C12); p = p * r + Vector256.Create(C11); p = p * r + Vector256.Create(C10);
         p = p * r + Vector256.Create(C9); p = p * r + Vector256.Create(C8); p = p * r + Vector256.Create(C7);
         p = p * r + Vector256.Create(C6); p = p * r + Vector256.Create(C5); p = p * r + Vector256.Create(C4);
         p = p * r + Vector256.Create(C3); p = p * r + Vector256.Create(C2); p = p * r + Vector256<double>.One; p = p * r + Vector256<double>.One;
-        var ki = Vector256.ConvertToInt64(k);
-        var k1 = Vector256.ShiftRightArithmetic(ki, 1);
-        var k2 = ki - k1;
-        var bias = Vector256.Create(1023L);
-        var result = p * Vector256.ShiftLeft(k1 + bias, 52).AsDouble() * Vector256.ShiftLeft(k2 + bias, 52).AsDouble();
+        var ki = t.AsInt64() - Vector256.Create(RoundBits);
+        var result = p * Vector256.ShiftLeft(ki + Vector256.Create(1023L), 52).AsDouble();
+        result = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(Highest)), Vector256.Create(double.PositiveInfinity), result);
+        result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256<double>.Zero, result);
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 
