@@ -68,8 +68,10 @@ public sealed record PairEvidence(int[] Pairs, double[] Values);
 
 /// <summary>
 /// The PMF-GRN objective and its hand-derived reparameterised gradient (docs/pmf-grn.md has the derivation).
-/// Expression W (N x G, column-major, already in the work precision T) enters through three GEMMs,
-/// M = (d U) V^T, H = R' V and dV = R'^T (d U) with R' = tau (W - M) masked, and one fused residual kernel.
+/// Expression W (N x G, column-major, already in the work precision T) enters through two GEMMs and two K x K Grams
+/// (W V, W^T (d U), V^T V, (d U)^T (d U)): the residual R = W - (d U) V^T is never formed. With a mask of held-out
+/// entries the residual is masked element by element, so that path forms M = (d U) V^T, masks W - M in one fused
+/// kernel and multiplies it by V and d U (three GEMMs).
 /// Not thread-safe: one model per fit.
 /// </summary>
 internal sealed class PmfGrnModel<T> where T : unmanaged
@@ -88,7 +90,13 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     private readonly double[] _a, _b, _u, _d, _geneSums;
     /// <summary>d llY / d a per pair (joint model; zero outside the evidence pairs).</summary>
     private readonly double[]? _evidenceGradient;
-    private readonly T[] _v, _du, _h, _dv, _m;
+    private readonly T[] _v, _du, _h, _dv;
+    /// <summary>The model mean, then the residual (only with a mask of held-out entries).</summary>
+    private readonly T[]? _m;
+    /// <summary>Without a mask: V^T V and (d U)^T (d U), K x K, and ||W_c||^2 per cell.</summary>
+    private readonly T[]? _gramV, _gramU;
+    private readonly double[]? _cellSquares;
+    private readonly double[] _crossColumns;
     private readonly T[]? _wBatch, _maskBatch;
     /// <summary>Scratch: d ll / d x per latent, per-cell sums over regulators, per-column KL terms.</summary>
     private readonly double[] _dllU, _dllA, _dllB, _dd, _klColumnsU, _klColumnsA;
@@ -110,7 +118,19 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         }
         _a = new double[layout.Pairs]; _b = new double[layout.Pairs]; _v = new T[layout.Pairs]; _dv = new T[layout.Pairs];
         _u = new double[batchCapacity * k]; _d = new double[batchCapacity]; _du = new T[batchCapacity * k]; _h = new T[batchCapacity * k];
-        _m = new T[(long)batchCapacity * g];
+        _crossColumns = new double[k];
+        if (mask is not null) _m = new T[(long)batchCapacity * g];
+        else
+        {
+            _gramV = new T[k * k]; _gramU = new T[k * k];
+            _cellSquares = new double[n];
+            for (int j = 0; j < g; j++)
+                for (int c = 0; c < n; c++)
+                {
+                    double x = ToDouble(w[c + (long)n * j]);
+                    _cellSquares[c] += x * x;
+                }
+        }
         _geneSums = new double[g];
         if (evidence is not null && layout.Joint) _evidenceGradient = new double[layout.Pairs];
         _dllU = new double[batchCapacity * k]; _dllA = new double[layout.Pairs]; _dllB = new double[layout.Pairs];
@@ -210,31 +230,40 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         }
 
         var blas = _context.Blas;
-        // M = (d U) V^T, nb x G.
-        Gemm(blas, Transpose.No, Transpose.Yes, nb, g, k, _du, nb, _v, g, _m, nb);
-        // R' = tau (W - M) (masked), in place; per-gene sums of squares in a fixed order.
-        int chunks = Math.Min(g, 4 * _context.Threads);
-        Parallel.For(0, chunks, options, ch =>
+        // hScale turns _h into d ll / d (d U) and _dv into d ll / d V (before the minibatch scale).
+        double hScale;
+        if (_mask is null)
         {
-            int lo = (int)((long)g * ch / chunks), hi = (int)((long)g * (ch + 1) / chunks);
-            for (int gene = lo; gene < hi; gene++)
+            // Gram form, no N x G intermediate: with R = W - (d U) V^T,
+            //   H = R V = W V - (d U)(V^T V),   dV = R^T (d U) = W^T (d U) - V ((d U)^T (d U)),
+            //   ||R||^2 = ||W||^2 - 2 <d U, W V> + <(d U)^T (d U), V^T V> = ||W||^2 - 2 <d U, H> - <G_U, G_V>.
+            Syrk(blas, k, g, _v, g, _gramV!);
+            Syrk(blas, k, nb, _du, nb, _gramU!);
+            Gemm(blas, Transpose.No, Transpose.No, nb, k, g, 1, w, nb, _v, g, 0, _h, nb);
+            Gemm(blas, Transpose.No, Transpose.No, nb, k, k, -1, _du, nb, _gramV!, k, 1, _h, nb);
+            Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb, 1, w, nb, _du, nb, 0, _dv, g);
+            Gemm(blas, Transpose.No, Transpose.No, g, k, k, -1, _v, g, _gramU!, k, 1, _dv, g);
+            hScale = tau;
+        }
+        else
+        {
+            // M = (d U) V^T, nb x G; R' = tau (W - M) masked, in place, with per-gene sums of squares in a fixed order;
+            // H = R' V (nb x K) and dV = R'^T (d U) (G x K).
+            Gemm(blas, Transpose.No, Transpose.Yes, nb, g, k, 1, _du, nb, _v, g, 0, _m!, nb);
+            int chunks = Math.Min(g, 4 * _context.Threads);
+            Parallel.For(0, chunks, options, ch =>
             {
-                var wc = new ReadOnlySpan<T>(w, (int)((long)nb * gene), nb);
-                var mc = new Span<T>(_m, (int)((long)nb * gene), nb);
-                _geneSums[gene] = _mask is null ? Residual(wc, mc, tau) : MaskedResidual(wc, new ReadOnlySpan<T>(mask, (int)((long)nb * gene), nb), mc, tau);
-            }
-        });
-        double ss = 0;
-        for (int gene = 0; gene < g; gene++) ss += _geneSums[gene];
-        double ll = scale * (-observed * (HalfLog2Pi + t) - 0.5 * tau * ss);
-
-        // H = R' V (nb x K) and dV = R'^T (d U) (G x K).
-        Gemm(blas, Transpose.No, Transpose.No, nb, k, g, _m, nb, _v, g, _h, nb);
-        Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb, _m, nb, _du, nb, _dv, g);
-
-        // t.
-        double dllT = scale * (-observed + tau * ss);
-        kl += Latent(theta, noise, grad, l.MuT, l.LsT, l.EpsT, 0, _o.PriorStdLogNoise, dllT, klFactor, c0);
+                int lo = (int)((long)g * ch / chunks), hi = (int)((long)g * (ch + 1) / chunks);
+                for (int gene = lo; gene < hi; gene++)
+                {
+                    var mc = new Span<T>(_m, (int)((long)nb * gene), nb);
+                    _geneSums[gene] = MaskedResidual(new ReadOnlySpan<T>(w, (int)((long)nb * gene), nb), new ReadOnlySpan<T>(mask, (int)((long)nb * gene), nb), mc, tau);
+                }
+            });
+            Gemm(blas, Transpose.No, Transpose.No, nb, k, g, 1, _m!, nb, _v, g, 0, _h, nb);
+            Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb, 1, _m!, nb, _du, nb, 0, _dv, g);
+            hScale = 1;
+        }
 
         // Cells: u (d ll / d log u = scale d h u) column by column, then e through d ll / d d = sum over regulators of u h.
         double sigmaU = _o.PriorStdLogU, sigmaE = _o.PriorStdLogitDepth;
@@ -245,7 +274,14 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             int at = nb * r;
             var dll = _dllU.AsSpan(at, nb);
             var h = new ReadOnlySpan<T>(_h, at, nb);
-            for (int j = 0; j < nb; j++) dll[j] = scale * _d[j] * ToDouble(h[j]) * _u[at + j];
+            double cross = 0;
+            for (int j = 0; j < nb; j++)
+            {
+                double hj = ToDouble(h[j]);
+                dll[j] = scale * hScale * _d[j] * hj * _u[at + j];
+                cross += ToDouble(_du[at + j]) * hj;
+            }
+            _crossColumns[r] = cross;
             _klColumnsU[r] = LatentKernels.LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), dll,
                 _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, gradMuU.AsSpan(gradMuAt + at, nb), gradLsU.AsSpan(gradLsAt + at, nb));
         });
@@ -260,6 +296,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
                 int at = nb * r;
                 for (int j = lo; j < hi; j++) dd[j - lo] += _u[at + j] * ToDouble(_h[at + j]);
             }
+            for (int j = 0; j < dd.Length; j++) dd[j] *= hScale;
         });
         if (batch is not null)
             Parallel.For(0, k, options, r =>
@@ -280,6 +317,21 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             klLocal += Latent(theta, noise, grad, l.MuE + c, l.LsE + c, l.EpsE + c, 0, sigmaE, scale * _dd[j] * d * (1 - d), klFactor * scale, c0);
         }
         kl += scale * klLocal;
+
+        // The Gaussian likelihood and t = log sigma_obs.
+        double ss = 0;
+        if (_mask is null)
+        {
+            for (int j = 0; j < nb; j++) ss += _cellSquares![batch?[j] ?? j];
+            for (int r = 0; r < k; r++) ss -= 2 * _crossColumns[r];
+            for (int i = 0; i < k * k; i++) ss -= ToDouble(_gramU![i]) * ToDouble(_gramV![i]);
+            ss = Math.Max(ss, 0);
+        }
+        else
+            for (int gene = 0; gene < g; gene++) ss += _geneSums[gene];
+        double ll = scale * (-observed * (HalfLog2Pi + t) - 0.5 * tau * ss);
+        double dllT = scale * (-observed + tau * ss);
+        kl += Latent(theta, noise, grad, l.MuT, l.LsT, l.EpsT, 0, _o.PriorStdLogNoise, dllT, klFactor, c0);
 
         // Genes x regulators: a and b (evidence gradients first).
         double llY = 0;
@@ -312,7 +364,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             var dllB = _dllB.AsSpan(at, g);
             for (int i = 0; i < g; i++)
             {
-                double dvi = scale * ToDouble(_dv[at + i]), av = _a[at + i];
+                double dvi = scale * hScale * ToDouble(_dv[at + i]), av = _a[at + i];
                 dllA[i] = dvi * _b[at + i] * av * (1 - av);
                 dllB[i] = dvi * av;
             }
@@ -390,20 +442,30 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
 
     internal static double Softplus(double x) => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
 
-    private static double Residual(ReadOnlySpan<T> w, Span<T> m, double tau) => typeof(T) == typeof(float)
-        ? VariationalKernels.Residual(MemoryMarshal.Cast<T, float>(w), MemoryMarshal.Cast<T, float>(m), tau)
-        : VariationalKernels.Residual(MemoryMarshal.Cast<T, double>(w), MemoryMarshal.Cast<T, double>(m), tau);
-
     private static double MaskedResidual(ReadOnlySpan<T> w, ReadOnlySpan<T> mask, Span<T> m, double tau) => typeof(T) == typeof(float)
         ? VariationalKernels.MaskedResidual(MemoryMarshal.Cast<T, float>(w), MemoryMarshal.Cast<T, float>(mask), MemoryMarshal.Cast<T, float>(m), tau)
         : VariationalKernels.MaskedResidual(MemoryMarshal.Cast<T, double>(w), MemoryMarshal.Cast<T, double>(mask), MemoryMarshal.Cast<T, double>(m), tau);
 
     internal static void Gemm(IBlas blas, Transpose ta, Transpose tb, int m, int n, int k, T[] a, int lda, T[] b, int ldb, T[] c, int ldc)
+        => Gemm(blas, ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, ldc);
+
+    internal static void Gemm(IBlas blas, Transpose ta, Transpose tb, int m, int n, int k, double alpha, T[] a, int lda, T[] b, int ldb, double beta, T[] c, int ldc)
     {
         if (typeof(T) == typeof(float))
-            blas.Gemm(ta, tb, m, n, k, 1f, MemoryMarshal.Cast<T, float>(a.AsSpan()), lda, MemoryMarshal.Cast<T, float>(b.AsSpan()), ldb, 0f, MemoryMarshal.Cast<T, float>(c.AsSpan()), ldc);
+            blas.Gemm(ta, tb, m, n, k, (float)alpha, MemoryMarshal.Cast<T, float>(a.AsSpan()), lda, MemoryMarshal.Cast<T, float>(b.AsSpan()), ldb, (float)beta, MemoryMarshal.Cast<T, float>(c.AsSpan()), ldc);
         else
-            blas.Gemm(ta, tb, m, n, k, 1.0, MemoryMarshal.Cast<T, double>(a.AsSpan()), lda, MemoryMarshal.Cast<T, double>(b.AsSpan()), ldb, 0.0, MemoryMarshal.Cast<T, double>(c.AsSpan()), ldc);
+            blas.Gemm(ta, tb, m, n, k, alpha, MemoryMarshal.Cast<T, double>(a.AsSpan()), lda, MemoryMarshal.Cast<T, double>(b.AsSpan()), ldb, beta, MemoryMarshal.Cast<T, double>(c.AsSpan()), ldc);
+    }
+
+    /// <summary>C = A^T A (A rows x n column-major, C n x n, both triangles).</summary>
+    private static void Syrk(IBlas blas, int n, int rows, T[] a, int lda, T[] c)
+    {
+        if (typeof(T) == typeof(float))
+            blas.Syrk(Transpose.Yes, n, rows, 1f, MemoryMarshal.Cast<T, float>(a.AsSpan()), lda, 0f, MemoryMarshal.Cast<T, float>(c.AsSpan()), n);
+        else
+            blas.Syrk(Transpose.Yes, n, rows, 1.0, MemoryMarshal.Cast<T, double>(a.AsSpan()), lda, 0.0, MemoryMarshal.Cast<T, double>(c.AsSpan()), n);
+        for (int col = 0; col < n; col++)
+            for (int row = col + 1; row < n; row++) c[row + n * col] = c[col + n * row];
     }
 
     internal static double ToDouble(T x) => typeof(T) == typeof(float) ? Unsafe.As<T, float>(ref x) : Unsafe.As<T, double>(ref x);
@@ -418,3 +480,4 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         return Unsafe.As<double, T>(ref x);
     }
 }
+
