@@ -11,7 +11,7 @@ namespace GrnFast.Kernels.Variational;
 /// fit repeats exactly everywhere.
 /// <para>Method: t = x / ln 2 + 1.5 * 2^52 rounds k = t - 1.5 * 2^52 to an integer whose bits are t's low bits;
 /// r = x - k ln2_hi - k ln2_lo (Cody-Waite, |r| &lt;= 0.35); e^r by its Taylor polynomial to degree 13 (truncation below
-/// 1e-17), times 2^k built in the exponent field. Within 2 ulp of <see cref="Math.Exp"/> where the result is a normal
+/// 1e-17, Estrin's scheme), times 2^k built in the exponent field. Within 2 ulp of <see cref="Math.Exp"/> where the result is a normal
 /// number; results below 2^-1022 (x &lt; -708.39) are flushed to 0 and above 2^1023 (x &gt; 709.09) to +inf; exp(NaN) = NaN.</para>
 /// </summary>
 public static class Elementary
@@ -32,9 +32,11 @@ public static class Elementary
         double t = xc * InvLn2 + Round;
         double k = t - Round;
         double r = (xc - k * Ln2Hi) - k * Ln2Lo;
-        double p = C13;
-        p = p * r + C12; p = p * r + C11; p = p * r + C10; p = p * r + C9; p = p * r + C8; p = p * r + C7;
-        p = p * r + C6; p = p * r + C5; p = p * r + C4; p = p * r + C3; p = p * r + C2; p = p * r + 1; p = p * r + 1;
+        // Estrin's scheme: a dependency chain of about 8 operations instead of Horner's 26.
+        double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+        double q0 = (1 + r) + r2 * (C2 + C3 * r), q1 = (C4 + C5 * r) + r2 * (C6 + C7 * r);
+        double q2 = (C8 + C9 * r) + r2 * (C10 + C11 * r), q3 = C12 + C13 * r;
+        double p = (q0 + r4 * q1) + r8 * (q2 + r4 * q3);
         long ki = BitConverter.DoubleToInt64Bits(t) - RoundBits;
         double result = p * BitConverter.Int64BitsToDouble((ki + 1023) << 52);
         if (x > Highest) result = double.PositiveInfinity;
@@ -49,11 +51,14 @@ public static class Elementary
         var t = xc * Vector256.Create(InvLn2) + Vector256.Create(Round);
         var k = t - Vector256.Create(Round);
         var r = (xc - k * Vector256.Create(Ln2Hi)) - k * Vector256.Create(Ln2Lo);
-        var p = Vector256.Create(C13);
-        p = p * r + Vector256.Create(C12); p = p * r + Vector256.Create(C11); p = p * r + Vector256.Create(C10);
-        p = p * r + Vector256.Create(C9); p = p * r + Vector256.Create(C8); p = p * r + Vector256.Create(C7);
-        p = p * r + Vector256.Create(C6); p = p * r + Vector256.Create(C5); p = p * r + Vector256.Create(C4);
-        p = p * r + Vector256.Create(C3); p = p * r + Vector256.Create(C2); p = p * r + Vector256<double>.One; p = p * r + Vector256<double>.One;
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var r8 = r4 * r4;
+        var q0 = (Vector256<double>.One + r) + r2 * (Vector256.Create(C2) + Vector256.Create(C3) * r);
+        var q1 = (Vector256.Create(C4) + Vector256.Create(C5) * r) + r2 * (Vector256.Create(C6) + Vector256.Create(C7) * r);
+        var q2 = (Vector256.Create(C8) + Vector256.Create(C9) * r) + r2 * (Vector256.Create(C10) + Vector256.Create(C11) * r);
+        var q3 = Vector256.Create(C12) + Vector256.Create(C13) * r;
+        var p = (q0 + r4 * q1) + r8 * (q2 + r4 * q3);
         var ki = t.AsInt64() - Vector256.Create(RoundBits);
         var result = p * Vector256.ShiftLeft(ki + Vector256.Create(1023L), 52).AsDouble();
         result = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(Highest)), Vector256.Create(double.PositiveInfinity), result);

@@ -1,3 +1,8 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace GrnFast.Solvers.Variational;
 
 /// <summary>
@@ -15,7 +20,7 @@ public static class NormalNoise
     /// <summary>The start of the tail (the right edge of the base layer).</summary>
     private const double TailStart = 3.442619855899;
     private static readonly uint[] s_kn = new uint[Layers];
-    private static readonly double[] s_wn = new double[Layers], s_fn = new double[Layers];
+    private static readonly double[] s_wn = new double[Layers], s_fn = new double[Layers], s_knDouble = new double[Layers];
 
     static NormalNoise()
     {
@@ -36,13 +41,46 @@ public static class NormalNoise
             s_fn[i] = Math.Exp(-0.5 * dn * dn);
             s_wn[i] = dn / m1;
         }
+        for (int i = 0; i < Layers; i++) s_knDouble[i] = s_kn[i];
     }
 
     /// <summary>Fills <paramref name="destination"/> with the draws at indices start, start + 1, ...</summary>
     public static void Fill(ulong seed, long step, long start, Span<double> destination)
     {
         ulong stepKey = StepKey(seed, step);
-        for (int i = 0; i < destination.Length; i++) destination[i] = DrawAt(stepKey, start + i);
+        uint[] kn = s_kn;
+        double[] wn = s_wn, knd = s_knDouble;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && Avx512DQ.VL.IsSupported)
+        {
+            // Four indices at a time: hash, layer and abscissa in vectors, the table rows by lane; the rare lanes outside
+            // their rectangle are redone by the scalar slow path (same bits as DrawAt).
+            ref double d = ref MemoryMarshal.GetReference(destination);
+            var key = Vector256.Create(stepKey);
+            var lane = Vector256.Create(0UL, 1UL, 2UL, 3UL);
+            for (; i + 4 <= destination.Length; i += 4)
+            {
+                var h = Mix(key ^ ((Vector256.Create((ulong)(start + i)) + lane) * Vector256.Create(IndexKey)));
+                var iz = (h & Vector256.Create((ulong)(Layers - 1))).AsInt64();
+                int i0 = (int)iz.GetElement(0), i1 = (int)iz.GetElement(1), i2 = (int)iz.GetElement(2), i3 = (int)iz.GetElement(3);
+                var hz = Vector256.ConvertToDouble(Vector256.ShiftRightArithmetic(h.AsInt64(), 32));
+                (hz * Vector256.Create(wn[i0], wn[i1], wn[i2], wn[i3])).StoreUnsafe(ref d, (nuint)i);
+                uint inside = Vector256.LessThan(Vector256.Abs(hz), Vector256.Create(knd[i0], knd[i1], knd[i2], knd[i3])).ExtractMostSignificantBits();
+                if (inside == 0b1111) continue;
+                for (int j = 0; j < 4; j++)
+                    if ((inside & (1u << j)) == 0)
+                    {
+                        ulong hj = h.GetElement(j);
+                        destination[i + j] = OutsideRectangle(hj, (int)(hj >> 32), (int)(hj & (Layers - 1)));
+                    }
+            }
+        }
+        for (; i < destination.Length; i++)
+        {
+            ulong h = Mix(stepKey ^ (ulong)(start + i) * IndexKey);
+            int hz = (int)(h >> 32), iz = (int)(h & (Layers - 1));
+            destination[i] = Math.Abs((long)hz) < kn[iz] ? hz * wn[iz] : OutsideRectangle(h, hz, iz);
+        }
     }
 
     /// <summary>The draw at one index.</summary>
@@ -101,6 +139,15 @@ public static class NormalNoise
     }
 
     private static ulong StepKey(ulong seed, long step) => Mix(seed ^ Mix((ulong)step * Golden + 0x632BE59BD9B4E019UL));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Mix(Vector256<ulong> z)
+    {
+        z += Vector256.Create(Golden);
+        z = (z ^ Vector256.ShiftRightLogical(z, 30)) * Vector256.Create(0xBF58476D1CE4E5B9UL);
+        z = (z ^ Vector256.ShiftRightLogical(z, 27)) * Vector256.Create(0x94D049BB133111EBUL);
+        return z ^ Vector256.ShiftRightLogical(z, 31);
+    }
 
     private static ulong Mix(ulong z)
     {

@@ -74,6 +74,21 @@ public class PmfGrnTests
         Assert.InRange(whole.Count(x => x > 0) / (double)whole.Length, 0.497, 0.503);
     }
 
+    /// <summary>The vector fill (four draws per hash vector, scalar slow path for the lanes outside their rectangle) is Draw's bits at every length and start.</summary>
+    [Fact]
+    public void NoiseFillMatchesTheScalarDrawAtEveryLengthAndStart()
+    {
+        for (int start = 0; start < 9; start++)
+            for (int length = 0; length <= 300; length++)
+            {
+                var fill = new double[length];
+                NormalNoise.Fill(11, 5, start * 1_000_003L, fill);
+                for (int i = 0; i < length; i++)
+                    if (BitConverter.DoubleToInt64Bits(fill[i]) != BitConverter.DoubleToInt64Bits(NormalNoise.Draw(11, 5, start * 1_000_003L + i)))
+                        Assert.Fail($"start {start} length {length} index {i}: {fill[i]:R} vs {NormalNoise.Draw(11, 5, start * 1_000_003L + i):R}");
+            }
+    }
+
     /// <summary>Data from the model itself with a partly wrong prior: the posterior ranks true edges above false ones better than the prior does.</summary>
     [Fact]
     public void RecoversPlantedEdgesBetterThanThePrior()
