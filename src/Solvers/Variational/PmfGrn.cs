@@ -127,12 +127,16 @@ public static class PmfGrn
             for (int b = 0; b < stepsPerEpoch; b++)
             {
                 NormalNoise.FillParallel(seed, step, noise, context.Threads);
-                var terms = model.Evaluate(theta, noise, batchSize < n ? batches[b] : null, beta, grad);
+                var adamStep = AdamStep.At((int)Math.Min(step + 1, int.MaxValue), lr, o.Beta1, o.Beta2, o.AdamEpsilon, o.GradientClip);
+                // The Adam step runs on each column of the gradient as soon as it is final (still in cache), then on the rest.
+                var terms = model.Evaluate(theta, noise, batchSize < n ? batches[b] : null, beta, grad,
+                    (start, length) => VariationalKernels.Adam(theta.AsSpan(start, length), adamM.AsSpan(start, length), adamV.AsSpan(start, length), grad.AsSpan(start, length), adamStep));
                 step++;
                 if (!double.IsFinite(terms.Loss)) { finite = false; break; }
                 elbo += terms.Elbo / stepsPerEpoch;
                 loss += terms.Loss / stepsPerEpoch;
-                Adam(theta, adamM, adamV, grad, AdamStep.At((int)Math.Min(step, int.MaxValue), lr, o.Beta1, o.Beta2, o.AdamEpsilon, o.GradientClip), context.Threads);
+                int rest = terms.ReadyLength;
+                VariationalKernels.Adam(theta.AsSpan(rest), adamM.AsSpan(rest), adamV.AsSpan(rest), grad.AsSpan(rest), adamStep);
                 var lsU = theta.AsSpan(layout.LsU, layout.CellTerms);
                 TensorPrimitives.Min(lsU, maxLsU, lsU);
             }
@@ -189,18 +193,6 @@ public static class PmfGrn
             Timings = new StageTimings(standardize, 0, solve),
             SecondsPerEpoch = sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2],
         };
-    }
-
-    /// <summary>One clipped Adam step over fixed chunks in parallel (element-wise, so the bits do not depend on the chunks).</summary>
-    private static void Adam(double[] theta, double[] m, double[] v, double[] grad, AdamStep step, int threads)
-    {
-        const int chunk = 1 << 16;
-        int chunks = (theta.Length + chunk - 1) / chunk;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
-        {
-            int from = c * chunk, length = Math.Min(chunk, theta.Length - from);
-            VariationalKernels.Adam(theta.AsSpan(from, length), m.AsSpan(from, length), v.AsSpan(from, length), grad.AsSpan(from, length), step);
-        });
     }
 
     /// <summary>Mean negative log-likelihood per held-out entry at the guide means.</summary>

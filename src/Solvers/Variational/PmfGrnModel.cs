@@ -61,7 +61,8 @@ public sealed class ParameterLayout
 }
 
 /// <summary>One Monte-Carlo estimate of the objective: log-likelihoods, KL (unweighted), ELBO = ll + llY - KL, and the minimised loss -(ll + llY - beta KL) / (N G).</summary>
-public readonly record struct ElboTerms(double LogLikelihood, double EvidenceLogLikelihood, double Kl, double Elbo, double Loss);
+/// <remarks><see cref="ReadyLength"/>: the gradient entries [0, ReadyLength) were reported to the caller's gradientReady callback.</remarks>
+public readonly record struct ElboTerms(double LogLikelihood, double EvidenceLogLikelihood, double Kl, double Elbo, double Loss, int ReadyLength = 0);
 
 /// <summary>External per-pair evidence for the joint model: pair index g + G k and its value y in [0, 1].</summary>
 public sealed record PairEvidence(int[] Pairs, double[] Values);
@@ -152,8 +153,12 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     /// (null: all cells, in order), with the KL weighted by <paramref name="klFactor"/>.
     /// The element-wise passes run column by column (one regulator's genes or cells) in parallel; every sum is taken
     /// per column and the columns are added in order, so the bits do not depend on the thread count.
+    /// <paramref name="gradientReady"/>, if given, is called (from worker threads, on disjoint ranges) with each range
+    /// [start, start + length) of <paramref name="grad"/> that is final and whose parameters the rest of the evaluation
+    /// no longer reads, so the caller can take its optimiser step there while the column is still in cache; the
+    /// returned <see cref="ElboTerms.ReadyLength"/> says how many gradient entries were reported that way.
     /// </summary>
-    public ElboTerms Evaluate(double[] theta, double[] noise, int[]? batch, double klFactor, double[] grad)
+    public ElboTerms Evaluate(double[] theta, double[] noise, int[]? batch, double klFactor, double[] grad, Action<int, int>? gradientReady = null)
     {
         var l = _l;
         int n = l.Cells, g = l.Genes, k = l.Regulators, p = l.Pairs;
@@ -284,6 +289,11 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             _crossColumns[r] = cross;
             _klColumnsU[r] = LatentKernels.LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), dll,
                 _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, gradMuU.AsSpan(gradMuAt + at, nb), gradLsU.AsSpan(gradLsAt + at, nb));
+            if (batch is null && gradientReady is not null)
+            {
+                gradientReady(l.MuU + at, nb);
+                gradientReady(l.LsU + at, nb);
+            }
         });
         int cellChunks = Math.Min(nb, 4 * _context.Threads);
         Parallel.For(0, cellChunks, options, ch =>
@@ -377,13 +387,21 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
                     _priorLogitA.AsSpan(at, g), sigmaA, klFactor, c0, grad.AsSpan(l.MuA + at, g), grad.AsSpan(l.LsA + at, g))
                 + LatentKernels.LatentGradient(theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), dllB,
                     0.0, sigmaB, klFactor, c0, grad.AsSpan(l.MuB + at, g), grad.AsSpan(l.LsB + at, g));
+            if (gradientReady is not null)
+            {
+                gradientReady(l.MuA + at, g);
+                gradientReady(l.LsA + at, g);
+                gradientReady(l.MuB + at, g);
+                gradientReady(l.LsB + at, g);
+            }
         });
         for (int r = 0; r < k; r++) kl += _klColumnsA[r];
 
         double elbo = ll + llY - kl;
         // The KL of the locals is counted once at weight klFactor * scale inside their gradients; kl already carries scale.
         double loss = -c0 * (ll + llY - klFactor * kl);
-        return new ElboTerms(ll, llY, kl, elbo, loss);
+        int ready = gradientReady is null ? 0 : batch is null ? l.MuE : l.MuU;
+        return new ElboTerms(ll, llY, kl, elbo, loss, ready);
     }
 
     /// <summary>
