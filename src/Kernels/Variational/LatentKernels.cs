@@ -54,6 +54,103 @@ public static class LatentKernels
         double priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
         => LatentGradientCore<SharedMean>(mu, ls, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
 
+    /// <summary>
+    /// The data term of the log activities' gradient: dll_i = factor * d_i * h_i * u_i (h = d ll / d (d U) before
+    /// <paramref name="factor"/>); returns sum du_i * h_i in the fixed 8-lane order (the cross term of the Gram-form
+    /// likelihood). h and du in float or double, widened exactly.
+    /// </summary>
+    public static double ActivityDataGradient(ReadOnlySpan<float> h, ReadOnlySpan<float> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+        => ActivityDataGradientCore(h, du, u, d, factor, dll);
+
+    /// <inheritdoc cref="ActivityDataGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, Span{double})"/>
+    public static double ActivityDataGradient(ReadOnlySpan<double> h, ReadOnlySpan<double> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+        => ActivityDataGradientCore(h, du, u, d, factor, dll);
+
+    /// <summary>
+    /// The data terms of the edge latents' gradients from d ll / d V (dv, before <paramref name="factor"/>):
+    /// dllA_i = factor * dv_i * b_i * a_i * (1 - a_i) (through the sigmoid) and dllB_i = factor * dv_i * a_i.
+    /// </summary>
+    public static void EdgeDataGradient(ReadOnlySpan<float> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
+        => EdgeDataGradientCore(dv, a, b, factor, dllA, dllB);
+
+    /// <inheritdoc cref="EdgeDataGradient(ReadOnlySpan{float}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, Span{double}, Span{double})"/>
+    public static void EdgeDataGradient(ReadOnlySpan<double> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
+        => EdgeDataGradientCore(dv, a, b, factor, dllA, dllB);
+
+    private static double ActivityDataGradientCore<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+        where T : unmanaged
+    {
+        int length = h.Length;
+        KernelArguments.SameLength(length, du.Length, nameof(du));
+        KernelArguments.SameLength(length, u.Length, nameof(u));
+        KernelArguments.SameLength(length, d.Length, nameof(d));
+        KernelArguments.SameLength(length, dll.Length, nameof(dll));
+        nuint n = (nuint)length, i = 0;
+        ref T hr = ref MemoryMarshal.GetReference(h), dur = ref MemoryMarshal.GetReference(du);
+        ref double ur = ref MemoryMarshal.GetReference(u), dr = ref MemoryMarshal.GetReference(d), lr = ref MemoryMarshal.GetReference(dll);
+        Span<double> lanes = stackalloc double[Lanes];
+        lanes.Clear();
+        ref double lane = ref MemoryMarshal.GetReference(lanes);
+        if (Vector256.IsHardwareAccelerated && n >= Lanes)
+        {
+            var f = Vector256.Create(factor);
+            Vector256<double> c0 = default, c1 = default;
+            for (; i + Lanes <= n; i += Lanes)
+            {
+                WideningLoads.Load256(ref hr, i, out var h0, out var h1);
+                WideningLoads.Load256(ref dur, i, out var du0, out var du1);
+                (f * Vector256.LoadUnsafe(ref dr, i) * h0 * Vector256.LoadUnsafe(ref ur, i)).StoreUnsafe(ref lr, i);
+                (f * Vector256.LoadUnsafe(ref dr, i + 4) * h1 * Vector256.LoadUnsafe(ref ur, i + 4)).StoreUnsafe(ref lr, i + 4);
+                c0 += du0 * h0;
+                c1 += du1 * h1;
+            }
+            c0.StoreUnsafe(ref lane, 0);
+            c1.StoreUnsafe(ref lane, 4);
+        }
+        for (nuint j = i % Lanes; i < n; i++, j = (j + 1) % Lanes)
+        {
+            double hv = WideningLoads.ToDouble(Unsafe.Add(ref hr, i));
+            Unsafe.Add(ref lr, i) = factor * Unsafe.Add(ref dr, i) * hv * Unsafe.Add(ref ur, i);
+            Unsafe.Add(ref lane, j) += WideningLoads.ToDouble(Unsafe.Add(ref dur, i)) * hv;
+        }
+        return FoldLanes(lanes);
+    }
+
+    private static void EdgeDataGradientCore<T>(ReadOnlySpan<T> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
+        where T : unmanaged
+    {
+        int length = dv.Length;
+        KernelArguments.SameLength(length, a.Length, nameof(a));
+        KernelArguments.SameLength(length, b.Length, nameof(b));
+        KernelArguments.SameLength(length, dllA.Length, nameof(dllA));
+        KernelArguments.SameLength(length, dllB.Length, nameof(dllB));
+        nuint n = (nuint)length, i = 0;
+        ref T vr = ref MemoryMarshal.GetReference(dv);
+        ref double ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b);
+        ref double lar = ref MemoryMarshal.GetReference(dllA), lbr = ref MemoryMarshal.GetReference(dllB);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var f = Vector256.Create(factor);
+            for (; i + 8 <= n; i += 8)
+            {
+                WideningLoads.Load256(ref vr, i, out var v0, out var v1);
+                for (nuint h = 0; h < 8; h += 4)
+                {
+                    var g = f * (h == 0 ? v0 : v1);
+                    var av = Vector256.LoadUnsafe(ref ar, i + h);
+                    (g * Vector256.LoadUnsafe(ref br, i + h) * av * (Vector256<double>.One - av)).StoreUnsafe(ref lar, i + h);
+                    (g * av).StoreUnsafe(ref lbr, i + h);
+                }
+            }
+        }
+        for (; i < n; i++)
+        {
+            double g = factor * WideningLoads.ToDouble(Unsafe.Add(ref vr, i)), av = Unsafe.Add(ref ar, i);
+            Unsafe.Add(ref lar, i) = g * Unsafe.Add(ref br, i) * av * (1 - av);
+            Unsafe.Add(ref lbr, i) = g * av;
+        }
+    }
+
     private interface IMeanMode { static abstract bool PerElement { get; } }
     private struct PerElementMean : IMeanMode { public static bool PerElement => true; }
     private struct SharedMean : IMeanMode { public static bool PerElement => false; }

@@ -68,4 +68,48 @@ public static class LatentScalarKernels
         Array.Fill(means, priorMean);
         return LatentGradient(mu, ls, eps, dll, means, priorStd, klWeight, c0, gradMu, gradLs);
     }
+
+    public static double ActivityDataGradient(ReadOnlySpan<float> h, ReadOnlySpan<float> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+    {
+        Span<double> lanes = stackalloc double[LatentKernels.Lanes];
+        lanes.Clear();
+        for (int i = 0; i < h.Length; i++)
+        {
+            dll[i] = factor * d[i] * h[i] * u[i];
+            lanes[i % LatentKernels.Lanes] += (double)du[i] * h[i];
+        }
+        return LatentKernels.FoldLanes(lanes);
+    }
+
+    public static double ActivityDataGradient(ReadOnlySpan<double> h, ReadOnlySpan<double> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+    {
+        Span<double> lanes = stackalloc double[LatentKernels.Lanes];
+        lanes.Clear();
+        for (int i = 0; i < h.Length; i++)
+        {
+            dll[i] = factor * d[i] * h[i] * u[i];
+            lanes[i % LatentKernels.Lanes] += du[i] * h[i];
+        }
+        return LatentKernels.FoldLanes(lanes);
+    }
+
+    public static void EdgeDataGradient(ReadOnlySpan<float> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
+    {
+        for (int i = 0; i < dv.Length; i++)
+        {
+            double g = factor * dv[i];
+            dllA[i] = g * b[i] * a[i] * (1 - a[i]);
+            dllB[i] = g * a[i];
+        }
+    }
+
+    public static void EdgeDataGradient(ReadOnlySpan<double> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
+    {
+        for (int i = 0; i < dv.Length; i++)
+        {
+            double g = factor * dv[i];
+            dllA[i] = g * b[i] * a[i] * (1 - a[i]);
+            dllB[i] = g * a[i];
+        }
+    }
 }

@@ -278,15 +278,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         {
             int at = nb * r;
             var dll = _dllU.AsSpan(at, nb);
-            var h = new ReadOnlySpan<T>(_h, at, nb);
-            double cross = 0;
-            for (int j = 0; j < nb; j++)
-            {
-                double hj = ToDouble(h[j]);
-                dll[j] = scale * hScale * _d[j] * hj * _u[at + j];
-                cross += ToDouble(_du[at + j]) * hj;
-            }
-            _crossColumns[r] = cross;
+            _crossColumns[r] = ActivityDataGradient(new ReadOnlySpan<T>(_h, at, nb), new ReadOnlySpan<T>(_du, at, nb), _u.AsSpan(at, nb), _d.AsSpan(0, nb), scale * hScale, dll);
             _klColumnsU[r] = LatentKernels.LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), dll,
                 _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, gradMuU.AsSpan(gradMuAt + at, nb), gradLsU.AsSpan(gradLsAt + at, nb));
             if (batch is null && gradientReady is not null)
@@ -372,12 +364,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             int at = g * r;
             var dllA = _dllA.AsSpan(at, g);
             var dllB = _dllB.AsSpan(at, g);
-            for (int i = 0; i < g; i++)
-            {
-                double dvi = scale * hScale * ToDouble(_dv[at + i]), av = _a[at + i];
-                dllA[i] = dvi * _b[at + i] * av * (1 - av);
-                dllB[i] = dvi * av;
-            }
+            EdgeDataGradient(new ReadOnlySpan<T>(_dv, at, g), _a.AsSpan(at, g), _b.AsSpan(at, g), scale * hScale, dllA, dllB);
             if (_evidenceGradient is { } eg)
             {
                 for (int i = 0; i < g; i++) dllA[i] += eg[at + i];
@@ -422,6 +409,17 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     {
         if (typeof(T) == typeof(float)) LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a, b, MemoryMarshal.Cast<T, float>(v));
         else LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a, b, MemoryMarshal.Cast<T, double>(v));
+    }
+
+    private static double ActivityDataGradient(ReadOnlySpan<T> h, ReadOnlySpan<T> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+        => typeof(T) == typeof(float)
+            ? LatentKernels.ActivityDataGradient(MemoryMarshal.Cast<T, float>(h), MemoryMarshal.Cast<T, float>(du), u, d, factor, dll)
+            : LatentKernels.ActivityDataGradient(MemoryMarshal.Cast<T, double>(h), MemoryMarshal.Cast<T, double>(du), u, d, factor, dll);
+
+    private static void EdgeDataGradient(ReadOnlySpan<T> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
+    {
+        if (typeof(T) == typeof(float)) LatentKernels.EdgeDataGradient(MemoryMarshal.Cast<T, float>(dv), a, b, factor, dllA, dllB);
+        else LatentKernels.EdgeDataGradient(MemoryMarshal.Cast<T, double>(dv), a, b, factor, dllA, dllB);
     }
 
     private static void SampleScaledLogNormal(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,

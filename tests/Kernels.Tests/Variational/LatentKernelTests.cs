@@ -140,4 +140,40 @@ public class LatentKernelTests
             Assert.Equal(expectedKl, kl, 1e-9 * Math.Max(1, Math.Abs(expectedKl)));
         }
     }
+
+    [Fact]
+    public void DataGradientsMatchTwins()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            var rng = new Random(24000 + n);
+            var h = TestData.Doubles(rng, n, SpecialRate); var du = TestData.Doubles(rng, n, SpecialRate);
+            var u = TestData.Doubles(rng, n, SpecialRate); var d = TestData.Doubles(rng, n, SpecialRate);
+            double factor = rng.NextDouble() * 3;
+            var (l1, l2) = (new double[n], new double[n]);
+            Assert.True(TestData.SameValue(LatentKernels.ActivityDataGradient(h, du, u, d, factor, l1), LatentScalarKernels.ActivityDataGradient(h, du, u, d, factor, l2)), $"cross n={n}");
+            Assert.Equal(-1, TestData.FirstDifference(l1, l2));
+            var hf = Array.ConvertAll(h, v => (float)v); var duf = Array.ConvertAll(du, v => (float)v);
+            Assert.True(TestData.SameValue(LatentKernels.ActivityDataGradient(hf, duf, u, d, factor, l1), LatentScalarKernels.ActivityDataGradient(hf, duf, u, d, factor, l2)), $"cross (float) n={n}");
+            Assert.Equal(-1, TestData.FirstDifference(l1, l2));
+            for (int i = 0; i < n; i++)
+                if (!TestData.SameValue(l2[i], factor * d[i] * hf[i] * u[i])) Assert.Fail($"activity definition n={n} i={i}");
+
+            var a = TestData.Doubles(rng, n, SpecialRate); var b = TestData.Doubles(rng, n, SpecialRate);
+            var (a1, b1, a2, b2) = (new double[n], new double[n], new double[n], new double[n]);
+            LatentKernels.EdgeDataGradient(h, a, b, factor, a1, b1);
+            LatentScalarKernels.EdgeDataGradient(h, a, b, factor, a2, b2);
+            Assert.Equal(-1, TestData.FirstDifference(a1, a2));
+            Assert.Equal(-1, TestData.FirstDifference(b1, b2));
+            LatentKernels.EdgeDataGradient(hf, a, b, factor, a1, b1);
+            LatentScalarKernels.EdgeDataGradient(hf, a, b, factor, a2, b2);
+            Assert.Equal(-1, TestData.FirstDifference(a1, a2));
+            Assert.Equal(-1, TestData.FirstDifference(b1, b2));
+            for (int i = 0; i < n; i++)
+            {
+                double g = factor * hf[i];
+                if (!TestData.SameValue(a2[i], g * b[i] * a[i] * (1 - a[i])) || !TestData.SameValue(b2[i], g * a[i])) Assert.Fail($"edge definition n={n} i={i}");
+            }
+        }
+    }
 }
