@@ -91,12 +91,19 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     private readonly double[] _a, _b, _u, _d, _geneSums;
     /// <summary>d llY / d a per pair (joint model; zero outside the evidence pairs).</summary>
     private readonly double[]? _evidenceGradient;
-    private readonly T[] _v, _du, _h, _dv;
-    /// <summary>The model mean, then the residual (only with a mask of held-out entries).</summary>
-    private readonly T[]? _m;
-    /// <summary>Without a mask: V^T V and (d U)^T (d U), K x K, and ||W_c||^2 per cell.</summary>
-    private readonly T[]? _gramV, _gramU;
+    /// <summary>V = A o B in the first G rows of a (G + K) x K matrix (leading dimension G + K); without a mask the last
+    /// K rows hold -V^T V, so that one GEMM gives W V - (d U)(V^T V).</summary>
+    private readonly T[] _v;
+    private readonly T[] _h, _dv;
+    /// <summary>With a mask of held-out entries: d U (nb x K), and the model mean, then the residual (nb x G).</summary>
+    private readonly T[]? _du, _m;
+    /// <summary>
+    /// Without a mask: the (nb + K) x (G + K) matrix [[W, d U], [-V^T, (d U)^T (d U)]] (leading dimension nb + K), whose
+    /// top rows times [V; -V^T V] give H and whose left columns, transposed, times its right columns give dV.
+    /// </summary>
+    private readonly T[]? _z;
     private readonly double[]? _cellSquares;
+    private bool _zHoldsAllCells;
     private readonly double[] _crossColumns;
     private readonly T[]? _wBatch, _maskBatch;
     /// <summary>Scratch: d ll / d x per latent, per-cell sums over regulators, per-column KL terms.</summary>
@@ -117,13 +124,17 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             for (int j = 0; j < g; j++) s += mask is null ? 1 : ToDouble(mask[c + (long)n * j]);
             _observedPerCell[c] = s;
         }
-        _a = new double[layout.Pairs]; _b = new double[layout.Pairs]; _v = new T[layout.Pairs]; _dv = new T[layout.Pairs];
-        _u = new double[batchCapacity * k]; _d = new double[batchCapacity]; _du = new T[batchCapacity * k]; _h = new T[batchCapacity * k];
+        _a = new double[layout.Pairs]; _b = new double[layout.Pairs]; _v = new T[(g + k) * k]; _dv = new T[layout.Pairs];
+        _u = new double[batchCapacity * k]; _d = new double[batchCapacity]; _h = new T[batchCapacity * k];
         _crossColumns = new double[k];
-        if (mask is not null) _m = new T[(long)batchCapacity * g];
+        if (mask is not null)
+        {
+            _m = new T[(long)batchCapacity * g];
+            _du = new T[batchCapacity * k];
+        }
         else
         {
-            _gramV = new T[k * k]; _gramU = new T[k * k];
+            _z = new T[checked((batchCapacity + k) * (g + k))];
             _cellSquares = new double[n];
             for (int j = 0; j < g; j++)
                 for (int c = 0; c < n; c++)
@@ -140,8 +151,11 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         {
             _batchMuU = new double[batchCapacity * k]; _batchLsU = new double[batchCapacity * k]; _batchEpsU = new double[batchCapacity * k];
             _batchGradMuU = new double[batchCapacity * k]; _batchGradLsU = new double[batchCapacity * k];
-            _wBatch = new T[(long)batchCapacity * g];
-            if (mask is not null) _maskBatch = new T[(long)batchCapacity * g];
+            if (mask is not null)
+            {
+                _wBatch = new T[(long)batchCapacity * g];
+                _maskBatch = new T[(long)batchCapacity * g];
+            }
         }
     }
 
@@ -182,7 +196,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         {
             int at = g * r;
             SampleSigmoidProduct(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), noise.AsSpan(l.EpsA + at, g),
-                theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), _a.AsSpan(at, g), _b.AsSpan(at, g), _v.AsSpan(at, g));
+                theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), _a.AsSpan(at, g), _b.AsSpan(at, g), _v.AsSpan((g + k) * r, g));
         });
 
         // Depth d of the batch cells, then d U (column-major nb x K) from the batch's rows of the U guide.
@@ -207,15 +221,30 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
                 }
             });
         }
+        // d U: column r at duAt + duLd * r of duBuffer (the right block of Z, or its own nb x K matrix with a mask).
+        int ldz = nb + k;
+        T[] duBuffer = _z ?? _du!;
+        int duAt = _z is null ? 0 : ldz * g, duLd = _z is null ? nb : ldz;
         Parallel.For(0, k, options, r =>
         {
             int at = nb * r;
-            SampleScaledLogNormal(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), _d.AsSpan(0, nb), _u.AsSpan(at, nb), _du.AsSpan(at, nb));
+            SampleScaledLogNormal(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), _d.AsSpan(0, nb), _u.AsSpan(at, nb), duBuffer.AsSpan(duAt + duLd * r, nb));
         });
 
         // The expression of the batch (and its mask), column-major nb x G.
         T[] w = _w, mask = _mask!;
-        if (batch is not null)
+        if (_z is not null && (batch is not null || !_zHoldsAllCells))
+        {
+            // W's rows for this batch into Z's top-left block (kept across full-batch steps).
+            Parallel.For(0, g, options, gene =>
+            {
+                long from = (long)n * gene, to = (long)ldz * gene;
+                if (batch is null) Array.Copy(_w, from, _z, to, n);
+                else for (int j = 0; j < nb; j++) _z[to + j] = _w[from + batch[j]];
+            });
+            _zHoldsAllCells = batch is null;
+        }
+        else if (batch is not null)
         {
             w = _wBatch!;
             for (int gene = 0; gene < g; gene++)
@@ -242,19 +271,26 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             // Gram form, no N x G intermediate: with R = W - (d U) V^T,
             //   H = R V = W V - (d U)(V^T V),   dV = R^T (d U) = W^T (d U) - V ((d U)^T (d U)),
             //   ||R||^2 = ||W||^2 - 2 <d U, W V> + <(d U)^T (d U), V^T V> = ||W||^2 - 2 <d U, H> - <G_U, G_V>.
-            Syrk(blas, k, g, _v, g, _gramV!);
-            Syrk(blas, k, nb, _du, nb, _gramU!);
-            Gemm(blas, Transpose.No, Transpose.No, nb, k, g, 1, w, nb, _v, g, 0, _h, nb);
-            Gemm(blas, Transpose.No, Transpose.No, nb, k, k, -1, _du, nb, _gramV!, k, 1, _h, nb);
-            Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb, 1, w, nb, _du, nb, 0, _dv, g);
-            Gemm(blas, Transpose.No, Transpose.No, g, k, k, -1, _v, g, _gramU!, k, 1, _dv, g);
+            // Each of H and dV is one GEMM over operands extended by K: H = [W, d U] [V; -G_V] and
+            // dV = [W; -V^T]^T [d U; G_U], so the K x K corrections run inside the large products.
+            var z = _z!;
+            int ldv = g + k;
+            Parallel.For(0, g, options, gene =>
+            {
+                long to = nb + (long)ldz * gene;
+                for (int r = 0; r < k; r++) z[to + r] = Negate(_v[gene + ldv * r]);
+            });
+            Syrk(blas, k, g, _v.AsSpan(), ldv, _v.AsSpan(g), ldv, negate: true);
+            Syrk(blas, k, nb, z.AsSpan(duAt), ldz, z.AsSpan(duAt + nb), ldz, negate: false);
+            Gemm(blas, Transpose.No, Transpose.No, nb, k, g + k, 1, z, ldz, _v, ldv, 0, _h, nb);
+            Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb + k, 1, z, ldz, z.AsSpan(duAt), ldz, 0, _dv, g);
             hScale = tau;
         }
         else
         {
             // M = (d U) V^T, nb x G; R' = tau (W - M) masked, in place, with per-gene sums of squares in a fixed order;
             // H = R' V (nb x K) and dV = R'^T (d U) (G x K).
-            Gemm(blas, Transpose.No, Transpose.Yes, nb, g, k, 1, _du, nb, _v, g, 0, _m!, nb);
+            Gemm(blas, Transpose.No, Transpose.Yes, nb, g, k, 1, _du!, nb, _v, g + k, 0, _m!, nb);
             int chunks = Math.Min(g, 4 * _context.Threads);
             Parallel.For(0, chunks, options, ch =>
             {
@@ -265,8 +301,8 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
                     _geneSums[gene] = MaskedResidual(new ReadOnlySpan<T>(w, (int)((long)nb * gene), nb), new ReadOnlySpan<T>(mask, (int)((long)nb * gene), nb), mc, tau);
                 }
             });
-            Gemm(blas, Transpose.No, Transpose.No, nb, k, g, 1, _m!, nb, _v, g, 0, _h, nb);
-            Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb, 1, _m!, nb, _du, nb, 0, _dv, g);
+            Gemm(blas, Transpose.No, Transpose.No, nb, k, g, 1, _m!, nb, _v, g + k, 0, _h, nb);
+            Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb, 1, _m!, nb, _du!, nb, 0, _dv, g);
             hScale = 1;
         }
 
@@ -278,7 +314,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         {
             int at = nb * r;
             var dll = _dllU.AsSpan(at, nb);
-            _crossColumns[r] = ActivityDataGradient(new ReadOnlySpan<T>(_h, at, nb), new ReadOnlySpan<T>(_du, at, nb), _u.AsSpan(at, nb), _d.AsSpan(0, nb), scale * hScale, dll);
+            _crossColumns[r] = ActivityDataGradient(new ReadOnlySpan<T>(_h, at, nb), new ReadOnlySpan<T>(duBuffer, duAt + duLd * r, nb), _u.AsSpan(at, nb), _d.AsSpan(0, nb), scale * hScale, dll);
             _klColumnsU[r] = LatentKernels.LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), dll,
                 _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, gradMuU.AsSpan(gradMuAt + at, nb), gradLsU.AsSpan(gradLsAt + at, nb));
             if (batch is null && gradientReady is not null)
@@ -326,7 +362,9 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         {
             for (int j = 0; j < nb; j++) ss += _cellSquares![batch?[j] ?? j];
             for (int r = 0; r < k; r++) ss -= 2 * _crossColumns[r];
-            for (int i = 0; i < k * k; i++) ss -= ToDouble(_gramU![i]) * ToDouble(_gramV![i]);
+            // <G_U, G_V>: G_U is Z's bottom-right block, -G_V the bottom block of the extended V.
+            for (int j = 0; j < k; j++)
+                for (int i = 0; i < k; i++) ss += ToDouble(_z![duAt + nb + i + ldz * j]) * ToDouble(_v[g + i + (g + k) * j]);
             ss = Math.Max(ss, 0);
         }
         else
@@ -465,24 +503,26 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     internal static void Gemm(IBlas blas, Transpose ta, Transpose tb, int m, int n, int k, T[] a, int lda, T[] b, int ldb, T[] c, int ldc)
         => Gemm(blas, ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, ldc);
 
-    internal static void Gemm(IBlas blas, Transpose ta, Transpose tb, int m, int n, int k, double alpha, T[] a, int lda, T[] b, int ldb, double beta, T[] c, int ldc)
+    internal static void Gemm(IBlas blas, Transpose ta, Transpose tb, int m, int n, int k, double alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, double beta, Span<T> c, int ldc)
     {
         if (typeof(T) == typeof(float))
-            blas.Gemm(ta, tb, m, n, k, (float)alpha, MemoryMarshal.Cast<T, float>(a.AsSpan()), lda, MemoryMarshal.Cast<T, float>(b.AsSpan()), ldb, (float)beta, MemoryMarshal.Cast<T, float>(c.AsSpan()), ldc);
+            blas.Gemm(ta, tb, m, n, k, (float)alpha, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, (float)beta, MemoryMarshal.Cast<T, float>(c), ldc);
         else
-            blas.Gemm(ta, tb, m, n, k, alpha, MemoryMarshal.Cast<T, double>(a.AsSpan()), lda, MemoryMarshal.Cast<T, double>(b.AsSpan()), ldb, beta, MemoryMarshal.Cast<T, double>(c.AsSpan()), ldc);
+            blas.Gemm(ta, tb, m, n, k, alpha, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, beta, MemoryMarshal.Cast<T, double>(c), ldc);
     }
 
-    /// <summary>C = A^T A (A rows x n column-major, C n x n, both triangles).</summary>
-    private static void Syrk(IBlas blas, int n, int rows, T[] a, int lda, T[] c)
+    /// <summary>C = A^T A or -A^T A (A rows x n column-major, C n x n, both triangles written).</summary>
+    private static void Syrk(IBlas blas, int n, int rows, ReadOnlySpan<T> a, int lda, Span<T> c, int ldc, bool negate)
     {
         if (typeof(T) == typeof(float))
-            blas.Syrk(Transpose.Yes, n, rows, 1f, MemoryMarshal.Cast<T, float>(a.AsSpan()), lda, 0f, MemoryMarshal.Cast<T, float>(c.AsSpan()), n);
+            blas.Syrk(Transpose.Yes, n, rows, negate ? -1f : 1f, MemoryMarshal.Cast<T, float>(a), lda, 0f, MemoryMarshal.Cast<T, float>(c), ldc);
         else
-            blas.Syrk(Transpose.Yes, n, rows, 1.0, MemoryMarshal.Cast<T, double>(a.AsSpan()), lda, 0.0, MemoryMarshal.Cast<T, double>(c.AsSpan()), n);
+            blas.Syrk(Transpose.Yes, n, rows, negate ? -1.0 : 1.0, MemoryMarshal.Cast<T, double>(a), lda, 0.0, MemoryMarshal.Cast<T, double>(c), ldc);
         for (int col = 0; col < n; col++)
-            for (int row = col + 1; row < n; row++) c[row + n * col] = c[col + n * row];
+            for (int row = col + 1; row < n; row++) c[row + ldc * col] = c[col + ldc * row];
     }
+
+    private static T Negate(T x) => FromDouble(-ToDouble(x));
 
     internal static double ToDouble(T x) => typeof(T) == typeof(float) ? Unsafe.As<T, float>(ref x) : Unsafe.As<T, double>(ref x);
 

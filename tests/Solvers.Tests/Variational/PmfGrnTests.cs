@@ -96,7 +96,11 @@ public class PmfGrnTests
         var problem = Planted(seed: 1, cells: 400, genes: 60, regulators: 8, out var truth);
         var result = PmfGrn.Fit(problem, new PmfGrnOptions { Epochs = 600, InitialKlFactor = 1, Seed = 1 }, new SolverContext(new ManagedBlas(2), 2));
         Assert.NotEqual(SolverStatus.NumericalFailure, result.Status);
-        Assert.True(result.Certificate.ElboHistory[^1] > result.Certificate.ElboHistory[0], "the ELBO must rise: " + string.Join(" ", result.Certificate.ElboHistory.Where((_, i) => i % 50 == 0).Select(x => x.ToString("G4"))) + " loss " + string.Join(" ", result.Certificate.LossHistory.Where((_, i) => i % 50 == 0).Select(x => x.ToString("G4"))));
+        // One-draw ELBOs are noisy, with rare spikes of 10-100x (a log-normal activity drawn far in its tail; the code
+        // before the vector kernels had them too): the median of the last 50 epochs must beat the first epoch.
+        var history = result.Certificate.ElboHistory;
+        var last = history.TakeLast(50).Order().ToArray();
+        Assert.True(last[last.Length / 2] > history[0], "the ELBO must rise: " + string.Join(" ", result.Certificate.ElboHistory.Where((_, i) => i % 50 == 0).Select(x => x.ToString("G4"))) + " loss " + string.Join(" ", result.Certificate.LossHistory.Where((_, i) => i % 50 == 0).Select(x => x.ToString("G4"))));
         double posterior = Auroc(result.MeanA, truth);
         double prior = Auroc(problem.PriorProbability.Select(p => double.IsNaN(p) ? 0 : p).ToArray(), truth);
         Assert.True(posterior > prior + 0.05, $"posterior AUROC {posterior:F3} vs prior {prior:F3}");
