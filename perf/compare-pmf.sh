@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PMF-GRN's SVI step side by side: GrnFast --method pmf-grn (hand gradients, 3 GEMMs + fused kernels) vs the same
+# PMF-GRN's SVI step side by side: GrnFast --method pmf-grn (hand gradients, Gram-form GEMMs + fused kernels) vs the same
 # objective in PyTorch autograd (perf/pmf_torch.py), one run, D1: 5000 cells x 2000 genes, 300 regulators.
 #
 # Usage: perf/compare-pmf.sh
@@ -37,6 +37,10 @@ done
 for dtype in float32 float64; do
   echo "== PyTorch ($dtype)"
   $PY perf/pmf_torch.py "$DATA" --steps "$EPOCHS" --threads "$THREADS" --dtype $dtype --json-out "$OUT/torch_$dtype.json"
+done
+for dtype in float32 float64; do
+  echo "== GEMM floor, NumPy/OpenBLAS ($dtype)"
+  $PY perf/pmf_gemm_floor.py "$DATA" --dtype $dtype
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== ratios (PyTorch s/step / GrnFast s/epoch, same precision)"

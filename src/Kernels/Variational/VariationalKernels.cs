@@ -8,9 +8,9 @@ namespace GrnFast.Kernels.Variational;
 /// <summary>
 /// Fused element-wise steps of the variational (PMF-GRN) backend, each with a plain twin in
 /// <see cref="VariationalScalarKernels"/> that gives the same bits.
-/// <para><b>Residual</b>: one column of the Gaussian likelihood. Given the data w and the model mean m, it overwrites
-/// m with tau * r where r = w - m (r = (w - m) * mask with a mask), the likelihood's gradient with respect to the mean,
-/// and returns sum r^2. Each element is computed in double (float inputs are widened, the output is rounded once);
+/// <para><b>MaskedResidual</b>: one column of the Gaussian likelihood with held-out entries. Given the data w, the mask
+/// and the model mean m, it overwrites m with tau * r where r = (w - m) * mask, the likelihood's gradient with respect to
+/// the mean, and returns sum r^2. Each element is computed in double (float inputs are widened, the output is rounded once);
 /// the sum uses the fixed 32-lane order of <see cref="ScalarKernels"/> (term i into lane i mod 32, lanes folded by halving).</para>
 /// <para><b>Adam</b>: one Adam step with element-wise gradient clamping (Pyro's ClippedAdam):
 /// g = min(max(g, -clip), clip); m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= step * m / (sqrt(v) * vScale + eps),
@@ -20,33 +20,21 @@ public static class VariationalKernels
 {
     private const int Lanes = 32;
 
-    /// <summary>m_i = tau * (w_i - m_i); returns sum (w_i - m_i)^2.</summary>
-    public static double Residual(ReadOnlySpan<double> w, Span<double> m, double tau) => ResidualCore<double, NoMask>(w, default, m, tau);
-
-    /// <inheritdoc cref="Residual(ReadOnlySpan{double}, Span{double}, double)"/>
-    public static double Residual(ReadOnlySpan<float> w, Span<float> m, double tau) => ResidualCore<float, NoMask>(w, default, m, tau);
-
     /// <summary>r_i = (w_i - m_i) * mask_i; m_i = tau * r_i; returns sum r_i^2.</summary>
     public static double MaskedResidual(ReadOnlySpan<double> w, ReadOnlySpan<double> mask, Span<double> m, double tau)
     {
         KernelArguments.SameLength(w.Length, mask.Length, nameof(mask));
-        return ResidualCore<double, WithMask>(w, mask, m, tau);
+        return ResidualCore(w, mask, m, tau);
     }
 
     /// <inheritdoc cref="MaskedResidual(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, double)"/>
     public static double MaskedResidual(ReadOnlySpan<float> w, ReadOnlySpan<float> mask, Span<float> m, double tau)
     {
         KernelArguments.SameLength(w.Length, mask.Length, nameof(mask));
-        return ResidualCore<float, WithMask>(w, mask, m, tau);
+        return ResidualCore(w, mask, m, tau);
     }
 
-    private interface IMaskMode { static abstract bool Masked { get; } }
-    private struct NoMask : IMaskMode { public static bool Masked => false; }
-    private struct WithMask : IMaskMode { public static bool Masked => true; }
-
-    private static double ResidualCore<T, TMask>(ReadOnlySpan<T> w, ReadOnlySpan<T> mask, Span<T> m, double tau)
-        where T : unmanaged
-        where TMask : struct, IMaskMode
+    private static double ResidualCore<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> mask, Span<T> m, double tau) where T : unmanaged
     {
         KernelArguments.SameLength(w.Length, m.Length, nameof(m));
         nuint n = (nuint)w.Length;
@@ -64,10 +52,10 @@ public static class VariationalKernels
             Vector256<double> a4 = default, a5 = default, a6 = default, a7 = default;
             for (; i + Lanes <= n; i += Lanes)
             {
-                Step<T, TMask>(ref ws, ref ks, ref ms, i, t, ref a0, ref a1);
-                Step<T, TMask>(ref ws, ref ks, ref ms, i + 8, t, ref a2, ref a3);
-                Step<T, TMask>(ref ws, ref ks, ref ms, i + 16, t, ref a4, ref a5);
-                Step<T, TMask>(ref ws, ref ks, ref ms, i + 24, t, ref a6, ref a7);
+                Step<T>(ref ws, ref ks, ref ms, i, t, ref a0, ref a1);
+                Step<T>(ref ws, ref ks, ref ms, i + 8, t, ref a2, ref a3);
+                Step<T>(ref ws, ref ks, ref ms, i + 16, t, ref a4, ref a5);
+                Step<T>(ref ws, ref ks, ref ms, i + 24, t, ref a6, ref a7);
             }
             a0.StoreUnsafe(ref lane, 0);
             a1.StoreUnsafe(ref lane, 4);
@@ -81,7 +69,7 @@ public static class VariationalKernels
         for (nuint j = 0; i < n; i++, j = (j + 1) % Lanes)
         {
             double r = WideningLoads.ToDouble(Unsafe.Add(ref ws, i)) - WideningLoads.ToDouble(Unsafe.Add(ref ms, i));
-            if (TMask.Masked) r *= WideningLoads.ToDouble(Unsafe.Add(ref ks, i));
+            r *= WideningLoads.ToDouble(Unsafe.Add(ref ks, i));
             Unsafe.Add(ref lane, j) += r * r;
             Unsafe.Add(ref ms, i) = WideningLoads.FromDouble<T>(r * tau);
         }
@@ -90,20 +78,16 @@ public static class VariationalKernels
 
     /// <summary>Elements [at, at + 8): residual into m, squares into the lanes held by acc0 (first 4) and acc1 (next 4).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step<T, TMask>(ref T ws, ref T ks, ref T ms, nuint at, Vector256<double> tau, ref Vector256<double> acc0, ref Vector256<double> acc1)
+    private static void Step<T>(ref T ws, ref T ks, ref T ms, nuint at, Vector256<double> tau, ref Vector256<double> acc0, ref Vector256<double> acc1)
         where T : unmanaged
-        where TMask : struct, IMaskMode
     {
         WideningLoads.Load256(ref ws, at, out var w0, out var w1);
         WideningLoads.Load256(ref ms, at, out var m0, out var m1);
         var r0 = w0 - m0;
         var r1 = w1 - m1;
-        if (TMask.Masked)
-        {
-            WideningLoads.Load256(ref ks, at, out var k0, out var k1);
-            r0 *= k0;
-            r1 *= k1;
-        }
+        WideningLoads.Load256(ref ks, at, out var k0, out var k1);
+        r0 *= k0;
+        r1 *= k1;
         acc0 += r0 * r0;
         acc1 += r1 * r1;
         WideningLoads.Store256(r0 * tau, r1 * tau, ref ms, at);

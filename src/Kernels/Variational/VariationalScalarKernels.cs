@@ -5,32 +5,6 @@ public static class VariationalScalarKernels
 {
     private const int Lanes = 32;
 
-    public static double Residual(ReadOnlySpan<double> w, Span<double> m, double tau)
-    {
-        Span<double> lanes = stackalloc double[Lanes];
-        lanes.Clear();
-        for (int i = 0; i < w.Length; i++)
-        {
-            double r = w[i] - m[i];
-            lanes[i % Lanes] += r * r;
-            m[i] = r * tau;
-        }
-        return VariationalKernels.Fold(lanes);
-    }
-
-    public static double Residual(ReadOnlySpan<float> w, Span<float> m, double tau)
-    {
-        Span<double> lanes = stackalloc double[Lanes];
-        lanes.Clear();
-        for (int i = 0; i < w.Length; i++)
-        {
-            double r = (double)w[i] - m[i];
-            lanes[i % Lanes] += r * r;
-            m[i] = (float)(r * tau);
-        }
-        return VariationalKernels.Fold(lanes);
-    }
-
     public static double MaskedResidual(ReadOnlySpan<double> w, ReadOnlySpan<double> mask, Span<double> m, double tau)
     {
         Span<double> lanes = stackalloc double[Lanes];

@@ -1,37 +1,90 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace GrnFast.Solvers.Variational;
 
 /// <summary>
 /// Counter-based standard-normal draws: the value at (seed, step, index) is a pure function of the three, so a draw does
-/// not depend on the thread count or on which other indices were drawn. Two SplitMix64 hashes give two uniforms and
-/// Box-Muller turns pair j = index / 2 into two normals (cos for even indices, sin for odd).
+/// not depend on the thread count or on which other indices were drawn. Each index is hashed (SplitMix64) to 64 random
+/// bits, which feed the ziggurat of Marsaglia and Tsang (2000; 128 layers): the low 7 bits pick the layer, the high 32
+/// bits the signed abscissa; the rare draws outside a layer's rectangle (about 1 in 80) chain further hashes for the
+/// wedge and tail tests. Only scalar IEEE arithmetic and the C library's exp/log are used, so the bits are the same
+/// in every JIT tier and in the NativeAOT library.
 /// </summary>
 public static class NormalNoise
 {
+    private const ulong Golden = 0x9E3779B97F4A7C15UL, IndexKey = 0xD1B54A32D192ED03UL;
+    private const int Layers = 128;
+    /// <summary>The start of the tail (the right edge of the base layer).</summary>
+    private const double TailStart = 3.442619855899;
+    private static readonly uint[] s_kn = new uint[Layers];
+    private static readonly double[] s_wn = new double[Layers], s_fn = new double[Layers], s_knDouble = new double[Layers];
+
+    static NormalNoise()
+    {
+        const double m1 = 2147483648.0, area = 9.91256303526217e-3;
+        double dn = TailStart, tn = dn;
+        double q = area / Math.Exp(-0.5 * dn * dn);
+        s_kn[0] = (uint)(dn / q * m1);
+        s_kn[1] = 0;
+        s_wn[0] = q / m1;
+        s_wn[Layers - 1] = dn / m1;
+        s_fn[0] = 1;
+        s_fn[Layers - 1] = Math.Exp(-0.5 * dn * dn);
+        for (int i = Layers - 2; i >= 1; i--)
+        {
+            dn = Math.Sqrt(-2 * Math.Log(area / dn + Math.Exp(-0.5 * dn * dn)));
+            s_kn[i + 1] = (uint)(dn / tn * m1);
+            tn = dn;
+            s_fn[i] = Math.Exp(-0.5 * dn * dn);
+            s_wn[i] = dn / m1;
+        }
+        for (int i = 0; i < Layers; i++) s_knDouble[i] = s_kn[i];
+    }
+
     /// <summary>Fills <paramref name="destination"/> with the draws at indices start, start + 1, ...</summary>
     public static void Fill(ulong seed, long step, long start, Span<double> destination)
     {
+        ulong stepKey = StepKey(seed, step);
+        uint[] kn = s_kn;
+        double[] wn = s_wn, knd = s_knDouble;
         int i = 0;
-        long index = start;
-        if ((index & 1) == 1 && destination.Length > 0)
+        if (Vector256.IsHardwareAccelerated && Avx512DQ.VL.IsSupported)
         {
-            destination[0] = Draw(seed, step, index);
-            i = 1; index++;
+            // Four indices at a time: hash, layer and abscissa in vectors, the table rows by lane; the rare lanes outside
+            // their rectangle are redone by the scalar slow path (same bits as DrawAt).
+            ref double d = ref MemoryMarshal.GetReference(destination);
+            var key = Vector256.Create(stepKey);
+            var lane = Vector256.Create(0UL, 1UL, 2UL, 3UL);
+            for (; i + 4 <= destination.Length; i += 4)
+            {
+                var h = Mix(key ^ ((Vector256.Create((ulong)(start + i)) + lane) * Vector256.Create(IndexKey)));
+                var iz = (h & Vector256.Create((ulong)(Layers - 1))).AsInt64();
+                int i0 = (int)iz.GetElement(0), i1 = (int)iz.GetElement(1), i2 = (int)iz.GetElement(2), i3 = (int)iz.GetElement(3);
+                var hz = Vector256.ConvertToDouble(Vector256.ShiftRightArithmetic(h.AsInt64(), 32));
+                (hz * Vector256.Create(wn[i0], wn[i1], wn[i2], wn[i3])).StoreUnsafe(ref d, (nuint)i);
+                uint inside = Vector256.LessThan(Vector256.Abs(hz), Vector256.Create(knd[i0], knd[i1], knd[i2], knd[i3])).ExtractMostSignificantBits();
+                if (inside == 0b1111) continue;
+                for (int j = 0; j < 4; j++)
+                    if ((inside & (1u << j)) == 0)
+                    {
+                        ulong hj = h.GetElement(j);
+                        destination[i + j] = OutsideRectangle(hj, (int)(hj >> 32), (int)(hj & (Layers - 1)));
+                    }
+            }
         }
-        for (; i + 1 < destination.Length; i += 2, index += 2)
+        for (; i < destination.Length; i++)
         {
-            var (c, s) = Pair(seed, step, index >> 1);
-            destination[i] = c;
-            destination[i + 1] = s;
+            ulong h = Mix(stepKey ^ (ulong)(start + i) * IndexKey);
+            int hz = (int)(h >> 32), iz = (int)(h & (Layers - 1));
+            destination[i] = Math.Abs((long)hz) < kn[iz] ? hz * wn[iz] : OutsideRectangle(h, hz, iz);
         }
-        if (i < destination.Length) destination[i] = Draw(seed, step, index);
     }
 
     /// <summary>The draw at one index.</summary>
-    public static double Draw(ulong seed, long step, long index)
-    {
-        var (c, s) = Pair(seed, step, index >> 1);
-        return (index & 1) == 0 ? c : s;
-    }
+    public static double Draw(ulong seed, long step, long index) => DrawAt(StepKey(seed, step), index);
 
     /// <summary>Fills in parallel, in fixed chunks: the same bits as one <see cref="Fill"/> over the whole span.</summary>
     public static void FillParallel(ulong seed, long step, double[] destination, int threads)
@@ -46,20 +99,59 @@ public static class NormalNoise
         });
     }
 
-    private static (double Cos, double Sin) Pair(ulong seed, long step, long pair)
+    private static double DrawAt(ulong stepKey, long index)
     {
-        ulong key = Mix(seed ^ Mix((ulong)step * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL)) ^ (ulong)pair * 0xD1B54A32D192ED03UL;
-        ulong h1 = Mix(key), h2 = Mix(key ^ 0xA0761D6478BD642FUL);
-        double u1 = ((h1 >> 11) + 1) * (1.0 / 9007199254740993.0); // (0, 1]
-        double u2 = (h2 >> 11) * (1.0 / 9007199254740992.0);       // [0, 1)
-        double r = Math.Sqrt(-2 * Math.Log(u1));
-        var (sin, cos) = Math.SinCos(2 * Math.PI * u2);
-        return (r * cos, r * sin);
+        ulong h = Mix(stepKey ^ (ulong)index * IndexKey);
+        int hz = (int)(h >> 32), iz = (int)(h & (Layers - 1));
+        if (Math.Abs((long)hz) < s_kn[iz]) return hz * s_wn[iz];
+        return OutsideRectangle(h, hz, iz);
+    }
+
+    /// <summary>The ziggurat's slow path: the tail beyond <see cref="TailStart"/> for the base layer, else the wedge test, else a new layer.</summary>
+    private static double OutsideRectangle(ulong h, int hz, int iz)
+    {
+        for (;;)
+        {
+            double x = hz * s_wn[iz];
+            if (iz == 0)
+            {
+                double tail, y;
+                do
+                {
+                    tail = -Math.Log(Uniform(ref h)) / TailStart;
+                    y = -Math.Log(Uniform(ref h));
+                } while (y + y < tail * tail);
+                return hz > 0 ? TailStart + tail : -TailStart - tail;
+            }
+            if (s_fn[iz] + Uniform(ref h) * (s_fn[iz - 1] - s_fn[iz]) < Math.Exp(-0.5 * x * x)) return x;
+            h = Mix(h + Golden);
+            hz = (int)(h >> 32);
+            iz = (int)(h & (Layers - 1));
+            if (Math.Abs((long)hz) < s_kn[iz]) return hz * s_wn[iz];
+        }
+    }
+
+    /// <summary>The next hash in the chain as a uniform in (0, 1].</summary>
+    private static double Uniform(ref ulong h)
+    {
+        h = Mix(h + Golden);
+        return ((h >> 11) + 1) * (1.0 / 9007199254740992.0);
+    }
+
+    private static ulong StepKey(ulong seed, long step) => Mix(seed ^ Mix((ulong)step * Golden + 0x632BE59BD9B4E019UL));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Mix(Vector256<ulong> z)
+    {
+        z += Vector256.Create(Golden);
+        z = (z ^ Vector256.ShiftRightLogical(z, 30)) * Vector256.Create(0xBF58476D1CE4E5B9UL);
+        z = (z ^ Vector256.ShiftRightLogical(z, 27)) * Vector256.Create(0x94D049BB133111EBUL);
+        return z ^ Vector256.ShiftRightLogical(z, 31);
     }
 
     private static ulong Mix(ulong z)
     {
-        z += 0x9E3779B97F4A7C15UL;
+        z += Golden;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);

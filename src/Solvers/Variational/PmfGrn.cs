@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using GrnFast.Kernels.Variational;
 using GrnFast.Solvers.Results;
 
@@ -126,14 +127,18 @@ public static class PmfGrn
             for (int b = 0; b < stepsPerEpoch; b++)
             {
                 NormalNoise.FillParallel(seed, step, noise, context.Threads);
-                var terms = model.Evaluate(theta, noise, batchSize < n ? batches[b] : null, beta, grad);
+                var adamStep = AdamStep.At((int)Math.Min(step + 1, int.MaxValue), lr, o.Beta1, o.Beta2, o.AdamEpsilon, o.GradientClip);
+                // The Adam step runs on each column of the gradient as soon as it is final (still in cache), then on the rest.
+                var terms = model.Evaluate(theta, noise, batchSize < n ? batches[b] : null, beta, grad,
+                    (start, length) => VariationalKernels.Adam(theta.AsSpan(start, length), adamM.AsSpan(start, length), adamV.AsSpan(start, length), grad.AsSpan(start, length), adamStep));
                 step++;
                 if (!double.IsFinite(terms.Loss)) { finite = false; break; }
                 elbo += terms.Elbo / stepsPerEpoch;
                 loss += terms.Loss / stepsPerEpoch;
-                VariationalKernels.Adam(theta, adamM, adamV, grad, AdamStep.At((int)Math.Min(step, int.MaxValue), lr, o.Beta1, o.Beta2, o.AdamEpsilon, o.GradientClip));
+                int rest = terms.ReadyLength;
+                VariationalKernels.Adam(theta.AsSpan(rest), adamM.AsSpan(rest), adamV.AsSpan(rest), grad.AsSpan(rest), adamStep);
                 var lsU = theta.AsSpan(layout.LsU, layout.CellTerms);
-                for (int i = 0; i < lsU.Length; i++) lsU[i] = Math.Min(lsU[i], maxLsU);
+                TensorPrimitives.Min(lsU, maxLsU, lsU);
             }
             if (!finite) { status = SolverStatus.NumericalFailure; break; }
             elboHistory.Add(elbo);
@@ -228,8 +233,13 @@ public static class PmfGrn
         double ls = Math.Log(o.InitialGuideStd);
         Array.Fill(theta, ls);
         priorLogitA.CopyTo(theta, l.MuA);
-        for (int i = 0; i < l.Pairs; i++) theta[l.MuB + i] = 0.1 * NormalNoise.Draw(seed, -1, i);
-        for (int i = 0; i < l.CellTerms; i++) theta[l.MuU + i] = o.PriorMeanLogU + 0.1 * NormalNoise.Draw(seed, -2, i);
+        var muB = theta.AsSpan(l.MuB, l.Pairs);
+        NormalNoise.Fill(seed, -1, 0, muB);
+        TensorPrimitives.Multiply(muB, 0.1, muB);
+        var muU = theta.AsSpan(l.MuU, l.CellTerms);
+        NormalNoise.Fill(seed, -2, 0, muU);
+        TensorPrimitives.Multiply(muU, 0.1, muU);
+        TensorPrimitives.Add(muU, o.PriorMeanLogU, muU);
         Array.Clear(theta, l.MuE, l.Cells);
         theta[l.MuT] = 0;
         if (l.Joint) { theta[l.MuS] = 0; theta[l.MuC] = 0; }

@@ -61,15 +61,18 @@ public sealed class ParameterLayout
 }
 
 /// <summary>One Monte-Carlo estimate of the objective: log-likelihoods, KL (unweighted), ELBO = ll + llY - KL, and the minimised loss -(ll + llY - beta KL) / (N G).</summary>
-public readonly record struct ElboTerms(double LogLikelihood, double EvidenceLogLikelihood, double Kl, double Elbo, double Loss);
+/// <remarks><see cref="ReadyLength"/>: the gradient entries [0, ReadyLength) were reported to the caller's gradientReady callback.</remarks>
+public readonly record struct ElboTerms(double LogLikelihood, double EvidenceLogLikelihood, double Kl, double Elbo, double Loss, int ReadyLength = 0);
 
 /// <summary>External per-pair evidence for the joint model: pair index g + G k and its value y in [0, 1].</summary>
 public sealed record PairEvidence(int[] Pairs, double[] Values);
 
 /// <summary>
 /// The PMF-GRN objective and its hand-derived reparameterised gradient (docs/pmf-grn.md has the derivation).
-/// Expression W (N x G, column-major, already in the work precision T) enters through three GEMMs,
-/// M = (d U) V^T, H = R' V and dV = R'^T (d U) with R' = tau (W - M) masked, and one fused residual kernel.
+/// Expression W (N x G, column-major, already in the work precision T) enters through two GEMMs and two K x K Grams
+/// (W V, W^T (d U), V^T V, (d U)^T (d U)): the residual R = W - (d U) V^T is never formed. With a mask of held-out
+/// entries the residual is masked element by element, so that path forms M = (d U) V^T, masks W - M in one fused
+/// kernel and multiplies it by V and d U (three GEMMs).
 /// Not thread-safe: one model per fit.
 /// </summary>
 internal sealed class PmfGrnModel<T> where T : unmanaged
@@ -88,8 +91,25 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     private readonly double[] _a, _b, _u, _d, _geneSums;
     /// <summary>d llY / d a per pair (joint model; zero outside the evidence pairs).</summary>
     private readonly double[]? _evidenceGradient;
-    private readonly T[] _v, _du, _h, _dv, _m;
+    /// <summary>V = A o B in the first G rows of a (G + K) x K matrix (leading dimension G + K); without a mask the last
+    /// K rows hold -V^T V, so that one GEMM gives W V - (d U)(V^T V).</summary>
+    private readonly T[] _v;
+    private readonly T[] _h, _dv;
+    /// <summary>With a mask of held-out entries: d U (nb x K), and the model mean, then the residual (nb x G).</summary>
+    private readonly T[]? _du, _m;
+    /// <summary>
+    /// Without a mask: the (nb + K) x (G + K) matrix [[W, d U], [-V^T, (d U)^T (d U)]] (leading dimension nb + K), whose
+    /// top rows times [V; -V^T V] give H and whose left columns, transposed, times its right columns give dV.
+    /// </summary>
+    private readonly T[]? _z;
+    private readonly double[]? _cellSquares;
+    private bool _zHoldsAllCells;
+    private readonly double[] _crossColumns;
     private readonly T[]? _wBatch, _maskBatch;
+    /// <summary>Scratch: d ll / d x per latent, per-cell sums over regulators, per-column KL terms.</summary>
+    private readonly double[] _dllU, _dllA, _dllB, _dd, _klColumnsU, _klColumnsA;
+    /// <summary>A minibatch's rows of the U guide, noise and gradient, column-major nb x K (null for full batches).</summary>
+    private readonly double[]? _batchMuU, _batchLsU, _batchEpsU, _batchGradMuU, _batchGradLsU;
 
     public PmfGrnModel(ParameterLayout layout, T[] w, T[]? mask, double[] priorLogitA, PairEvidence? evidence, PmfGrnOptions options, SolverContext context, int batchCapacity)
     {
@@ -104,15 +124,38 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             for (int j = 0; j < g; j++) s += mask is null ? 1 : ToDouble(mask[c + (long)n * j]);
             _observedPerCell[c] = s;
         }
-        _a = new double[layout.Pairs]; _b = new double[layout.Pairs]; _v = new T[layout.Pairs]; _dv = new T[layout.Pairs];
-        _u = new double[batchCapacity * k]; _d = new double[batchCapacity]; _du = new T[batchCapacity * k]; _h = new T[batchCapacity * k];
-        _m = new T[(long)batchCapacity * g];
+        _a = new double[layout.Pairs]; _b = new double[layout.Pairs]; _v = new T[(g + k) * k]; _dv = new T[layout.Pairs];
+        _u = new double[batchCapacity * k]; _d = new double[batchCapacity]; _h = new T[batchCapacity * k];
+        _crossColumns = new double[k];
+        if (mask is not null)
+        {
+            _m = new T[(long)batchCapacity * g];
+            _du = new T[batchCapacity * k];
+        }
+        else
+        {
+            _z = new T[checked((batchCapacity + k) * (g + k))];
+            _cellSquares = new double[n];
+            for (int j = 0; j < g; j++)
+                for (int c = 0; c < n; c++)
+                {
+                    double x = ToDouble(w[c + (long)n * j]);
+                    _cellSquares[c] += x * x;
+                }
+        }
         _geneSums = new double[g];
         if (evidence is not null && layout.Joint) _evidenceGradient = new double[layout.Pairs];
+        _dllU = new double[batchCapacity * k]; _dllA = new double[layout.Pairs]; _dllB = new double[layout.Pairs];
+        _dd = new double[batchCapacity]; _klColumnsU = new double[k]; _klColumnsA = new double[k];
         if (batchCapacity < n)
         {
-            _wBatch = new T[(long)batchCapacity * g];
-            if (mask is not null) _maskBatch = new T[(long)batchCapacity * g];
+            _batchMuU = new double[batchCapacity * k]; _batchLsU = new double[batchCapacity * k]; _batchEpsU = new double[batchCapacity * k];
+            _batchGradMuU = new double[batchCapacity * k]; _batchGradLsU = new double[batchCapacity * k];
+            if (mask is not null)
+            {
+                _wBatch = new T[(long)batchCapacity * g];
+                _maskBatch = new T[(long)batchCapacity * g];
+            }
         }
     }
 
@@ -122,8 +165,14 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     /// The loss and its gradient (written to <paramref name="grad"/>, every element) at guide parameters
     /// <paramref name="theta"/> and standard-normal draws <paramref name="noise"/>, on the cells in <paramref name="batch"/>
     /// (null: all cells, in order), with the KL weighted by <paramref name="klFactor"/>.
+    /// The element-wise passes run column by column (one regulator's genes or cells) in parallel; every sum is taken
+    /// per column and the columns are added in order, so the bits do not depend on the thread count.
+    /// <paramref name="gradientReady"/>, if given, is called (from worker threads, on disjoint ranges) with each range
+    /// [start, start + length) of <paramref name="grad"/> that is final and whose parameters the rest of the evaluation
+    /// no longer reads, so the caller can take its optimiser step there while the column is still in cache; the
+    /// returned <see cref="ElboTerms.ReadyLength"/> says how many gradient entries were reported that way.
     /// </summary>
-    public ElboTerms Evaluate(ReadOnlySpan<double> theta, ReadOnlySpan<double> noise, int[]? batch, double klFactor, Span<double> grad)
+    public ElboTerms Evaluate(double[] theta, double[] noise, int[]? batch, double klFactor, double[] grad, Action<int, int>? gradientReady = null)
     {
         var l = _l;
         int n = l.Cells, g = l.Genes, k = l.Regulators, p = l.Pairs;
@@ -131,7 +180,10 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         if (nb > _batchCapacity) throw new ArgumentException($"batch of {nb} cells exceeds the capacity {_batchCapacity}", nameof(batch));
         double scale = (double)n / nb;
         double c0 = 1.0 / ((double)n * g);
-        grad.Clear();
+        // Every pair and (batch) cell entry is written below; the rest (cells outside the batch, depth, globals) starts at zero.
+        if (batch is not null) Array.Clear(grad);
+        else grad.AsSpan(l.MuE).Clear();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _context.Threads };
         double kl = 0;
 
         // Globals: t = log sigma_obs.
@@ -139,37 +191,60 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         double t = theta[l.MuT] + st * noise[l.EpsT];
         double tau = Math.Exp(-2 * t);
 
-        // V = A o B.
-        for (int i = 0; i < p; i++)
+        // V = A o B, one regulator's genes at a time.
+        Parallel.For(0, k, options, r =>
         {
-            double a = theta[l.MuA + i] + Math.Exp(theta[l.LsA + i]) * noise[l.EpsA + i];
-            double av = Sigmoid(a);
-            double bv = theta[l.MuB + i] + Math.Exp(theta[l.LsB + i]) * noise[l.EpsB + i];
-            _a[i] = av; _b[i] = bv;
-            _v[i] = FromDouble(av * bv);
-        }
+            int at = g * r;
+            SampleSigmoidProduct(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), noise.AsSpan(l.EpsA + at, g),
+                theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), _a.AsSpan(at, g), _b.AsSpan(at, g), _v.AsSpan((g + k) * r, g));
+        });
 
-        // d U for the batch cells, column-major nb x K.
+        // Depth d of the batch cells, then d U (column-major nb x K) from the batch's rows of the U guide.
         double observed = 0;
         for (int j = 0; j < nb; j++)
         {
             int c = batch?[j] ?? j;
-            double e = theta[l.MuE + c] + Math.Exp(theta[l.LsE + c]) * noise[l.EpsE + c];
-            double d = Sigmoid(e);
-            _d[j] = d;
+            _d[j] = Sigmoid(theta[l.MuE + c] + Math.Exp(theta[l.LsE + c]) * noise[l.EpsE + c]);
             observed += _observedPerCell[c];
-            for (int r = 0; r < k; r++)
-            {
-                int at = c + n * r;
-                double u = Math.Exp(theta[l.MuU + at] + Math.Exp(theta[l.LsU + at]) * noise[l.EpsU + at]);
-                _u[j + nb * r] = u;
-                _du[j + nb * r] = FromDouble(d * u);
-            }
         }
+        double[] muU = theta, lsU = theta, epsU = noise;
+        int muAt = l.MuU, lsAt = l.LsU, epsAt = l.EpsU;
+        if (batch is not null)
+        {
+            muU = _batchMuU!; lsU = _batchLsU!; epsU = _batchEpsU!; muAt = lsAt = epsAt = 0;
+            Parallel.For(0, k, options, r =>
+            {
+                for (int j = 0; j < nb; j++)
+                {
+                    int from = batch[j] + n * r, to = j + nb * r;
+                    _batchMuU![to] = theta[l.MuU + from]; _batchLsU![to] = theta[l.LsU + from]; _batchEpsU![to] = noise[l.EpsU + from];
+                }
+            });
+        }
+        // d U: column r at duAt + duLd * r of duBuffer (the right block of Z, or its own nb x K matrix with a mask).
+        int ldz = nb + k;
+        T[] duBuffer = _z ?? _du!;
+        int duAt = _z is null ? 0 : ldz * g, duLd = _z is null ? nb : ldz;
+        Parallel.For(0, k, options, r =>
+        {
+            int at = nb * r;
+            SampleScaledLogNormal(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), _d.AsSpan(0, nb), _u.AsSpan(at, nb), duBuffer.AsSpan(duAt + duLd * r, nb));
+        });
 
         // The expression of the batch (and its mask), column-major nb x G.
         T[] w = _w, mask = _mask!;
-        if (batch is not null)
+        if (_z is not null && (batch is not null || !_zHoldsAllCells))
+        {
+            // W's rows for this batch into Z's top-left block (kept across full-batch steps).
+            Parallel.For(0, g, options, gene =>
+            {
+                long from = (long)n * gene, to = (long)ldz * gene;
+                if (batch is null) Array.Copy(_w, from, _z, to, n);
+                else for (int j = 0; j < nb; j++) _z[to + j] = _w[from + batch[j]];
+            });
+            _zHoldsAllCells = batch is null;
+        }
+        else if (batch is not null)
         {
             w = _wBatch!;
             for (int gene = 0; gene < g; gene++)
@@ -189,54 +264,116 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         }
 
         var blas = _context.Blas;
-        // M = (d U) V^T, nb x G.
-        Gemm(blas, Transpose.No, Transpose.Yes, nb, g, k, _du, nb, _v, g, _m, nb);
-        // R' = tau (W - M) (masked), in place; per-gene sums of squares in a fixed order.
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _context.Threads };
-        int chunks = Math.Min(g, 4 * _context.Threads);
-        Parallel.For(0, chunks, options, ch =>
+        // hScale turns _h into d ll / d (d U) and _dv into d ll / d V (before the minibatch scale).
+        double hScale;
+        if (_mask is null)
         {
-            int lo = (int)((long)g * ch / chunks), hi = (int)((long)g * (ch + 1) / chunks);
-            for (int gene = lo; gene < hi; gene++)
+            // Gram form, no N x G intermediate: with R = W - (d U) V^T,
+            //   H = R V = W V - (d U)(V^T V),   dV = R^T (d U) = W^T (d U) - V ((d U)^T (d U)),
+            //   ||R||^2 = ||W||^2 - 2 <d U, W V> + <(d U)^T (d U), V^T V> = ||W||^2 - 2 <d U, H> - <G_U, G_V>.
+            // Each of H and dV is one GEMM over operands extended by K: H = [W, d U] [V; -G_V] and
+            // dV = [W; -V^T]^T [d U; G_U], so the K x K corrections run inside the large products.
+            var z = _z!;
+            int ldv = g + k;
+            Parallel.For(0, g, options, gene =>
             {
-                var wc = new ReadOnlySpan<T>(w, (int)((long)nb * gene), nb);
-                var mc = new Span<T>(_m, (int)((long)nb * gene), nb);
-                _geneSums[gene] = _mask is null ? Residual(wc, mc, tau) : MaskedResidual(wc, new ReadOnlySpan<T>(mask, (int)((long)nb * gene), nb), mc, tau);
+                long to = nb + (long)ldz * gene;
+                for (int r = 0; r < k; r++) z[to + r] = Negate(_v[gene + ldv * r]);
+            });
+            Syrk(blas, k, g, _v.AsSpan(), ldv, _v.AsSpan(g), ldv, negate: true);
+            Syrk(blas, k, nb, z.AsSpan(duAt), ldz, z.AsSpan(duAt + nb), ldz, negate: false);
+            Gemm(blas, Transpose.No, Transpose.No, nb, k, g + k, 1, z, ldz, _v, ldv, 0, _h, nb);
+            Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb + k, 1, z, ldz, z.AsSpan(duAt), ldz, 0, _dv, g);
+            hScale = tau;
+        }
+        else
+        {
+            // M = (d U) V^T, nb x G; R' = tau (W - M) masked, in place, with per-gene sums of squares in a fixed order;
+            // H = R' V (nb x K) and dV = R'^T (d U) (G x K).
+            Gemm(blas, Transpose.No, Transpose.Yes, nb, g, k, 1, _du!, nb, _v, g + k, 0, _m!, nb);
+            int chunks = Math.Min(g, 4 * _context.Threads);
+            Parallel.For(0, chunks, options, ch =>
+            {
+                int lo = (int)((long)g * ch / chunks), hi = (int)((long)g * (ch + 1) / chunks);
+                for (int gene = lo; gene < hi; gene++)
+                {
+                    var mc = new Span<T>(_m, (int)((long)nb * gene), nb);
+                    _geneSums[gene] = MaskedResidual(new ReadOnlySpan<T>(w, (int)((long)nb * gene), nb), new ReadOnlySpan<T>(mask, (int)((long)nb * gene), nb), mc, tau);
+                }
+            });
+            Gemm(blas, Transpose.No, Transpose.No, nb, k, g, 1, _m!, nb, _v, g + k, 0, _h, nb);
+            Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb, 1, _m!, nb, _du!, nb, 0, _dv, g);
+            hScale = 1;
+        }
+
+        // Cells: u (d ll / d log u = scale d h u) column by column, then e through d ll / d d = sum over regulators of u h.
+        double sigmaU = _o.PriorStdLogU, sigmaE = _o.PriorStdLogitDepth;
+        double[] gradMuU = batch is null ? grad : _batchGradMuU!, gradLsU = batch is null ? grad : _batchGradLsU!;
+        int gradMuAt = batch is null ? l.MuU : 0, gradLsAt = batch is null ? l.LsU : 0;
+        Parallel.For(0, k, options, r =>
+        {
+            int at = nb * r;
+            var dll = _dllU.AsSpan(at, nb);
+            _crossColumns[r] = ActivityDataGradient(new ReadOnlySpan<T>(_h, at, nb), new ReadOnlySpan<T>(duBuffer, duAt + duLd * r, nb), _u.AsSpan(at, nb), _d.AsSpan(0, nb), scale * hScale, dll);
+            _klColumnsU[r] = LatentKernels.LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), dll,
+                _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, gradMuU.AsSpan(gradMuAt + at, nb), gradLsU.AsSpan(gradLsAt + at, nb));
+            if (batch is null && gradientReady is not null)
+            {
+                gradientReady(l.MuU + at, nb);
+                gradientReady(l.LsU + at, nb);
             }
         });
-        double ss = 0;
-        for (int gene = 0; gene < g; gene++) ss += _geneSums[gene];
-        double ll = scale * (-observed * (HalfLog2Pi + t) - 0.5 * tau * ss);
-
-        // H = R' V (nb x K) and dV = R'^T (d U) (G x K).
-        Gemm(blas, Transpose.No, Transpose.No, nb, k, g, _m, nb, _v, g, _h, nb);
-        Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb, _m, nb, _du, nb, _dv, g);
-
-        // t.
-        double dllT = scale * (-observed + tau * ss);
-        kl += Global(theta, noise, grad, l.MuT, l.LsT, l.EpsT, 0, _o.PriorStdLogNoise, dllT, klFactor, c0);
-
-        // Cells: u and e.
-        double sigmaU = _o.PriorStdLogU, sigmaE = _o.PriorStdLogitDepth;
+        int cellChunks = Math.Min(nb, 4 * _context.Threads);
+        Parallel.For(0, cellChunks, options, ch =>
+        {
+            int lo = (int)((long)nb * ch / cellChunks), hi = (int)((long)nb * (ch + 1) / cellChunks);
+            var dd = _dd.AsSpan(lo, hi - lo);
+            dd.Clear();
+            for (int r = 0; r < k; r++)
+            {
+                int at = nb * r;
+                for (int j = lo; j < hi; j++) dd[j - lo] += _u[at + j] * ToDouble(_h[at + j]);
+            }
+            for (int j = 0; j < dd.Length; j++) dd[j] *= hScale;
+        });
+        if (batch is not null)
+            Parallel.For(0, k, options, r =>
+            {
+                for (int j = 0; j < nb; j++)
+                {
+                    int to = l.MuU + batch[j] + n * r, from = j + nb * r;
+                    grad[to] = _batchGradMuU![from];
+                    grad[to + l.CellTerms] = _batchGradLsU![from];
+                }
+            });
         double klLocal = 0;
+        for (int r = 0; r < k; r++) klLocal += _klColumnsU[r];
         for (int j = 0; j < nb; j++)
         {
             int c = batch?[j] ?? j;
-            double d = _d[j], dd = 0;
-            for (int r = 0; r < k; r++)
-            {
-                int at = c + n * r;
-                double hv = ToDouble(_h[j + nb * r]), uv = _u[j + nb * r];
-                dd += uv * hv;
-                double dllU = scale * d * hv * uv;
-                klLocal += Latent(theta, noise, grad, l.MuU + at, l.LsU + at, l.EpsU + at, _o.PriorMeanLogU, sigmaU, dllU, klFactor * scale, c0);
-            }
-            double dllE = scale * dd * d * (1 - d);
-            klLocal += Latent(theta, noise, grad, l.MuE + c, l.LsE + c, l.EpsE + c, 0, sigmaE, dllE, klFactor * scale, c0);
+            double d = _d[j];
+            klLocal += Latent(theta, noise, grad, l.MuE + c, l.LsE + c, l.EpsE + c, 0, sigmaE, scale * _dd[j] * d * (1 - d), klFactor * scale, c0);
         }
         kl += scale * klLocal;
 
-        // Genes x regulators: a and b (evidence gradients first, into grad[muA]).
+        // The Gaussian likelihood and t = log sigma_obs.
+        double ss = 0;
+        if (_mask is null)
+        {
+            for (int j = 0; j < nb; j++) ss += _cellSquares![batch?[j] ?? j];
+            for (int r = 0; r < k; r++) ss -= 2 * _crossColumns[r];
+            // <G_U, G_V>: G_U is Z's bottom-right block, -G_V the bottom block of the extended V.
+            for (int j = 0; j < k; j++)
+                for (int i = 0; i < k; i++) ss += ToDouble(_z![duAt + nb + i + ldz * j]) * ToDouble(_v[g + i + (g + k) * j]);
+            ss = Math.Max(ss, 0);
+        }
+        else
+            for (int gene = 0; gene < g; gene++) ss += _geneSums[gene];
+        double ll = scale * (-observed * (HalfLog2Pi + t) - 0.5 * tau * ss);
+        double dllT = scale * (-observed + tau * ss);
+        kl += Latent(theta, noise, grad, l.MuT, l.LsT, l.EpsT, 0, _o.PriorStdLogNoise, dllT, klFactor, c0);
+
+        // Genes x regulators: a and b (evidence gradients first).
         double llY = 0;
         if (_evidence is { } ev && l.Joint)
         {
@@ -256,32 +393,47 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
                 dS += r * scaleY * a;
                 dC += r;
             }
-            kl += Global(theta, noise, grad, l.MuS, l.LsS, l.EpsS, 0, _o.PriorStdEvidenceLink, dS, klFactor, c0);
-            kl += Global(theta, noise, grad, l.MuC, l.LsC, l.EpsC, 0, _o.PriorStdEvidenceLink, dC, klFactor, c0);
+            kl += Latent(theta, noise, grad, l.MuS, l.LsS, l.EpsS, 0, _o.PriorStdEvidenceLink, dS, klFactor, c0);
+            kl += Latent(theta, noise, grad, l.MuC, l.LsC, l.EpsC, 0, _o.PriorStdEvidenceLink, dC, klFactor, c0);
         }
         double sigmaA = _o.PriorStdLogitA, sigmaB = _o.PriorStdB;
-        double klPairs = 0;
-        for (int i = 0; i < p; i++)
+        Parallel.For(0, k, options, r =>
         {
-            double dvi = scale * ToDouble(_dv[i]), av = _a[i];
-            double dllA = dvi * _b[i] * av * (1 - av);
-            if (_evidenceGradient is { } eg) { dllA += eg[i]; eg[i] = 0; }
-            klPairs += Latent(theta, noise, grad, l.MuA + i, l.LsA + i, l.EpsA + i, _priorLogitA[i], sigmaA, dllA, klFactor, c0);
-            klPairs += Latent(theta, noise, grad, l.MuB + i, l.LsB + i, l.EpsB + i, 0, sigmaB, dvi * av, klFactor, c0);
-        }
-        kl += klPairs;
+            int at = g * r;
+            var dllA = _dllA.AsSpan(at, g);
+            var dllB = _dllB.AsSpan(at, g);
+            EdgeDataGradient(new ReadOnlySpan<T>(_dv, at, g), _a.AsSpan(at, g), _b.AsSpan(at, g), scale * hScale, dllA, dllB);
+            if (_evidenceGradient is { } eg)
+            {
+                for (int i = 0; i < g; i++) dllA[i] += eg[at + i];
+                eg.AsSpan(at, g).Clear();
+            }
+            _klColumnsA[r] = LatentKernels.LatentGradient(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), noise.AsSpan(l.EpsA + at, g), dllA,
+                    _priorLogitA.AsSpan(at, g), sigmaA, klFactor, c0, grad.AsSpan(l.MuA + at, g), grad.AsSpan(l.LsA + at, g))
+                + LatentKernels.LatentGradient(theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), dllB,
+                    0.0, sigmaB, klFactor, c0, grad.AsSpan(l.MuB + at, g), grad.AsSpan(l.LsB + at, g));
+            if (gradientReady is not null)
+            {
+                gradientReady(l.MuA + at, g);
+                gradientReady(l.LsA + at, g);
+                gradientReady(l.MuB + at, g);
+                gradientReady(l.LsB + at, g);
+            }
+        });
+        for (int r = 0; r < k; r++) kl += _klColumnsA[r];
 
         double elbo = ll + llY - kl;
-        // The KL of the locals is counted once at weight klFactor * scale inside Latent; kl already carries scale.
+        // The KL of the locals is counted once at weight klFactor * scale inside their gradients; kl already carries scale.
         double loss = -c0 * (ll + llY - klFactor * kl);
-        return new ElboTerms(ll, llY, kl, elbo, loss);
+        int ready = gradientReady is null ? 0 : batch is null ? l.MuE : l.MuU;
+        return new ElboTerms(ll, llY, kl, elbo, loss, ready);
     }
 
     /// <summary>
     /// Adds d loss / d mu and d loss / d ls of one latent x = mu + exp(ls) eps with prior N(m, sigma) to grad, given
     /// d ll / d x; the KL enters with weight <paramref name="klWeight"/>. Returns KL(q || p) (unweighted).
     /// </summary>
-    private static double Latent(ReadOnlySpan<double> theta, ReadOnlySpan<double> noise, Span<double> grad, int mu, int ls, int eps,
+    private static double Latent(double[] theta, double[] noise, double[] grad, int mu, int ls, int eps,
         double priorMean, double priorStd, double dll, double klWeight, double c0)
     {
         double m = theta[mu], lsv = theta[ls], s = Math.Exp(lsv), iv = 1 / (priorStd * priorStd), diff = m - priorMean;
@@ -290,9 +442,30 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         return Math.Log(priorStd) - lsv + 0.5 * (s * s + diff * diff) * iv - 0.5;
     }
 
-    private static double Global(ReadOnlySpan<double> theta, ReadOnlySpan<double> noise, Span<double> grad, int mu, int ls, int eps,
-        double priorMean, double priorStd, double dll, double klWeight, double c0)
-        => Latent(theta, noise, grad, mu, ls, eps, priorMean, priorStd, dll, klWeight, c0);
+    private static void SampleSigmoidProduct(ReadOnlySpan<double> muA, ReadOnlySpan<double> lsA, ReadOnlySpan<double> epsA,
+        ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<T> v)
+    {
+        if (typeof(T) == typeof(float)) LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a, b, MemoryMarshal.Cast<T, float>(v));
+        else LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a, b, MemoryMarshal.Cast<T, double>(v));
+    }
+
+    private static double ActivityDataGradient(ReadOnlySpan<T> h, ReadOnlySpan<T> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+        => typeof(T) == typeof(float)
+            ? LatentKernels.ActivityDataGradient(MemoryMarshal.Cast<T, float>(h), MemoryMarshal.Cast<T, float>(du), u, d, factor, dll)
+            : LatentKernels.ActivityDataGradient(MemoryMarshal.Cast<T, double>(h), MemoryMarshal.Cast<T, double>(du), u, d, factor, dll);
+
+    private static void EdgeDataGradient(ReadOnlySpan<T> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
+    {
+        if (typeof(T) == typeof(float)) LatentKernels.EdgeDataGradient(MemoryMarshal.Cast<T, float>(dv), a, b, factor, dllA, dllB);
+        else LatentKernels.EdgeDataGradient(MemoryMarshal.Cast<T, double>(dv), a, b, factor, dllA, dllB);
+    }
+
+    private static void SampleScaledLogNormal(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
+        Span<double> u, Span<T> du)
+    {
+        if (typeof(T) == typeof(float)) LatentKernels.SampleScaledLogNormal(mu, ls, eps, d, u, MemoryMarshal.Cast<T, float>(du));
+        else LatentKernels.SampleScaledLogNormal(mu, ls, eps, d, u, MemoryMarshal.Cast<T, double>(du));
+    }
 
     /// <summary>Sum of squared residuals of the held-out entries (mask 0) and their count, at the guide means (no noise).</summary>
     public (double SumSquares, double Count, double NoiseVariance) HeldOut(ReadOnlySpan<double> theta, T[] fullMean)
@@ -323,21 +496,33 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
 
     internal static double Softplus(double x) => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
 
-    private static double Residual(ReadOnlySpan<T> w, Span<T> m, double tau) => typeof(T) == typeof(float)
-        ? VariationalKernels.Residual(MemoryMarshal.Cast<T, float>(w), MemoryMarshal.Cast<T, float>(m), tau)
-        : VariationalKernels.Residual(MemoryMarshal.Cast<T, double>(w), MemoryMarshal.Cast<T, double>(m), tau);
-
     private static double MaskedResidual(ReadOnlySpan<T> w, ReadOnlySpan<T> mask, Span<T> m, double tau) => typeof(T) == typeof(float)
         ? VariationalKernels.MaskedResidual(MemoryMarshal.Cast<T, float>(w), MemoryMarshal.Cast<T, float>(mask), MemoryMarshal.Cast<T, float>(m), tau)
         : VariationalKernels.MaskedResidual(MemoryMarshal.Cast<T, double>(w), MemoryMarshal.Cast<T, double>(mask), MemoryMarshal.Cast<T, double>(m), tau);
 
     internal static void Gemm(IBlas blas, Transpose ta, Transpose tb, int m, int n, int k, T[] a, int lda, T[] b, int ldb, T[] c, int ldc)
+        => Gemm(blas, ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, ldc);
+
+    internal static void Gemm(IBlas blas, Transpose ta, Transpose tb, int m, int n, int k, double alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, double beta, Span<T> c, int ldc)
     {
         if (typeof(T) == typeof(float))
-            blas.Gemm(ta, tb, m, n, k, 1f, MemoryMarshal.Cast<T, float>(a.AsSpan()), lda, MemoryMarshal.Cast<T, float>(b.AsSpan()), ldb, 0f, MemoryMarshal.Cast<T, float>(c.AsSpan()), ldc);
+            blas.Gemm(ta, tb, m, n, k, (float)alpha, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, (float)beta, MemoryMarshal.Cast<T, float>(c), ldc);
         else
-            blas.Gemm(ta, tb, m, n, k, 1.0, MemoryMarshal.Cast<T, double>(a.AsSpan()), lda, MemoryMarshal.Cast<T, double>(b.AsSpan()), ldb, 0.0, MemoryMarshal.Cast<T, double>(c.AsSpan()), ldc);
+            blas.Gemm(ta, tb, m, n, k, alpha, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, beta, MemoryMarshal.Cast<T, double>(c), ldc);
     }
+
+    /// <summary>C = A^T A or -A^T A (A rows x n column-major, C n x n, both triangles written).</summary>
+    private static void Syrk(IBlas blas, int n, int rows, ReadOnlySpan<T> a, int lda, Span<T> c, int ldc, bool negate)
+    {
+        if (typeof(T) == typeof(float))
+            blas.Syrk(Transpose.Yes, n, rows, negate ? -1f : 1f, MemoryMarshal.Cast<T, float>(a), lda, 0f, MemoryMarshal.Cast<T, float>(c), ldc);
+        else
+            blas.Syrk(Transpose.Yes, n, rows, negate ? -1.0 : 1.0, MemoryMarshal.Cast<T, double>(a), lda, 0.0, MemoryMarshal.Cast<T, double>(c), ldc);
+        for (int col = 0; col < n; col++)
+            for (int row = col + 1; row < n; row++) c[row + ldc * col] = c[col + ldc * row];
+    }
+
+    private static T Negate(T x) => FromDouble(-ToDouble(x));
 
     internal static double ToDouble(T x) => typeof(T) == typeof(float) ? Unsafe.As<T, float>(ref x) : Unsafe.As<T, double>(ref x);
 
@@ -351,3 +536,4 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         return Unsafe.As<double, T>(ref x);
     }
 }
+

@@ -8,50 +8,6 @@ public class VariationalKernelTests
     private const double SpecialRate = 0.03;
 
     [Fact]
-    public void ResidualMatchesTwinDouble()
-    {
-        foreach (int n in TestData.Lengths())
-        {
-            var rng = new Random(11000 + n);
-            var w = TestData.Doubles(rng, n, SpecialRate);
-            var m = TestData.Doubles(rng, n, SpecialRate);
-            double tau = rng.NextDouble() * 3;
-            var mv = (double[])m.Clone();
-            var ms = (double[])m.Clone();
-            double sv = VariationalKernels.Residual(w, mv, tau);
-            double ss = VariationalScalarKernels.Residual(w, ms, tau);
-            Assert.True(TestData.SameValue(sv, ss), $"Residual sum n={n}: {sv} vs {ss}");
-            Assert.Equal(-1, TestData.FirstDifference(mv, ms));
-            for (int i = 0; i < n; i++)
-            {
-                double r = w[i] - m[i];
-                if (!TestData.SameValue(ms[i], r * tau)) Assert.Fail($"Residual definition n={n} i={i}");
-                if (double.IsNaN(r)) Assert.True(double.IsNaN(sv), $"NaN residual must make the sum NaN, n={n}");
-            }
-        }
-    }
-
-    [Fact]
-    public void ResidualMatchesTwinFloat()
-    {
-        foreach (int n in TestData.Lengths())
-        {
-            var rng = new Random(12000 + n);
-            var w = TestData.Floats(rng, n, SpecialRate);
-            var m = TestData.Floats(rng, n, SpecialRate);
-            double tau = rng.NextDouble() * 3;
-            var mv = (float[])m.Clone();
-            var ms = (float[])m.Clone();
-            double sv = VariationalKernels.Residual(w, mv, tau);
-            double ss = VariationalScalarKernels.Residual(w, ms, tau);
-            Assert.True(TestData.SameValue(sv, ss), $"Residual(float) sum n={n}: {sv} vs {ss}");
-            Assert.Equal(-1, TestData.FirstDifference(mv, ms));
-            for (int i = 0; i < n; i++)
-                if (!TestData.SameValue(ms[i], (float)(((double)w[i] - m[i]) * tau))) Assert.Fail($"Residual(float) definition n={n} i={i}");
-        }
-    }
-
-    [Fact]
     public void MaskedResidualMatchesTwin()
     {
         foreach (int n in TestData.Lengths())

@@ -1,0 +1,179 @@
+using System.Runtime.Intrinsics;
+using GrnFast.Kernels.Variational;
+
+namespace GrnFast.Kernels.Tests.Variational;
+
+/// <summary>The latent kernels give their scalar twins' bits at every length, with NaN/inf/-0 at random positions; exp is accurate.</summary>
+public class LatentKernelTests
+{
+    private const double SpecialRate = 0.03;
+
+    /// <summary>Log standard deviations, means and noise in the ranges a fit visits, with specials.</summary>
+    private static double[] Values(Random rng, int n, double scale)
+    {
+        var x = TestData.Doubles(rng, n, SpecialRate);
+        for (int i = 0; i < n; i++) x[i] *= scale;
+        return x;
+    }
+
+    [Fact]
+    public void ExpMatchesTheLibraryWithinTwoUlpAndHandlesTheEdges()
+    {
+        var rng = new Random(500);
+        for (int i = 0; i < 200_000; i++)
+        {
+            double x = i < 100_000 ? rng.NextDouble() * 1400 - 700 : rng.NextDouble() * 40 - 20;
+            double e = Math.Exp(x), got = Elementary.Exp(x);
+            Assert.True(Math.Abs(got - e) <= 2 * Math.BitIncrement(e) - 2 * e + 1e-300 || Math.Abs(got - e) <= 2.5e-16 * e, $"exp({x:R}) = {got:R}, library {e:R}");
+            var v = Elementary.Exp(Vector256.Create(x, -x, x * 0.5, 0));
+            Assert.Equal(got, v[0]);
+            Assert.Equal(Elementary.Exp(-x), v[1]);
+            Assert.Equal(Elementary.Exp(x * 0.5), v[2]);
+            Assert.Equal(1.0, v[3]);
+        }
+        Assert.Equal(1.0, Elementary.Exp(0));
+        Assert.Equal(1.0, Elementary.Exp(-0.0));
+        Assert.Equal(Math.E, Elementary.Exp(1), 1e-15);
+        Assert.Equal(double.PositiveInfinity, Elementary.Exp(710));
+        Assert.Equal(double.PositiveInfinity, Elementary.Exp(double.PositiveInfinity));
+        Assert.Equal(0.0, Elementary.Exp(-709));
+        Assert.Equal(0.0, Elementary.Exp(double.NegativeInfinity));
+        Assert.True(double.IsNaN(Elementary.Exp(double.NaN)));
+        Assert.True(Elementary.Exp(709.08) is > 8e307 and < double.MaxValue);
+        Assert.True(Elementary.Exp(-708.39) is > 2e-308 and < 3e-308);
+        var edges = Elementary.Exp(Vector256.Create(double.PositiveInfinity, double.NegativeInfinity, double.NaN, 709.08));
+        Assert.Equal(double.PositiveInfinity, edges[0]);
+        Assert.Equal(0.0, edges[1]);
+        Assert.True(double.IsNaN(edges[2]));
+        Assert.Equal(Elementary.Exp(709.08), edges[3]);
+        Assert.Equal(0.5, Elementary.Sigmoid(0));
+        Assert.Equal(1.0, Elementary.Sigmoid(800));
+        Assert.Equal(0.0, Elementary.Sigmoid(-800));
+        Assert.Equal(1 / (1 + Math.Exp(-2.5)), Elementary.Sigmoid(2.5), 1e-15);
+    }
+
+    [Fact]
+    public void SampleSigmoidProductMatchesTwin()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            var rng = new Random(21000 + n);
+            var muA = Values(rng, n, 1); var lsA = Values(rng, n, 0.3); var epsA = Values(rng, n, 0.3);
+            var muB = Values(rng, n, 1); var lsB = Values(rng, n, 0.3); var epsB = Values(rng, n, 0.3);
+            var (a1, b1, v1, a2, b2, v2) = (new double[n], new double[n], new double[n], new double[n], new double[n], new double[n]);
+            LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a1, b1, v1);
+            LatentScalarKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a2, b2, v2);
+            Assert.Equal(-1, TestData.FirstDifference(a1, a2));
+            Assert.Equal(-1, TestData.FirstDifference(b1, b2));
+            Assert.Equal(-1, TestData.FirstDifference(v1, v2));
+            var (f1, f2) = (new float[n], new float[n]);
+            LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a1, b1, f1);
+            LatentScalarKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a2, b2, f2);
+            Assert.Equal(-1, TestData.FirstDifference(f1, f2));
+            for (int i = 0; i < n; i++)
+            {
+                double x = muA[i] + Math.Exp(lsA[i]) * epsA[i];
+                if (double.IsFinite(x) && Math.Abs(x) < 30)
+                    Assert.True(Math.Abs(a2[i] - 1 / (1 + Math.Exp(-x))) <= 1e-15, $"sigmoid n={n} i={i}");
+                if (double.IsFinite(a2[i] * b2[i])) Assert.Equal((float)(a2[i] * b2[i]), f2[i]);
+            }
+        }
+    }
+
+    [Fact]
+    public void SampleScaledLogNormalMatchesTwin()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            var rng = new Random(22000 + n);
+            var mu = Values(rng, n, 0.5); var ls = Values(rng, n, 0.3); var eps = Values(rng, n, 0.3); var d = Values(rng, n, 0.1);
+            var (u1, u2, du1, du2) = (new double[n], new double[n], new double[n], new double[n]);
+            LatentKernels.SampleScaledLogNormal(mu, ls, eps, d, u1, du1);
+            LatentScalarKernels.SampleScaledLogNormal(mu, ls, eps, d, u2, du2);
+            Assert.Equal(-1, TestData.FirstDifference(u1, u2));
+            Assert.Equal(-1, TestData.FirstDifference(du1, du2));
+            var (f1, f2) = (new float[n], new float[n]);
+            LatentKernels.SampleScaledLogNormal(mu, ls, eps, d, u1, f1);
+            LatentScalarKernels.SampleScaledLogNormal(mu, ls, eps, d, u2, f2);
+            Assert.Equal(-1, TestData.FirstDifference(f1, f2));
+            for (int i = 0; i < n; i++)
+            {
+                double x = mu[i] + Math.Exp(ls[i]) * eps[i], expected = Math.Exp(x);
+                // Two exps in a row: the inner one's rounding is amplified by |x|.
+                if (double.IsFinite(expected) && expected > 1e-300) Assert.True(Math.Abs(u2[i] - expected) <= 1e-15 * (2 + Math.Abs(x)) * expected, $"u n={n} i={i}: {u2[i]} vs {expected}");
+            }
+        }
+    }
+
+    [Fact]
+    public void LatentGradientMatchesTwinAndItsDefinition()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            var rng = new Random(23000 + n);
+            var mu = Values(rng, n, 1); var ls = Values(rng, n, 0.3); var eps = Values(rng, n, 0.3); var dll = Values(rng, n, 1);
+            var prior = Values(rng, n, 1);
+            double sigma = 0.5 + rng.NextDouble(), w = rng.NextDouble() * 2, c0 = 1e-3 * (1 + rng.NextDouble());
+            var (gm1, gl1, gm2, gl2) = (new double[n], new double[n], new double[n], new double[n]);
+            double k1 = LatentKernels.LatentGradient(mu, ls, eps, dll, prior, sigma, w, c0, gm1, gl1);
+            double k2 = LatentScalarKernels.LatentGradient(mu, ls, eps, dll, prior, sigma, w, c0, gm2, gl2);
+            Assert.True(TestData.SameValue(k1, k2), $"KL n={n}: {k1} vs {k2}");
+            Assert.Equal(-1, TestData.FirstDifference(gm1, gm2));
+            Assert.Equal(-1, TestData.FirstDifference(gl1, gl2));
+            double k3 = LatentKernels.LatentGradient(mu, ls, eps, dll, 0.25, sigma, w, c0, gm1, gl1);
+            double k4 = LatentScalarKernels.LatentGradient(mu, ls, eps, dll, 0.25, sigma, w, c0, gm2, gl2);
+            Assert.True(TestData.SameValue(k3, k4), $"KL (shared mean) n={n}: {k3} vs {k4}");
+            Assert.Equal(-1, TestData.FirstDifference(gm1, gm2));
+            Assert.Equal(-1, TestData.FirstDifference(gl1, gl2));
+
+            // The definition, on clean inputs: d/d mu and d/d ls of -c0 (ll(mu + s eps) - w KL), KL in closed form.
+            var clean = (double[] x) => Array.ConvertAll(x, v => double.IsFinite(v) ? v : 0.1);
+            (mu, ls, eps, dll, prior) = (clean(mu), clean(ls), clean(eps), clean(dll), clean(prior));
+            double kl = LatentScalarKernels.LatentGradient(mu, ls, eps, dll, prior, sigma, w, c0, gm2, gl2), expectedKl = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double s = Math.Exp(ls[i]), diff = mu[i] - prior[i];
+                expectedKl += Math.Log(sigma / s) + (s * s + diff * diff) / (2 * sigma * sigma) - 0.5;
+                Assert.Equal(c0 * (-dll[i] + w * diff / (sigma * sigma)), gm2[i], 1e-12);
+                Assert.Equal(c0 * (-dll[i] * eps[i] * s + w * (s * s / (sigma * sigma) - 1)), gl2[i], 1e-12);
+            }
+            Assert.Equal(expectedKl, kl, 1e-9 * Math.Max(1, Math.Abs(expectedKl)));
+        }
+    }
+
+    [Fact]
+    public void DataGradientsMatchTwins()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            var rng = new Random(24000 + n);
+            var h = TestData.Doubles(rng, n, SpecialRate); var du = TestData.Doubles(rng, n, SpecialRate);
+            var u = TestData.Doubles(rng, n, SpecialRate); var d = TestData.Doubles(rng, n, SpecialRate);
+            double factor = rng.NextDouble() * 3;
+            var (l1, l2) = (new double[n], new double[n]);
+            Assert.True(TestData.SameValue(LatentKernels.ActivityDataGradient(h, du, u, d, factor, l1), LatentScalarKernels.ActivityDataGradient(h, du, u, d, factor, l2)), $"cross n={n}");
+            Assert.Equal(-1, TestData.FirstDifference(l1, l2));
+            var hf = Array.ConvertAll(h, v => (float)v); var duf = Array.ConvertAll(du, v => (float)v);
+            Assert.True(TestData.SameValue(LatentKernels.ActivityDataGradient(hf, duf, u, d, factor, l1), LatentScalarKernels.ActivityDataGradient(hf, duf, u, d, factor, l2)), $"cross (float) n={n}");
+            Assert.Equal(-1, TestData.FirstDifference(l1, l2));
+            for (int i = 0; i < n; i++)
+                if (!TestData.SameValue(l2[i], factor * d[i] * hf[i] * u[i])) Assert.Fail($"activity definition n={n} i={i}");
+
+            var a = TestData.Doubles(rng, n, SpecialRate); var b = TestData.Doubles(rng, n, SpecialRate);
+            var (a1, b1, a2, b2) = (new double[n], new double[n], new double[n], new double[n]);
+            LatentKernels.EdgeDataGradient(h, a, b, factor, a1, b1);
+            LatentScalarKernels.EdgeDataGradient(h, a, b, factor, a2, b2);
+            Assert.Equal(-1, TestData.FirstDifference(a1, a2));
+            Assert.Equal(-1, TestData.FirstDifference(b1, b2));
+            LatentKernels.EdgeDataGradient(hf, a, b, factor, a1, b1);
+            LatentScalarKernels.EdgeDataGradient(hf, a, b, factor, a2, b2);
+            Assert.Equal(-1, TestData.FirstDifference(a1, a2));
+            Assert.Equal(-1, TestData.FirstDifference(b1, b2));
+            for (int i = 0; i < n; i++)
+            {
+                double g = factor * hf[i];
+                if (!TestData.SameValue(a2[i], g * b[i] * a[i] * (1 - a[i])) || !TestData.SameValue(b2[i], g * a[i])) Assert.Fail($"edge definition n={n} i={i}");
+            }
+        }
+    }
+}
