@@ -28,6 +28,16 @@ internal static class FactorizationArguments
                 throw new ArgumentException($"column {c} does not fit a matrix of {length} elements with leading dimension {ld}", nameof(columns));
     }
 
+    /// <summary><paramref name="rows"/> rows of <paramref name="width"/> elements and the pivot column fit a row-major matrix of <paramref name="length"/> elements.</summary>
+    public static void Rows(int length, int ld, int rows, int pivot, int width)
+    {
+        if (rows < 0 || pivot < 0 || width < 0) throw new ArgumentException($"rows {rows}, pivot {pivot} and width {width} must not be negative");
+        if (rows == 0) return;
+        if (ld < Math.Max(width, pivot + 1)) throw new ArgumentException($"leading dimension {ld} is below the row width {Math.Max(width, pivot + 1)}", nameof(ld));
+        if ((long)(rows - 1) * ld + Math.Max(width, pivot + 1) > length)
+            throw new ArgumentException($"{rows} rows with leading dimension {ld} do not fit a matrix of {length} elements", nameof(rows));
+    }
+
     [DoesNotReturn]
     private static void Throw(int n, int a, int b, int c, int d, int e) =>
         throw new ArgumentException($"operand lengths differ: {n}, {a}, {b}, {c}, {d}, {e}");

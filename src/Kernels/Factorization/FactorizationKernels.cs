@@ -200,6 +200,34 @@ public static class FactorizationKernels
             Unsafe.Add(ref tr, i) = w * t;
         }
     }
+    /// <inheritdoc cref="FactorizationScalarKernels.SubtractRowMultiples"/>
+    public static void SubtractRowMultiples(Span<double> a, int ld, int rows, int pivot, ReadOnlySpan<double> v)
+    {
+        FactorizationArguments.Rows(a.Length, ld, rows, pivot, v.Length);
+        ref double ar = ref MemoryMarshal.GetReference(a);
+        ref double vr = ref MemoryMarshal.GetReference(v);
+        nuint n = (nuint)v.Length;
+        for (int r = 0; r < rows; r++)
+        {
+            ref double row = ref Unsafe.Add(ref ar, (nint)r * ld);
+            double f = Unsafe.Add(ref row, pivot);
+            nuint c = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var vf = Vector512.Create(f);
+                for (; c + 8 <= n; c += 8)
+                    (Vector512.LoadUnsafe(ref row, c) - vf * Vector512.LoadUnsafe(ref vr, c)).StoreUnsafe(ref row, c);
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var vf = Vector256.Create(f);
+                for (; c + 4 <= n; c += 4)
+                    (Vector256.LoadUnsafe(ref row, c) - vf * Vector256.LoadUnsafe(ref vr, c)).StoreUnsafe(ref row, c);
+            }
+            for (; c < n; c++) Unsafe.Add(ref row, c) -= f * Unsafe.Add(ref vr, c);
+        }
+    }
+
     /// <inheritdoc cref="FactorizationScalarKernels.AddColumnCombination"/>
     public static void AddColumnCombination(ReadOnlySpan<double> matrix, int ld, ReadOnlySpan<int> columns, ReadOnlySpan<double> weights, Span<double> dest)
     {

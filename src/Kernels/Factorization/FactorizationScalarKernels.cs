@@ -96,6 +96,21 @@ public static class FactorizationScalarKernels
         }
     }
 
+    /// <summary>
+    /// For each of <paramref name="rows"/> rows r of a row-major matrix with leading dimension <paramref name="ld"/>:
+    /// f = a[r ld + pivot], then a[r ld + c] -= f * v[c] for c &lt; v.Length (the product rounded, then subtracted; f is read
+    /// before the row changes). The rank-one update of a Cholesky panel: v holds the column just factored.
+    /// </summary>
+    public static void SubtractRowMultiples(Span<double> a, int ld, int rows, int pivot, ReadOnlySpan<double> v)
+    {
+        FactorizationArguments.Rows(a.Length, ld, rows, pivot, v.Length);
+        for (int r = 0; r < rows; r++)
+        {
+            double f = a[r * ld + pivot];
+            for (int c = 0; c < v.Length; c++) a[r * ld + c] -= f * v[c];
+        }
+    }
+
     internal static double Fold(Span<double> lanes)
     {
         for (int half = Lanes / 2; half >= 1; half /= 2)

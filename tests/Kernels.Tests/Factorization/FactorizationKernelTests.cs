@@ -156,6 +156,37 @@ public class FactorizationKernelTests
     }
 
     [Fact]
+    public void RowMultiplesMatchTwinAtEveryLength()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            int seed = 19_000 + n;
+            var rng = new Random(seed);
+            int pivot = rng.Next(Math.Max(1, n + 3)), ld = Math.Max(n, pivot + 1) + rng.Next(3), rows = 1 + rng.Next(4);
+            var v = TestData.Doubles(rng, n, SpecialRate);
+            var av = TestData.Doubles(rng, (rows - 1) * ld + Math.Max(n, pivot + 1) + rng.Next(2), SpecialRate);
+            var at = (double[])av.Clone();
+            FactorizationKernels.SubtractRowMultiples(av, ld, rows, pivot, v);
+            FactorizationScalarKernels.SubtractRowMultiples(at, ld, rows, pivot, v);
+            int i = TestData.FirstDifference(av, at);
+            if (i >= 0) Assert.Fail($"SubtractRowMultiples n={n} seed={seed} i={i} [{KernelInfo.InstructionSet}]: vector {av[i]:R} twin {at[i]:R}");
+        }
+    }
+
+    [Fact]
+    public void RowMultiplesTwinIsTheRankOneUpdate()
+    {
+        // Two rows of a 2 x 4 row-major matrix, pivot column 1, v over the first three columns: a_rc -= a_r1 v_c,
+        // with a_r1 read before the row changes (v_1 = 0.5 changes the pivot entry itself).
+        double[] a = [1, 2, 3, 99, 4, 6, 8, 99];
+        FactorizationScalarKernels.SubtractRowMultiples(a, 4, 2, 1, [1.0, 0.5, -1.0]);
+        Assert.Equal([1 - 2, 2 - 1, 3 + 2, 99, 4 - 6, 6 - 3, 8 + 6, 99], a);
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.SubtractRowMultiples(a, 4, 3, 1, [1.0]));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.SubtractRowMultiples(a, 2, 2, 1, [1.0, 1.0, 1.0]));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.SubtractRowMultiples(a, 4, 2, 4, [1.0]));
+    }
+
+    [Fact]
     public void ColumnCombinationTwinIsTheSparseProduct()
     {
         // dest += M v for v sparse: columns 2 and 0 of a 3 x 3 column-major M (ld 4, one padding row) with weights 2 and -1.
