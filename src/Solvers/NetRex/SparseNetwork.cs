@@ -45,40 +45,49 @@ internal sealed class SparseNetwork
     /// <summary>Nonzeros of the network last loaded.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Reads the nonzeros of <paramref name="s"/> (G x T column-major).</summary>
+    /// <summary>
+    /// Reads the nonzeros of <paramref name="s"/> (G x T column-major): by columns in one branch-free pass (every entry is
+    /// written at the next free place, which advances past nonzeros only: a quarter of the entries are nonzero in no
+    /// predictable pattern, so a branch per entry mispredicts often), then by rows by a counting sort of those.
+    /// </summary>
     public void Load(ReadOnlySpan<double> s)
     {
-        int g = _g, t = _t, count = 0;
-        Array.Clear(_rowStart);
+        int g = _g, t = _t;
+        if (s.Length < g * t) throw new ArgumentException($"the network has {s.Length} entries, {g} x {t} needs {g * t}", nameof(s));
+        if (_columnRows.Length < g * t + 1) { _columnRows = new int[g * t + 1]; _columnValues = new double[g * t + 1]; }
+        var columnRows = _columnRows;
+        var columnValues = _columnValues;
+        int e = 0;
         for (int j = 0; j < t; j++)
         {
-            _columnStart[j] = count;
+            _columnStart[j] = e;
             var column = s.Slice(j * g, g);
-            for (int i = 0; i < g; i++)
-                if (column[i] != 0) { count++; _rowStart[i + 1]++; }
+            for (int i = 0; i < column.Length; i++)
+            {
+                double v = column[i];
+                columnRows[e] = i;
+                columnValues[e] = v;
+                e += v != 0 ? 1 : 0;
+            }
         }
+        int count = e;
         _columnStart[t] = count;
         Count = count;
         if (_rowColumns.Length < count)
         {
             int n = Math.Max(count, _rowColumns.Length + _rowColumns.Length / 2);
-            _rowColumns = new int[n]; _columnRows = new int[n]; _rowValues = new double[n]; _columnValues = new double[n];
+            _rowColumns = new int[n]; _rowValues = new double[n];
         }
+        Array.Clear(_rowStart);
+        for (int p = 0; p < count; p++) _rowStart[columnRows[p] + 1]++;
         for (int i = 0; i < g; i++) _rowStart[i + 1] += _rowStart[i];
         Array.Copy(_rowStart, _next, g);
-        int e = 0;
         for (int j = 0; j < t; j++)
-        {
-            var column = s.Slice(j * g, g);
-            for (int i = 0; i < g; i++)
+            for (int p = _columnStart[j], end = _columnStart[j + 1]; p < end; p++)
             {
-                double v = column[i];
-                if (v == 0) continue;
-                _columnRows[e] = i; _columnValues[e] = v; e++;
-                int p = _next[i]++;
-                _rowColumns[p] = j; _rowValues[p] = v;
+                int q = _next[columnRows[p]]++;
+                _rowColumns[q] = j; _rowValues[q] = columnValues[p];
             }
-        }
         int stride = _chunks + 1;
         for (int j = 0; j < t; j++)
         {
