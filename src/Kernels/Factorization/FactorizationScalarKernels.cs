@@ -111,6 +111,22 @@ public static class FactorizationScalarKernels
         }
     }
 
+    /// <summary>
+    /// Column j &lt; starts.Length - 1 of a column-major dest (leading dimension <paramref name="destLd"/>, <paramref name="rows"/>
+    /// rows) gets <see cref="AddColumnCombination"/> of the entries [starts[j], starts[j + 1]) of <paramref name="columns"/> and
+    /// <paramref name="weights"/>: dest += M S for a sparse S in compressed columns (starts non-decreasing).
+    /// </summary>
+    public static void AddColumnCombinations(ReadOnlySpan<double> matrix, int ld, int rows, ReadOnlySpan<int> columns, ReadOnlySpan<double> weights,
+        ReadOnlySpan<int> starts, Span<double> dest, int destLd)
+    {
+        FactorizationArguments.Combinations(matrix.Length, ld, rows, columns, weights.Length, starts, dest.Length, destLd);
+        for (int j = 0; j + 1 < starts.Length; j++)
+        {
+            int p0 = starts[j], p1 = starts[j + 1];
+            AddColumnCombination(matrix, ld, columns[p0..p1], weights[p0..p1], dest.Slice(j * destLd, rows));
+        }
+    }
+
     internal static double Fold(Span<double> lanes)
     {
         for (int half = Lanes / 2; half >= 1; half /= 2)

@@ -21,8 +21,11 @@ internal sealed class SparseNetwork
     private readonly int _g, _t;
     private readonly int[] _rowStart, _columnStart, _next;
     private int[] _rowColumns = [], _columnRows = [];
-    // _chunkStart[j * (chunks + 1) + c]: where column j's nonzeros in rows [c ChunkRows, (c + 1) ChunkRows) begin.
-    private readonly int[] _chunkStart;
+    // The nonzeros again, ordered by blocks of ChunkRows rows, then columns, then rows: block c's nonzeros of column j are
+    // _chunkRows/_chunkValues[_chunkStart[c (T + 1) + j] .. _chunkStart[c (T + 1) + j + 1]).
+    private readonly int[] _chunkStart, _chunkFill;
+    private int[] _chunkRows = [];
+    private double[] _chunkValues = [];
     private readonly int _chunks;
     private double[] _rowValues = [], _columnValues = [];
 
@@ -33,7 +36,8 @@ internal sealed class SparseNetwork
         _columnStart = new int[regulators + 1];
         _next = new int[genes];
         _chunks = (genes + ChunkRows - 1) / ChunkRows;
-        _chunkStart = new int[regulators * (_chunks + 1)];
+        _chunkStart = new int[_chunks * (regulators + 1)];
+        _chunkFill = new int[_chunks * (regulators + 1)];
     }
 
     /// <summary>
@@ -88,18 +92,29 @@ internal sealed class SparseNetwork
                 int q = _next[columnRows[p]]++;
                 _rowColumns[q] = j; _rowValues[q] = columnValues[p];
             }
-        int stride = _chunks + 1;
+        if (_chunkRows.Length < count) { _chunkRows = new int[_rowColumns.Length]; _chunkValues = new double[_rowColumns.Length]; }
+        // Counting sort of the column-ordered nonzeros by block: block c's column j begins after all of block c's
+        // earlier columns and all earlier blocks.
+        int stride = t + 1;
+        Array.Clear(_chunkStart);
         for (int j = 0; j < t; j++)
+            for (int p = _columnStart[j], end = _columnStart[j + 1]; p < end; p++)
+                _chunkStart[columnRows[p] / ChunkRows * stride + j + 1]++;
+        int total = 0;
+        for (int c = 0; c < _chunks; c++)
         {
-            int p = _columnStart[j], end = _columnStart[j + 1];
-            for (int c = 0; c < _chunks; c++)
-            {
-                _chunkStart[j * stride + c] = p;
-                int limit = Math.Min(g, (c + 1) * ChunkRows);
-                while (p < end && _columnRows[p] < limit) p++;
-            }
-            _chunkStart[j * stride + _chunks] = end;
+            _chunkStart[c * stride] = total;
+            for (int j = 0; j < t; j++) { total += _chunkStart[c * stride + j + 1]; _chunkStart[c * stride + j + 1] = total; }
         }
+        // Columns in order and rows in order within each, so one forward pass keeps every block's column in row order.
+        var fill = _chunkFill;
+        Array.Copy(_chunkStart, fill, _chunks * stride);
+        for (int j = 0; j < t; j++)
+            for (int p = _columnStart[j], end = _columnStart[j + 1]; p < end; p++)
+            {
+                int q = fill[columnRows[p] / ChunkRows * stride + j]++;
+                _chunkRows[q] = columnRows[p]; _chunkValues[q] = columnValues[p];
+            }
     }
 
     private ReadOnlySpan<int> RowColumns(int i) => _rowColumns.AsSpan(_rowStart[i], _rowStart[i + 1] - _rowStart[i]);
@@ -156,20 +171,18 @@ internal sealed class SparseNetwork
             blas.Gemm(Transpose.No, Transpose.No, rows, t, g, 1.0, m, rows, s, g, 0.0, dest, rows);
             return;
         }
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new double[RowBlock * g], (b, _, panel) =>
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new double[RowBlock * (g + t)], (b, _, panel) =>
         {
             int r0 = b * RowBlock, n = Math.Min(RowBlock, rows - r0);
             for (int c = 0; c < g; c++) m.AsSpan(r0 + c * rows, n).CopyTo(panel.AsSpan(c * n, n));
-            for (int j = 0; j < t; j++) dest.AsSpan(r0 + j * rows, n).Clear();
-            // Column j's sum runs over its rows in increasing order, chunk after chunk: the bits of one pass over the column.
-            int stride = _chunks + 1;
+            // The sums into a contiguous n x T block after the panel, then to dest. Column j's sum runs over its rows in
+            // increasing order, block after block: the bits of one pass over the column.
+            var sums = panel.AsSpan(RowBlock * g, n * t);
+            sums.Clear();
+            int stride = t + 1;
             for (int c = 0; c < _chunks; c++)
-                for (int j = 0; j < t; j++)
-                {
-                    int p0 = _chunkStart[j * stride + c], p1 = _chunkStart[j * stride + c + 1];
-                    if (p0 == p1) continue;
-                    FactorizationKernels.AddColumnCombination(panel, n, _columnRows.AsSpan(p0, p1 - p0), _columnValues.AsSpan(p0, p1 - p0), dest.AsSpan(r0 + j * rows, n));
-                }
+                FactorizationKernels.AddColumnCombinations(panel.AsSpan(0, n * g), n, n, _chunkRows, _chunkValues, _chunkStart.AsSpan(c * stride, stride), sums, n);
+            for (int j = 0; j < t; j++) sums.Slice(j * n, n).CopyTo(dest.AsSpan(r0 + j * rows, n));
             return panel;
         }, _ => { });
     }
