@@ -100,11 +100,8 @@ internal sealed class NetRexCfPalm
         _sparse.LeftMultiply(_k, g, _ks, _context.Threads, Blas, s.S);
         VectorKernels.Axpy(half, _eat, _ks);
         Blas.Gemm(Transpose.No, Transpose.No, g, t, t, 1.0, _ks, g, _inverse, t, 0.0, _eat, g);
-        // rhs = S^T + (mu_A/2) Z by 32 x 32 tiles, so that the reads of S down its columns stay in cache
-        for (int i0 = 0; i0 < g; i0 += 32)
-            for (int j0 = 0; j0 < t; j0 += 32)
-                for (int i = i0; i < Math.Min(g, i0 + 32); i++)
-                    for (int j = j0; j < Math.Min(t, j0 + 32); j++) _rhs[j + (long)i * t] = s.S[i + (long)j * g] + half * s.Z[j + (long)i * t];
+        for (int i = 0; i < g; i++)
+            for (int j = 0; j < t; j++) _rhs[j + (long)i * t] = s.S[i + (long)j * g] + half * s.Z[j + (long)i * t];
         Blas.Gemm(Transpose.No, Transpose.No, t, g, t, 1.0, _inverse, t, _rhs, t, 0.0, s.Z, t);
         // A A^T = Z (E A^T)
         Blas.Gemm(Transpose.No, Transpose.No, t, t, g, 1.0, s.Z, t, _eat, g, 0.0, _aat, t);
