@@ -58,12 +58,19 @@ internal sealed class SparseNetwork
     {
         int g = _g, t = _t;
         if (s.Length < g * t) throw new ArgumentException($"the network has {s.Length} entries, {g} x {t} needs {g * t}", nameof(s));
-        if (_columnRows.Length < g * t + 1) { _columnRows = new int[g * t + 1]; _columnValues = new double[g * t + 1]; }
         var columnRows = _columnRows;
         var columnValues = _columnValues;
         int e = 0;
         for (int j = 0; j < t; j++)
         {
+            // Room for a whole column (the fill writes every entry, one past the last nonzero), grown by half at a time,
+            // so the buffers stay near nnz rather than G T.
+            if (columnRows.Length < e + g + 1)
+            {
+                int n = Math.Max(e + g + 1, columnRows.Length + columnRows.Length / 2);
+                Array.Resize(ref _columnRows, n); Array.Resize(ref _columnValues, n);
+                columnRows = _columnRows; columnValues = _columnValues;
+            }
             _columnStart[j] = e;
             var column = s.Slice(j * g, g);
             for (int i = 0; i < column.Length; i++)
