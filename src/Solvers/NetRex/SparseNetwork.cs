@@ -167,7 +167,8 @@ internal sealed class SparseNetwork
     /// panels of 32 rows copied contiguous first (a 2000-gene panel, 512 KB, in a core's L2), and within a panel by
     /// blocks of <see cref="ChunkRows"/> rows of S: every column of S takes its rows in the block (256 consecutive bytes
     /// each) from an L1-sized 32 KB piece of the panel, instead of from all of it, which the stream of S's nonzeros
-    /// evicts from L2 (18 % faster at D1). Above <see cref="DenseFraction"/> nonzeros it is one dense GEMM.
+    /// evicts from L2; one kernel call per block (one thread at D1: 57 ms with a call per column over the whole panel,
+    /// 22-25 ms so). Above <see cref="DenseFraction"/> nonzeros it is one dense GEMM.
     /// </summary>
     public void LeftMultiply(double[] m, int rows, double[] dest, int threads, IBlas blas, ReadOnlySpan<double> s)
     {
