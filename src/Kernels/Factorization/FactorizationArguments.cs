@@ -28,6 +28,40 @@ internal static class FactorizationArguments
                 throw new ArgumentException($"column {c} does not fit a matrix of {length} elements with leading dimension {ld}", nameof(columns));
     }
 
+    /// <summary><paramref name="rows"/> rows of <paramref name="width"/> elements and the pivot column fit a row-major matrix of <paramref name="length"/> elements.</summary>
+    public static void Rows(int length, int ld, int rows, int pivot, int width)
+    {
+        if (rows < 0 || pivot < 0 || width < 0) throw new ArgumentException($"rows {rows}, pivot {pivot} and width {width} must not be negative");
+        if (rows == 0) return;
+        if (ld < Math.Max(width, pivot + 1)) throw new ArgumentException($"leading dimension {ld} is below the row width {Math.Max(width, pivot + 1)}", nameof(ld));
+        if ((long)(rows - 1) * ld + Math.Max(width, pivot + 1) > length)
+            throw new ArgumentException($"{rows} rows with leading dimension {ld} do not fit a matrix of {length} elements", nameof(rows));
+    }
+
+    /// <summary>
+    /// The operands of a compressed-column product: starts non-decreasing within the indices, every index in [0, cols) of
+    /// the matrix (checked by its smallest and largest, not one by one), one weight per index, and starts.Length - 1
+    /// destination columns of <paramref name="rows"/> rows.
+    /// </summary>
+    public static void Combinations(int length, int ld, int rows, ReadOnlySpan<int> columns, int weights, ReadOnlySpan<int> starts, int destLength, int destLd)
+    {
+        if (weights != columns.Length) Throw(columns.Length, weights, columns.Length, columns.Length, columns.Length, columns.Length);
+        if (rows < 0) throw new ArgumentException($"rows {rows} must not be negative", nameof(rows));
+        if (ld < rows || ld < 1) throw new ArgumentException($"leading dimension {ld} is below the {rows} rows", nameof(ld));
+        if (destLd < rows || destLd < 1) throw new ArgumentException($"destination leading dimension {destLd} is below the {rows} rows", nameof(destLd));
+        int outputs = Math.Max(0, starts.Length - 1);
+        if (outputs > 0 && (long)(outputs - 1) * destLd + rows > destLength)
+            throw new ArgumentException($"{outputs} destination columns with leading dimension {destLd} do not fit {destLength} elements", "dest");
+        for (int j = 0; j < outputs; j++)
+            if (starts[j] < 0 || starts[j] > starts[j + 1] || starts[j + 1] > columns.Length)
+                throw new ArgumentException($"column range {j} [{(long)starts[j]}, {(long)starts[j + 1]}) is not within the {columns.Length} indices in order", nameof(starts));
+        if (outputs == 0 || starts[0] == starts[outputs]) return;
+        var used = columns[starts[0]..starts[outputs]];
+        int min = System.Numerics.Tensors.TensorPrimitives.Min(used), max = System.Numerics.Tensors.TensorPrimitives.Max(used);
+        if (min < 0 || (long)max * ld + rows > length)
+            throw new ArgumentException($"column {(min < 0 ? min : max)} does not fit a matrix of {length} elements with leading dimension {ld}", nameof(columns));
+    }
+
     [DoesNotReturn]
     private static void Throw(int n, int a, int b, int c, int d, int e) =>
         throw new ArgumentException($"operand lengths differ: {n}, {a}, {b}, {c}, {d}, {e}");

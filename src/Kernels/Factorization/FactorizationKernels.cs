@@ -200,16 +200,62 @@ public static class FactorizationKernels
             Unsafe.Add(ref tr, i) = w * t;
         }
     }
+    /// <inheritdoc cref="FactorizationScalarKernels.SubtractRowMultiples"/>
+    public static void SubtractRowMultiples(Span<double> a, int ld, int rows, int pivot, ReadOnlySpan<double> v)
+    {
+        FactorizationArguments.Rows(a.Length, ld, rows, pivot, v.Length);
+        ref double ar = ref MemoryMarshal.GetReference(a);
+        ref double vr = ref MemoryMarshal.GetReference(v);
+        nuint n = (nuint)v.Length;
+        for (int r = 0; r < rows; r++)
+        {
+            ref double row = ref Unsafe.Add(ref ar, (nint)r * ld);
+            double f = Unsafe.Add(ref row, pivot);
+            nuint c = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var vf = Vector512.Create(f);
+                for (; c + 8 <= n; c += 8)
+                    (Vector512.LoadUnsafe(ref row, c) - vf * Vector512.LoadUnsafe(ref vr, c)).StoreUnsafe(ref row, c);
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var vf = Vector256.Create(f);
+                for (; c + 4 <= n; c += 4)
+                    (Vector256.LoadUnsafe(ref row, c) - vf * Vector256.LoadUnsafe(ref vr, c)).StoreUnsafe(ref row, c);
+            }
+            for (; c < n; c++) Unsafe.Add(ref row, c) -= f * Unsafe.Add(ref vr, c);
+        }
+    }
+
     /// <inheritdoc cref="FactorizationScalarKernels.AddColumnCombination"/>
     public static void AddColumnCombination(ReadOnlySpan<double> matrix, int ld, ReadOnlySpan<int> columns, ReadOnlySpan<double> weights, Span<double> dest)
     {
         FactorizationArguments.Columns(matrix.Length, ld, columns, weights.Length, dest.Length);
+        AddColumnCombinationCore(ref MemoryMarshal.GetReference(matrix), ld, ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(weights),
+            columns.Length, ref MemoryMarshal.GetReference(dest), dest.Length);
+    }
+
+    /// <inheritdoc cref="FactorizationScalarKernels.AddColumnCombinations"/>
+    public static void AddColumnCombinations(ReadOnlySpan<double> matrix, int ld, int rows, ReadOnlySpan<int> columns, ReadOnlySpan<double> weights,
+        ReadOnlySpan<int> starts, Span<double> dest, int destLd)
+    {
+        FactorizationArguments.Combinations(matrix.Length, ld, rows, columns, weights.Length, starts, dest.Length, destLd);
         ref double mr = ref MemoryMarshal.GetReference(matrix);
-        ref double dr = ref MemoryMarshal.GetReference(dest);
         ref int cr = ref MemoryMarshal.GetReference(columns);
         ref double wr = ref MemoryMarshal.GetReference(weights);
-        int k = columns.Length;
-        nuint n = (nuint)dest.Length, r = 0;
+        ref double dr = ref MemoryMarshal.GetReference(dest);
+        for (int j = 0; j + 1 < starts.Length; j++)
+        {
+            int p0 = starts[j], p1 = starts[j + 1];
+            if (p1 > p0)
+                AddColumnCombinationCore(ref mr, ld, ref Unsafe.Add(ref cr, p0), ref Unsafe.Add(ref wr, p0), p1 - p0, ref Unsafe.Add(ref dr, (nint)j * destLd), rows);
+        }
+    }
+
+    private static void AddColumnCombinationCore(ref double mr, int ld, ref int cr, ref double wr, int k, ref double dr, int rows)
+    {
+        nuint n = (nuint)rows, r = 0;
         if (Vector512.IsHardwareAccelerated)
         {
             for (; r + 32 <= n; r += 32)

@@ -96,6 +96,37 @@ public static class FactorizationScalarKernels
         }
     }
 
+    /// <summary>
+    /// For each of <paramref name="rows"/> rows r of a row-major matrix with leading dimension <paramref name="ld"/>:
+    /// f = a[r ld + pivot], then a[r ld + c] -= f * v[c] for c &lt; v.Length (the product rounded, then subtracted; f is read
+    /// before the row changes). The rank-one update of a Cholesky panel: v holds the column just factored.
+    /// </summary>
+    public static void SubtractRowMultiples(Span<double> a, int ld, int rows, int pivot, ReadOnlySpan<double> v)
+    {
+        FactorizationArguments.Rows(a.Length, ld, rows, pivot, v.Length);
+        for (int r = 0; r < rows; r++)
+        {
+            double f = a[r * ld + pivot];
+            for (int c = 0; c < v.Length; c++) a[r * ld + c] -= f * v[c];
+        }
+    }
+
+    /// <summary>
+    /// Column j &lt; starts.Length - 1 of a column-major dest (leading dimension <paramref name="destLd"/>, <paramref name="rows"/>
+    /// rows) gets <see cref="AddColumnCombination"/> of the entries [starts[j], starts[j + 1]) of <paramref name="columns"/> and
+    /// <paramref name="weights"/>: dest += M S for a sparse S in compressed columns (starts non-decreasing).
+    /// </summary>
+    public static void AddColumnCombinations(ReadOnlySpan<double> matrix, int ld, int rows, ReadOnlySpan<int> columns, ReadOnlySpan<double> weights,
+        ReadOnlySpan<int> starts, Span<double> dest, int destLd)
+    {
+        FactorizationArguments.Combinations(matrix.Length, ld, rows, columns, weights.Length, starts, dest.Length, destLd);
+        for (int j = 0; j + 1 < starts.Length; j++)
+        {
+            int p0 = starts[j], p1 = starts[j + 1];
+            AddColumnCombination(matrix, ld, columns[p0..p1], weights[p0..p1], dest.Slice(j * destLd, rows));
+        }
+    }
+
     internal static double Fold(Span<double> lanes)
     {
         for (int half = Lanes / 2; half >= 1; half /= 2)

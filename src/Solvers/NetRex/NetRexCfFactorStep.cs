@@ -13,6 +13,7 @@ namespace GrnFast.Solvers.NetRex;
 /// </summary>
 internal static class NetRexCfFactorStep
 {
+
     public static void Update(double[] u, double[] v, int d, int n, int m, double[] excess, double[] weightedTarget,
         double baseWeight, double regularization, int[] block, bool byRows, SolverContext context)
     {
@@ -37,16 +38,15 @@ internal static class NetRexCfFactorStep
                     if (ex == 0 && wt == 0) continue;
                     var vj = v.AsSpan(j * d, d);
                     // rhs += (w t)_ij v_j
-                    if (wt != 0) for (int p = 0; p < d; p++) w.Rhs[p] += wt * vj[p];
+                    if (wt != 0) VectorKernels.Axpy(wt, vj, w.Rhs);
                     if (ex != 0)
                     {
-                        double scale = Math.Sqrt(ex);
-                        var dst = w.Gathered.AsSpan(count * d, d);
-                        for (int p = 0; p < d; p++) dst[p] = scale * vj[p];
+                        System.Numerics.Tensors.TensorPrimitives.Multiply(vj, Math.Sqrt(ex), w.Gathered.AsSpan(count * d, d));
                         count++;
                     }
                 }
-                Array.Copy(dense, w.H, dense.LongLength);
+                // Only the upper triangle (column-major) is read from here on.
+                for (int c = 0; c < d; c++) Array.Copy(dense, c * d, w.H, c * d, c + 1);
                 // Upper triangle of H (column-major) += G G^T: the lower triangle in CellOracle.Cholesky's row-major reading.
                 if (count > 0) rowBlas.Syrk(Transpose.No, d, count, 1.0, w.Gathered, d, 1.0, w.H, d);
                 for (int p = 0; p < d; p++) w.H[p + p * d] += regularization;

@@ -95,7 +95,7 @@ internal static class NetRexCfInitializer
         for (int k = 0; k < rounds; k++)
         {
             sparse.Load(s);
-            sparse.Gram(sts, context.Threads);
+            sparse.Gram(sts, context.Threads, context.Blas, s);
             for (int j = 0; j < t; j++) sts[j + j * t] += o.NcaRidge;
             var l = sts;
             if (!RowCholesky.Factor(l, t)) throw new InvalidOperationException("NCA ridge system not positive definite");

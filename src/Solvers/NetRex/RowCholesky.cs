@@ -1,12 +1,13 @@
 using GrnFast.Kernels.Blas;
+using GrnFast.Kernels.Factorization;
 using GrnFast.Kernels.Vectors;
 
 namespace GrnFast.Solvers.NetRex;
 
 /// <summary>
 /// In-place Cholesky factorisation and solve of a k x k symmetric positive definite system (row-major, lower triangle
-/// read), with the inner products as fixed-order vector dots over contiguous row prefixes: the factor steps solve
-/// hundreds of 150 x 150 systems per PALM iteration, where the scalar loop was a third of the time.
+/// read): the factor steps solve 200 systems of 150 per PALM iteration, so the factorisation runs as vector rank-one
+/// panel updates and SYRKs rather than dot products.
 /// </summary>
 internal static class RowCholesky
 {
@@ -14,26 +15,33 @@ internal static class RowCholesky
 
     /// <summary>
     /// Overwrites the lower triangle of <paramref name="a"/> with L (A = L L^T). False if A is not positive definite.
-    /// Right-looking by panels of 32 columns: a panel's columns by the dot products of the unblocked algorithm, restricted
-    /// to the panel, then the trailing lower triangle minus the panel's outer products in one single-threaded managed SYRK
-    /// (most of the k^3 / 6 multiply-adds, in the GEMM's register tiles instead of vector dots).
+    /// Right-looking by panels of 32 columns: inside a panel, each factored column updates the panel's later columns in
+    /// all rows below it by one vector rank-one update (<see cref="FactorizationKernels.SubtractRowMultiples"/>), then
+    /// the trailing lower triangle loses the panel's outer products in one single-threaded managed SYRK (most of the
+    /// k^3 / 6 multiply-adds, in the GEMM's register tiles). The strictly upper part of a panel's rows is scratch.
     /// </summary>
     public static bool Factor(Span<double> a, int k)
     {
         var update = new ManagedBlas(1);
+        Span<double> v = stackalloc double[Panel];
         for (int b0 = 0; b0 < k; b0 += Panel)
         {
             int b1 = Math.Min(b0 + Panel, k);
             for (int j = b0; j < b1; j++)
             {
-                var rowJ = a.Slice(j * k + b0, j - b0);
-                // L_jj = sqrt(A_jj - sum_p L_jp^2), the earlier panels' terms already subtracted
-                double d = a[j * k + j] - PanelDot(rowJ, rowJ);
+                double d = a[j * k + j];
                 if (!(d > 0)) return false;
                 double ljj = Math.Sqrt(d);
                 a[j * k + j] = ljj;
-                // L_ij = (A_ij - sum_p L_ip L_jp) / L_jj
-                for (int i = j + 1; i < k; i++) a[i * k + j] = (a[i * k + j] - PanelDot(a.Slice(i * k + b0, j - b0), rowJ)) / ljj;
+                // L_ij = A_ij / L_jj (the earlier columns' terms already subtracted)
+                double inverse = 1 / ljj;
+                for (int i = j + 1; i < k; i++) a[i * k + j] *= inverse;
+                if (j + 1 == b1) break;
+                // A_il -= L_ij L_lj for the panel's columns l in (j, b1), every row i > j: v = (0, L_(j+1)j, ..., L_(b1-1)j)
+                int width = b1 - j;
+                v[0] = 0;
+                for (int c = 1; c < width; c++) v[c] = a[(j + c) * k + j];
+                FactorizationKernels.SubtractRowMultiples(a[((j + 1) * k + j)..], k, k - j - 1, 0, v[..width]);
             }
             int rest = k - b1;
             if (rest == 0) break;
@@ -45,23 +53,24 @@ internal static class RowCholesky
     }
 
     /// <summary>
-    /// x . y for the short (&lt; 32) dots inside a panel, in four scalar accumulators: the fixed-order vector dot's lane
-    /// fold would cost more than the products at these lengths, and a k x k factor takes k^2 / 2 of them.
+    /// dest (k x k row-major, strictly upper part zero) = L^-1 for the factor from <see cref="Factor"/>: row i of L^-1 is
+    /// -(sum_(p &lt; i) L_ip row p) / L_ii on columns &lt; i and 1 / L_ii on the diagonal, one vector axpy per nonzero L_ip.
     /// </summary>
-    private static double PanelDot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    public static void InvertFactor(ReadOnlySpan<double> l, int k, Span<double> dest)
     {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int n = x.Length, p = 0;
-        y = y[..n];
-        for (; p + 4 <= n; p += 4)
+        dest[..(k * k)].Clear();
+        for (int i = 0; i < k; i++)
         {
-            s0 += x[p] * y[p];
-            s1 += x[p + 1] * y[p + 1];
-            s2 += x[p + 2] * y[p + 2];
-            s3 += x[p + 3] * y[p + 3];
+            var row = dest.Slice(i * k, i);
+            for (int p = 0; p < i; p++)
+            {
+                double f = l[i * k + p];
+                if (f != 0) VectorKernels.Axpy(-f, dest.Slice(p * k, p + 1), row[..(p + 1)]);
+            }
+            double lii = l[i * k + i];
+            for (int q = 0; q < i; q++) row[q] /= lii;
+            dest[i * k + i] = 1 / lii;
         }
-        for (; p < n; p++) s0 += x[p] * y[p];
-        return (s0 + s1) + (s2 + s3);
     }
 
     /// <summary>Solves L L^T x = b in place of <paramref name="b"/> with the factor from <see cref="Factor"/>.</summary>

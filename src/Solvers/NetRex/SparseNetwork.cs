@@ -21,6 +21,12 @@ internal sealed class SparseNetwork
     private readonly int _g, _t;
     private readonly int[] _rowStart, _columnStart, _next;
     private int[] _rowColumns = [], _columnRows = [];
+    // The nonzeros again, ordered by blocks of ChunkRows rows, then columns, then rows: block c's nonzeros of column j are
+    // _chunkRows/_chunkValues[_chunkStart[c (T + 1) + j] .. _chunkStart[c (T + 1) + j + 1]).
+    private readonly int[] _chunkStart, _chunkFill;
+    private int[] _chunkRows = [];
+    private double[] _chunkValues = [];
+    private readonly int _chunks;
     private double[] _rowValues = [], _columnValues = [];
 
     public SparseNetwork(int genes, int regulators)
@@ -29,45 +35,93 @@ internal sealed class SparseNetwork
         _rowStart = new int[genes + 1];
         _columnStart = new int[regulators + 1];
         _next = new int[genes];
+        _chunks = (genes + ChunkRows - 1) / ChunkRows;
+        _chunkStart = new int[_chunks * (regulators + 1)];
+        _chunkFill = new int[_chunks * (regulators + 1)];
     }
+
+    /// <summary>
+    /// Rows of S (columns of the left factor) per cache block of <see cref="LeftMultiply"/>: a 32 x 128 block of the
+    /// packed panel is 32 KB, an L1, and every column of S reads its rows of it before the next block.
+    /// </summary>
+    private const int ChunkRows = 128;
 
     /// <summary>Nonzeros of the network last loaded.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Reads the nonzeros of <paramref name="s"/> (G x T column-major).</summary>
+    /// <summary>
+    /// Reads the nonzeros of <paramref name="s"/> (G x T column-major): by columns in one branch-free pass (every entry is
+    /// written at the next free place, which advances past nonzeros only: a quarter of the entries are nonzero in no
+    /// predictable pattern, so a branch per entry mispredicts often), then by rows by a counting sort of those.
+    /// </summary>
     public void Load(ReadOnlySpan<double> s)
     {
-        int g = _g, t = _t, count = 0;
-        Array.Clear(_rowStart);
+        int g = _g, t = _t;
+        if (s.Length < g * t) throw new ArgumentException($"the network has {s.Length} entries, {g} x {t} needs {g * t}", nameof(s));
+        var columnRows = _columnRows;
+        var columnValues = _columnValues;
+        int e = 0;
         for (int j = 0; j < t; j++)
         {
-            _columnStart[j] = count;
+            // Room for a whole column (the fill writes every entry, one past the last nonzero), grown by half at a time,
+            // so the buffers stay near nnz rather than G T.
+            if (columnRows.Length < e + g + 1)
+            {
+                int n = Math.Max(e + g + 1, columnRows.Length + columnRows.Length / 2);
+                Array.Resize(ref _columnRows, n); Array.Resize(ref _columnValues, n);
+                columnRows = _columnRows; columnValues = _columnValues;
+            }
+            _columnStart[j] = e;
             var column = s.Slice(j * g, g);
-            for (int i = 0; i < g; i++)
-                if (column[i] != 0) { count++; _rowStart[i + 1]++; }
+            for (int i = 0; i < column.Length; i++)
+            {
+                double v = column[i];
+                columnRows[e] = i;
+                columnValues[e] = v;
+                e += v != 0 ? 1 : 0;
+            }
         }
+        int count = e;
         _columnStart[t] = count;
         Count = count;
         if (_rowColumns.Length < count)
         {
             int n = Math.Max(count, _rowColumns.Length + _rowColumns.Length / 2);
-            _rowColumns = new int[n]; _columnRows = new int[n]; _rowValues = new double[n]; _columnValues = new double[n];
+            _rowColumns = new int[n]; _rowValues = new double[n];
         }
+        Array.Clear(_rowStart);
+        for (int p = 0; p < count; p++) _rowStart[columnRows[p] + 1]++;
         for (int i = 0; i < g; i++) _rowStart[i + 1] += _rowStart[i];
         Array.Copy(_rowStart, _next, g);
-        int e = 0;
         for (int j = 0; j < t; j++)
-        {
-            var column = s.Slice(j * g, g);
-            for (int i = 0; i < g; i++)
+            for (int p = _columnStart[j], end = _columnStart[j + 1]; p < end; p++)
             {
-                double v = column[i];
-                if (v == 0) continue;
-                _columnRows[e] = i; _columnValues[e] = v; e++;
-                int p = _next[i]++;
-                _rowColumns[p] = j; _rowValues[p] = v;
+                int q = _next[columnRows[p]]++;
+                _rowColumns[q] = j; _rowValues[q] = columnValues[p];
             }
+        if (_chunkRows.Length < count) { _chunkRows = new int[_rowColumns.Length]; _chunkValues = new double[_rowColumns.Length]; }
+        // Counting sort of the column-ordered nonzeros by block: block c's column j begins after all of block c's
+        // earlier columns and all earlier blocks.
+        int stride = t + 1;
+        Array.Clear(_chunkStart);
+        for (int j = 0; j < t; j++)
+            for (int p = _columnStart[j], end = _columnStart[j + 1]; p < end; p++)
+                _chunkStart[columnRows[p] / ChunkRows * stride + j + 1]++;
+        int total = 0;
+        for (int c = 0; c < _chunks; c++)
+        {
+            _chunkStart[c * stride] = total;
+            for (int j = 0; j < t; j++) { total += _chunkStart[c * stride + j + 1]; _chunkStart[c * stride + j + 1] = total; }
         }
+        // Columns in order and rows in order within each, so one forward pass keeps every block's column in row order.
+        var fill = _chunkFill;
+        Array.Copy(_chunkStart, fill, _chunks * stride);
+        for (int j = 0; j < t; j++)
+            for (int p = _columnStart[j], end = _columnStart[j + 1]; p < end; p++)
+            {
+                int q = fill[columnRows[p] / ChunkRows * stride + j]++;
+                _chunkRows[q] = columnRows[p]; _chunkValues[q] = columnValues[p];
+            }
     }
 
     private ReadOnlySpan<int> RowColumns(int i) => _rowColumns.AsSpan(_rowStart[i], _rowStart[i + 1] - _rowStart[i]);
@@ -75,10 +129,23 @@ internal sealed class SparseNetwork
     private ReadOnlySpan<int> ColumnRows(int j) => _columnRows.AsSpan(_columnStart[j], _columnStart[j + 1] - _columnStart[j]);
     private ReadOnlySpan<double> ColumnValues(int j) => _columnValues.AsSpan(_columnStart[j], _columnStart[j + 1] - _columnStart[j]);
 
-    /// <summary>dest = S^T S (T x T, both triangles), column l from the rows of S that column l touches.</summary>
-    public void Gram(double[] dest, int threads)
+    /// <summary>
+    /// dest = S^T S (T x T, both triangles). Sparse, column l from the rows of S that column l touches (sum over genes of
+    /// nnz(row)^2 scattered multiply-adds), unless the dense SYRK of <paramref name="s"/> (G T^2 / 2 multiply-adds at the
+    /// BLAS's rate, about 20 times the scatter's at D1) is cheaper.
+    /// </summary>
+    public void Gram(double[] dest, int threads, IBlas blas, ReadOnlySpan<double> s)
     {
         int t = _t;
+        double scattered = 0;
+        for (int i = 0; i < _g; i++) { double n = _rowStart[i + 1] - _rowStart[i]; scattered += n * n; }
+        if (20 * scattered > 0.5 * _g * (double)t * t)
+        {
+            blas.Syrk(Transpose.Yes, t, _g, 1.0, s, _g, 0.0, dest, t);
+            for (int c = 0; c < t; c++)
+                for (int r = c + 1; r < t; r++) dest[r + c * t] = dest[c + r * t];
+            return;
+        }
         Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = threads }, l =>
         {
             var column = dest.AsSpan(l * t, t);
@@ -97,8 +164,11 @@ internal sealed class SparseNetwork
 
     /// <summary>
     /// dest = M S (rows x T) for a column-major <paramref name="m"/> with <paramref name="rows"/> rows and G columns, by
-    /// panels of 32 rows copied contiguous first (a 2000-gene panel, 512 KB, stays in a core's L2 while every column of S
-    /// reads its rows of it as 256 consecutive bytes). Above <see cref="DenseFraction"/> nonzeros it is one dense GEMM.
+    /// panels of 32 rows copied contiguous first (a 2000-gene panel, 512 KB, in a core's L2), and within a panel by
+    /// blocks of <see cref="ChunkRows"/> rows of S: every column of S takes its rows in the block (256 consecutive bytes
+    /// each) from an L1-sized 32 KB piece of the panel, instead of from all of it, which the stream of S's nonzeros
+    /// evicts from L2; one kernel call per block (one thread at D1: 57 ms with a call per column over the whole panel,
+    /// 22-25 ms so). Above <see cref="DenseFraction"/> nonzeros it is one dense GEMM.
     /// </summary>
     public void LeftMultiply(double[] m, int rows, double[] dest, int threads, IBlas blas, ReadOnlySpan<double> s)
     {
@@ -109,16 +179,18 @@ internal sealed class SparseNetwork
             blas.Gemm(Transpose.No, Transpose.No, rows, t, g, 1.0, m, rows, s, g, 0.0, dest, rows);
             return;
         }
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new double[RowBlock * g], (b, _, panel) =>
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new double[RowBlock * (g + t)], (b, _, panel) =>
         {
             int r0 = b * RowBlock, n = Math.Min(RowBlock, rows - r0);
             for (int c = 0; c < g; c++) m.AsSpan(r0 + c * rows, n).CopyTo(panel.AsSpan(c * n, n));
-            for (int j = 0; j < t; j++)
-            {
-                var d = dest.AsSpan(r0 + j * rows, n);
-                d.Clear();
-                FactorizationKernels.AddColumnCombination(panel, n, ColumnRows(j), ColumnValues(j), d);
-            }
+            // The sums into a contiguous n x T block after the panel, then to dest. Column j's sum runs over its rows in
+            // increasing order, block after block: the bits of one pass over the column.
+            var sums = panel.AsSpan(RowBlock * g, n * t);
+            sums.Clear();
+            int stride = t + 1;
+            for (int c = 0; c < _chunks; c++)
+                FactorizationKernels.AddColumnCombinations(panel.AsSpan(0, n * g), n, n, _chunkRows, _chunkValues, _chunkStart.AsSpan(c * stride, stride), sums, n);
+            for (int j = 0; j < t; j++) sums.Slice(j * n, n).CopyTo(dest.AsSpan(r0 + j * rows, n));
             return panel;
         }, _ => { });
     }

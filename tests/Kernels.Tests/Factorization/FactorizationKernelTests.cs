@@ -156,6 +156,74 @@ public class FactorizationKernelTests
     }
 
     [Fact]
+    public void RowMultiplesMatchTwinAtEveryLength()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            int seed = 19_000 + n;
+            var rng = new Random(seed);
+            int pivot = rng.Next(Math.Max(1, n + 3)), ld = Math.Max(n, pivot + 1) + rng.Next(3), rows = 1 + rng.Next(4);
+            var v = TestData.Doubles(rng, n, SpecialRate);
+            var av = TestData.Doubles(rng, (rows - 1) * ld + Math.Max(n, pivot + 1) + rng.Next(2), SpecialRate);
+            var at = (double[])av.Clone();
+            FactorizationKernels.SubtractRowMultiples(av, ld, rows, pivot, v);
+            FactorizationScalarKernels.SubtractRowMultiples(at, ld, rows, pivot, v);
+            int i = TestData.FirstDifference(av, at);
+            if (i >= 0) Assert.Fail($"SubtractRowMultiples n={n} seed={seed} i={i} [{KernelInfo.InstructionSet}]: vector {av[i]:R} twin {at[i]:R}");
+        }
+    }
+
+    [Fact]
+    public void RowMultiplesTwinIsTheRankOneUpdate()
+    {
+        // Two rows of a 2 x 4 row-major matrix, pivot column 1, v over the first three columns: a_rc -= a_r1 v_c,
+        // with a_r1 read before the row changes (v_1 = 0.5 changes the pivot entry itself).
+        double[] a = [1, 2, 3, 99, 4, 6, 8, 99];
+        FactorizationScalarKernels.SubtractRowMultiples(a, 4, 2, 1, [1.0, 0.5, -1.0]);
+        Assert.Equal([1 - 2, 2 - 1, 3 + 2, 99, 4 - 6, 6 - 3, 8 + 6, 99], a);
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.SubtractRowMultiples(a, 4, 3, 1, [1.0]));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.SubtractRowMultiples(a, 2, 2, 1, [1.0, 1.0, 1.0]));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.SubtractRowMultiples(a, 4, 2, 4, [1.0]));
+    }
+
+    [Fact]
+    public void ColumnCombinationsMatchTwinAtEveryLength()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            int seed = 21_000 + n;
+            var rng = new Random(seed);
+            int ld = n + rng.Next(4), columns = 1 + rng.Next(9), outputs = rng.Next(5), destLd = n + rng.Next(3);
+            var matrix = TestData.Doubles(rng, Math.Max(1, ld) * columns, SpecialRate);
+            var starts = new int[outputs + 1];
+            for (int j = 0; j < outputs; j++) starts[j + 1] = starts[j] + rng.Next(6);
+            int k = starts[outputs] + rng.Next(3);
+            var index = Array.ConvertAll(new int[k], _ => rng.Next(columns));
+            var weights = TestData.Doubles(rng, k, SpecialRate);
+            var dv = TestData.Doubles(rng, Math.Max(0, outputs - 1) * destLd + n + rng.Next(2), SpecialRate);
+            var dt = (double[])dv.Clone();
+            FactorizationKernels.AddColumnCombinations(matrix, Math.Max(1, ld), n, index, weights, starts, dv, Math.Max(1, destLd));
+            FactorizationScalarKernels.AddColumnCombinations(matrix, Math.Max(1, ld), n, index, weights, starts, dt, Math.Max(1, destLd));
+            int i = TestData.FirstDifference(dv, dt);
+            if (i >= 0) Assert.Fail($"AddColumnCombinations n={n} seed={seed} i={i} [{KernelInfo.InstructionSet}]: vector {dv[i]:R} twin {dt[i]:R}");
+        }
+    }
+
+    [Fact]
+    public void ColumnCombinationsTwinIsTheCompressedColumnProduct()
+    {
+        // dest (3 x 2, ld 3) += M S: M 3 x 3 column-major (ld 4), S's column 0 = 2 e_2 - e_0, column 1 = 3 e_1.
+        double[] m = [1, 2, 3, 99, 4, 5, 6, 99, 7, 8, 9, 99];
+        var dest = new double[] { 10, 20, 30, 0, 0, 0 };
+        FactorizationScalarKernels.AddColumnCombinations(m, 4, 3, [2, 0, 1], [2.0, -1.0, 3.0], [0, 2, 3], dest, 3);
+        Assert.Equal([10 + 14 - 1, 20 + 16 - 2, 30 + 18 - 3, 12, 15, 18], dest);
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.AddColumnCombinations(m, 4, 3, [3], [1.0], [0, 1], new double[3], 3));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.AddColumnCombinations(m, 4, 3, [0, 1], [1.0, 1.0], [0, 2, 1], new double[6], 3));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.AddColumnCombinations(m, 4, 3, [0, 1], [1.0, 1.0], [0, 1, 2], new double[5], 3));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.AddColumnCombinations(m, 4, 3, [0], [1.0, 1.0], [0, 1], new double[3], 3));
+    }
+
+    [Fact]
     public void ColumnCombinationTwinIsTheSparseProduct()
     {
         // dest += M v for v sparse: columns 2 and 0 of a 3 x 3 column-major M (ld 4, one padding row) with weights 2 and -1.

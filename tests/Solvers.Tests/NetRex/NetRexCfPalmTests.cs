@@ -284,6 +284,17 @@ public class RowCholeskyTests
         Assert.True(GrnFast.Solvers.NetRex.RowCholesky.Factor(l, k));
         GrnFast.Solvers.NetRex.RowCholesky.Solve(l, k, rhs);
         for (int i = 0; i < k; i++) Assert.Equal(x[i], rhs[i], 1e-6);
+        // W = L^-1: lower triangular with L W = I.
+        var w = Enumerable.Repeat(double.NaN, k * k).ToArray();
+        GrnFast.Solvers.NetRex.RowCholesky.InvertFactor(l, k, w);
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+            {
+                if (j > i) { Assert.Equal(0.0, w[i * k + j]); continue; }
+                double lw = 0;
+                for (int p = j; p <= i; p++) lw += l[i * k + p] * w[p * k + j];
+                Assert.Equal(i == j ? 1.0 : 0.0, lw, 1e-9);
+            }
         var notPd = new double[] { 1, 2, 2, 1 };
         Assert.False(GrnFast.Solvers.NetRex.RowCholesky.Factor(notPd, 2));
     }
@@ -308,7 +319,7 @@ public class SparseNetworkTests
         double S(int i, int j) => s[i + j * g];
 
         var gram = new double[t * t];
-        sparse.Gram(gram, 2);
+        sparse.Gram(gram, 2, new GrnFast.Kernels.Blas.ManagedBlas(1), s);
         var m = Enumerable.Range(0, g * g).Select(_ => rng.NextDouble()).ToArray();
         var ms = new double[g * t];
         sparse.LeftMultiply(m, g, ms, 2, new GrnFast.Kernels.Blas.ManagedBlas(1), s);
