@@ -135,8 +135,7 @@ public static class PmfGrn
                 if (!double.IsFinite(terms.Loss)) { finite = false; break; }
                 elbo += terms.Elbo / stepsPerEpoch;
                 loss += terms.Loss / stepsPerEpoch;
-                int rest = terms.ReadyLength;
-                VariationalKernels.Adam(theta.AsSpan(rest), adamM.AsSpan(rest), adamV.AsSpan(rest), grad.AsSpan(rest), adamStep);
+                AdamRest(theta, adamM, adamV, grad, terms.ReadyLength, adamStep, context.Threads);
                 var lsU = theta.AsSpan(layout.LsU, layout.CellTerms);
                 TensorPrimitives.Min(lsU, maxLsU, lsU);
             }
@@ -193,6 +192,21 @@ public static class PmfGrn
             Timings = new StageTimings(standardize, 0, solve),
             SecondsPerEpoch = sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2],
         };
+    }
+
+    /// <summary>
+    /// The Adam step on the entries [from, end) the evaluation did not step itself (depth and globals; in minibatches also
+    /// every u), in fixed chunks in parallel: element-wise, so the bits do not depend on the chunks.
+    /// </summary>
+    private static void AdamRest(double[] theta, double[] m, double[] v, double[] grad, int from, AdamStep step, int threads)
+    {
+        const int chunk = 1 << 16;
+        int chunks = (theta.Length - from + chunk - 1) / chunk;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        {
+            int start = from + c * chunk, length = Math.Min(chunk, theta.Length - start);
+            VariationalKernels.Adam(theta.AsSpan(start, length), m.AsSpan(start, length), v.AsSpan(start, length), grad.AsSpan(start, length), step);
+        });
     }
 
     /// <summary>Mean negative log-likelihood per held-out entry at the guide means.</summary>
