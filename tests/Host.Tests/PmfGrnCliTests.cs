@@ -116,6 +116,22 @@ public class PmfGrnCliTests
         Assert.Equal(File.ReadAllBytes(d.Cli.PathOf("net.tsv")), File.ReadAllBytes(d.Cli.PathOf("net2.tsv")));
     }
 
+    /// <summary>--guide-max-std-log-u reaches the solver: the guide std of log U starts at 0.1, so a cap of 0.05 changes the fit from the first step.</summary>
+    [Fact]
+    public void GuideCapOfLogActivitiesReachesTheFit()
+    {
+        using var d = new Dream4();
+        string[] args = ["infer", "--method", "pmf-grn", "--expression", d.Expression, "--regulators", d.Regulators, "--prior", d.Prior,
+            "--epochs", "20", "--seed", "3", "--threads", "1"];
+        var plain = d.Cli.Run([.. args, "--out", d.Cli.PathOf("plain.tsv")]);
+        var capped = d.Cli.Run([.. args, "--guide-max-std-log-u", "0.05", "--out", d.Cli.PathOf("capped.tsv")]);
+        Assert.True(plain.Code == 0 && capped.Code == 0, plain.Err + capped.Err);
+        Assert.NotEqual(File.ReadAllBytes(d.Cli.PathOf("plain.tsv")), File.ReadAllBytes(d.Cli.PathOf("capped.tsv")));
+        var explicitDefault = d.Cli.Run([.. args, "--guide-max-std-log-u", "2", "--out", d.Cli.PathOf("two.tsv")]);
+        Assert.True(explicitDefault.Code == 0, explicitDefault.Err);
+        Assert.Equal(File.ReadAllBytes(d.Cli.PathOf("plain.tsv")), File.ReadAllBytes(d.Cli.PathOf("two.tsv")));
+    }
+
     [Fact]
     public void JointEvidenceLiftsTheEvidencedPairs()
     {
@@ -159,6 +175,8 @@ public class PmfGrnCliTests
     [InlineData("joint", "--solver", "homotopy", "--solver does not apply to --method joint")]
     [InlineData("pmf-grn", "--patience", "3", "need --holdout F")]
     [InlineData("pmf-grn", "--learning-rate", "0", "--learning-rate")]
+    [InlineData("pmf-grn", "--guide-max-std-log-u", "0", "--guide-max-std-log-u: '0' is not valid")]
+    [InlineData("lasso", "--guide-max-std-log-u", "1", "--guide-max-std-log-u applies only to --method pmf-grn or joint")]
     public void BadOptionsAreRefused(string method, string option, string value, string message)
     {
         using var d = new Dream4();

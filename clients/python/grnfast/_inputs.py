@@ -21,7 +21,7 @@ OPTION_FIELDS = {
     # pmf-grn and joint; evidence is a path the host reads (joint's --evidence)
     "epochs": "epochs", "learning_rate": "learningRate", "learning_rate_decay": "learningRateDecay", "batch_size": "batchSize", "kl_factor": "klFactor",
     "annealing_epochs": "annealingEpochs", "clip": "clip", "holdout": "holdout", "validate_every": "validateEvery",
-    "patience": "patience", "absent_prior": "absentPrior", "evidence": "evidence", "evidence_weight": "evidenceWeight",
+    "patience": "patience", "absent_prior": "absentPrior", "guide_max_std_log_u": "guideMaxStdLogU", "evidence": "evidence", "evidence_weight": "evidenceWeight",
     # celloracle; base_grn and groups are paths the host reads
     "bagging": "bagging", "estimator": "estimator", "filter_p": "filterP", "filter_weight": "filterWeight",
     "filter_top": "filterTop", "base_grn": "baseGrn", "groups": "groups",

@@ -114,7 +114,8 @@ internal static class HelpText
           default 0.0005). joint adds the per-pair --evidence FILE (regulator, target, value in [0,1]) as data linked to
           A by a logistic model with learned scale. --epochs (4000), --learning-rate (0.1), --learning-rate-decay (1: constant), --batch-size (0 = all cells),
           --kl-factor (1; the paper's 10 moves linearly to 1 over --annealing-epochs), --clip (1e-4), --holdout F (held-out entries for a
-          validation loss; --patience P stops early), --evidence-weight (1). Output: importance = E[A], coef = E[A o B],
+          validation loss; --patience P stops early), --guide-max-std-log-u (2, as published; a smaller cap avoids the
+          rare ELBO spikes of heavy-tailed activity draws), --evidence-weight (1). Output: importance = E[A], coef = E[A o B],
           std = sd[A], every regulator x target pair.
         shards (cluster runs; docs/cluster.md)
           --shard I/N           fit only the I-th of N shards of the targets (balanced by candidate count);

@@ -24,7 +24,7 @@ internal sealed record PmfGrnSettings
 internal static class PmfGrnOptionRules
 {
     public static readonly string[] Valued = ["--epochs", "--learning-rate", "--learning-rate-decay", "--batch-size", "--kl-factor", "--annealing-epochs", "--clip",
-        "--holdout", "--validate-every", "--patience", "--absent-prior", "--evidence", "--evidence-weight"];
+        "--holdout", "--validate-every", "--patience", "--absent-prior", "--guide-max-std-log-u", "--evidence", "--evidence-weight"];
 
     private static readonly string[] ElasticNetOnly = ["--l1-ratio", "--alpha", "--path", "--path-min-ratio", "--select", "--tol", "--max-sweeps", "--solver",
         "--path-coef-index", "--path-coef-out", "--prior-mode", "--prior-weight"];
@@ -63,6 +63,7 @@ internal static class PmfGrnOptionRules
             ValidationEvery = o.Int("--validate-every", e => e >= 1, "an integer >= 1") ?? d.ValidationEvery,
             Patience = o.Int("--patience", e => e >= 0, "an integer >= 0") ?? 0,
             AbsentPrior = o.Double("--absent-prior", v => v > 0 && v < 1, "in (0, 1)") ?? d.AbsentPrior,
+            GuideMaxStdLogU = o.Double("--guide-max-std-log-u", v => v > 0 && double.IsFinite(v), "a finite number > 0") ?? d.GuideMaxStdLogU,
             EvidenceWeight = o.Double("--evidence-weight", v => v >= 0 && double.IsFinite(v), "a finite number >= 0") ?? d.EvidenceWeight,
             Precision = o.Choice("--precision", "float64", "float32") == "float32" ? VariationalPrecision.Float32 : VariationalPrecision.Float64,
             Seed = o.Int("--seed", _ => true, "an integer") ?? 0,
