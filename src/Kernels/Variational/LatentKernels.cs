@@ -290,7 +290,7 @@ public static class LatentKernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> SigmoidDraw(ref double mu, ref double ls, ref double eps, nuint i)
-        => Vector256<double>.One / (Vector256<double>.One + Elementary.Exp(-Draw(ref mu, ref ls, ref eps, i)));
+        => Elementary.Sigmoid(Draw(ref mu, ref ls, ref eps, i));
 
     internal static double FoldLanes(Span<double> lanes)
     {

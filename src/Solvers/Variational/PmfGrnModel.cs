@@ -68,11 +68,9 @@ public readonly record struct ElboTerms(double LogLikelihood, double EvidenceLog
 public sealed record PairEvidence(int[] Pairs, double[] Values);
 
 /// <summary>
-/// The PMF-GRN objective and its hand-derived reparameterised gradient (docs/pmf-grn.md has the derivation).
-/// Expression W (N x G, column-major, already in the work precision T) enters through two GEMMs and two K x K Grams
-/// (W V, W^T (d U), V^T V, (d U)^T (d U)): the residual R = W - (d U) V^T is never formed. With a mask of held-out
-/// entries the residual is masked element by element, so that path forms M = (d U) V^T, masks W - M in one fused
-/// kernel and multiplies it by V and d U (three GEMMs).
+/// The PMF-GRN objective and its hand-derived reparameterised gradient (docs/pmf-grn.md has the derivation): the
+/// latents' draws, the chain of the likelihood's gradient to every latent, the KL terms and the joint model's evidence.
+/// Expression W enters only through <see cref="GaussianLikelihoodProducts{T}"/> (H = R V, dV = R^T d U and ||R||^2).
 /// Not thread-safe: one model per fit.
 /// </summary>
 internal sealed class PmfGrnModel<T> where T : unmanaged
@@ -81,31 +79,17 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     private readonly ParameterLayout _l;
     private readonly T[] _w;
     private readonly T[]? _mask;
-    private readonly double[] _observedPerCell;
     private readonly double[] _priorLogitA;
     private readonly PairEvidence? _evidence;
     private readonly PmfGrnOptions _o;
     private readonly SolverContext _context;
     private readonly int _batchCapacity;
 
-    private readonly double[] _a, _b, _u, _d, _geneSums;
+    private readonly double[] _a, _b, _u, _d;
     /// <summary>d llY / d a per pair (joint model; zero outside the evidence pairs).</summary>
     private readonly double[]? _evidenceGradient;
-    /// <summary>V = A o B in the first G rows of a (G + K) x K matrix (leading dimension G + K); without a mask the last
-    /// K rows hold -V^T V, so that one GEMM gives W V - (d U)(V^T V).</summary>
-    private readonly T[] _v;
-    private readonly T[] _h, _dv;
-    /// <summary>With a mask of held-out entries: d U (nb x K), and the model mean, then the residual (nb x G).</summary>
-    private readonly T[]? _du, _m;
-    /// <summary>
-    /// Without a mask: the (nb + K) x (G + K) matrix [[W, d U], [-V^T, (d U)^T (d U)]] (leading dimension nb + K), whose
-    /// top rows times [V; -V^T V] give H and whose left columns, transposed, times its right columns give dV.
-    /// </summary>
-    private readonly T[]? _z;
-    private readonly double[]? _cellSquares;
-    private bool _zHoldsAllCells;
+    private readonly GaussianLikelihoodProducts<T> _products;
     private readonly double[] _crossColumns;
-    private readonly T[]? _wBatch, _maskBatch;
     /// <summary>Scratch: d ll / d x per latent, per-cell sums over regulators, per-column KL terms.</summary>
     private readonly double[] _dllU, _dllA, _dllB, _dd, _klColumnsU, _klColumnsA;
     /// <summary>A minibatch's rows of the U guide, noise and gradient, column-major nb x K (null for full batches).</summary>
@@ -117,33 +101,10 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         _l = layout; _w = w; _mask = mask; _priorLogitA = priorLogitA; _evidence = evidence; _o = options; _context = context;
         int n = layout.Cells, g = layout.Genes, k = layout.Regulators;
         _batchCapacity = batchCapacity;
-        _observedPerCell = new double[n];
-        for (int c = 0; c < n; c++)
-        {
-            double s = 0;
-            for (int j = 0; j < g; j++) s += mask is null ? 1 : ToDouble(mask[c + (long)n * j]);
-            _observedPerCell[c] = s;
-        }
-        _a = new double[layout.Pairs]; _b = new double[layout.Pairs]; _v = new T[(g + k) * k]; _dv = new T[layout.Pairs];
-        _u = new double[batchCapacity * k]; _d = new double[batchCapacity]; _h = new T[batchCapacity * k];
+        _products = new GaussianLikelihoodProducts<T>(w, mask, n, g, k, batchCapacity);
+        _a = new double[layout.Pairs]; _b = new double[layout.Pairs];
+        _u = new double[batchCapacity * k]; _d = new double[batchCapacity];
         _crossColumns = new double[k];
-        if (mask is not null)
-        {
-            _m = new T[(long)batchCapacity * g];
-            _du = new T[batchCapacity * k];
-        }
-        else
-        {
-            _z = new T[checked((batchCapacity + k) * (g + k))];
-            _cellSquares = new double[n];
-            for (int j = 0; j < g; j++)
-                for (int c = 0; c < n; c++)
-                {
-                    double x = ToDouble(w[c + (long)n * j]);
-                    _cellSquares[c] += x * x;
-                }
-        }
-        _geneSums = new double[g];
         if (evidence is not null && layout.Joint) _evidenceGradient = new double[layout.Pairs];
         _dllU = new double[batchCapacity * k]; _dllA = new double[layout.Pairs]; _dllB = new double[layout.Pairs];
         _dd = new double[batchCapacity]; _klColumnsU = new double[k]; _klColumnsA = new double[k];
@@ -151,11 +112,6 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         {
             _batchMuU = new double[batchCapacity * k]; _batchLsU = new double[batchCapacity * k]; _batchEpsU = new double[batchCapacity * k];
             _batchGradMuU = new double[batchCapacity * k]; _batchGradLsU = new double[batchCapacity * k];
-            if (mask is not null)
-            {
-                _wBatch = new T[(long)batchCapacity * g];
-                _maskBatch = new T[(long)batchCapacity * g];
-            }
         }
     }
 
@@ -196,7 +152,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         {
             int at = g * r;
             SampleSigmoidProduct(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), noise.AsSpan(l.EpsA + at, g),
-                theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), _a.AsSpan(at, g), _b.AsSpan(at, g), _v.AsSpan((g + k) * r, g));
+                theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), _a.AsSpan(at, g), _b.AsSpan(at, g), _products.VColumn(r));
         });
 
         // Depth d of the batch cells, then d U (column-major nb x K) from the batch's rows of the U guide.
@@ -205,7 +161,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         {
             int c = batch?[j] ?? j;
             _d[j] = Sigmoid(theta[l.MuE + c] + Math.Exp(theta[l.LsE + c]) * noise[l.EpsE + c]);
-            observed += _observedPerCell[c];
+            observed += _products.Observed(c);
         }
         double[] muU = theta, lsU = theta, epsU = noise;
         int muAt = l.MuU, lsAt = l.LsU, epsAt = l.EpsU;
@@ -221,90 +177,15 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
                 }
             });
         }
-        // d U: column r at duAt + duLd * r of duBuffer (the right block of Z, or its own nb x K matrix with a mask).
-        int ldz = nb + k;
-        T[] duBuffer = _z ?? _du!;
-        int duAt = _z is null ? 0 : ldz * g, duLd = _z is null ? nb : ldz;
+        _products.Begin(batch, options);
         Parallel.For(0, k, options, r =>
         {
             int at = nb * r;
-            SampleScaledLogNormal(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), _d.AsSpan(0, nb), _u.AsSpan(at, nb), duBuffer.AsSpan(duAt + duLd * r, nb));
+            SampleScaledLogNormal(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), _d.AsSpan(0, nb), _u.AsSpan(at, nb), _products.ActivityColumn(r));
         });
 
-        // The expression of the batch (and its mask), column-major nb x G.
-        T[] w = _w, mask = _mask!;
-        if (_z is not null && (batch is not null || !_zHoldsAllCells))
-        {
-            // W's rows for this batch into Z's top-left block (kept across full-batch steps).
-            Parallel.For(0, g, options, gene =>
-            {
-                long from = (long)n * gene, to = (long)ldz * gene;
-                if (batch is null) Array.Copy(_w, from, _z, to, n);
-                else for (int j = 0; j < nb; j++) _z[to + j] = _w[from + batch[j]];
-            });
-            _zHoldsAllCells = batch is null;
-        }
-        else if (batch is not null)
-        {
-            w = _wBatch!;
-            for (int gene = 0; gene < g; gene++)
-            {
-                long from = (long)n * gene, to = (long)nb * gene;
-                for (int j = 0; j < nb; j++) w[to + j] = _w[from + batch[j]];
-            }
-            if (_mask is not null)
-            {
-                mask = _maskBatch!;
-                for (int gene = 0; gene < g; gene++)
-                {
-                    long from = (long)n * gene, to = (long)nb * gene;
-                    for (int j = 0; j < nb; j++) mask[to + j] = _mask[from + batch[j]];
-                }
-            }
-        }
-
-        var blas = _context.Blas;
-        // hScale turns _h into d ll / d (d U) and _dv into d ll / d V (before the minibatch scale).
-        double hScale;
-        if (_mask is null)
-        {
-            // Gram form, no N x G intermediate: with R = W - (d U) V^T,
-            //   H = R V = W V - (d U)(V^T V),   dV = R^T (d U) = W^T (d U) - V ((d U)^T (d U)),
-            //   ||R||^2 = ||W||^2 - 2 <d U, W V> + <(d U)^T (d U), V^T V> = ||W||^2 - 2 <d U, H> - <G_U, G_V>.
-            // Each of H and dV is one GEMM over operands extended by K: H = [W, d U] [V; -G_V] and
-            // dV = [W; -V^T]^T [d U; G_U], so the K x K corrections run inside the large products.
-            var z = _z!;
-            int ldv = g + k;
-            Parallel.For(0, g, options, gene =>
-            {
-                long to = nb + (long)ldz * gene;
-                for (int r = 0; r < k; r++) z[to + r] = Negate(_v[gene + ldv * r]);
-            });
-            Syrk(blas, k, g, _v.AsSpan(), ldv, _v.AsSpan(g), ldv, negate: true);
-            Syrk(blas, k, nb, z.AsSpan(duAt), ldz, z.AsSpan(duAt + nb), ldz, negate: false);
-            Gemm(blas, Transpose.No, Transpose.No, nb, k, g + k, 1, z, ldz, _v, ldv, 0, _h, nb);
-            Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb + k, 1, z, ldz, z.AsSpan(duAt), ldz, 0, _dv, g);
-            hScale = tau;
-        }
-        else
-        {
-            // M = (d U) V^T, nb x G; R' = tau (W - M) masked, in place, with per-gene sums of squares in a fixed order;
-            // H = R' V (nb x K) and dV = R'^T (d U) (G x K).
-            Gemm(blas, Transpose.No, Transpose.Yes, nb, g, k, 1, _du!, nb, _v, g + k, 0, _m!, nb);
-            int chunks = Math.Min(g, 4 * _context.Threads);
-            Parallel.For(0, chunks, options, ch =>
-            {
-                int lo = (int)((long)g * ch / chunks), hi = (int)((long)g * (ch + 1) / chunks);
-                for (int gene = lo; gene < hi; gene++)
-                {
-                    var mc = new Span<T>(_m, (int)((long)nb * gene), nb);
-                    _geneSums[gene] = MaskedResidual(new ReadOnlySpan<T>(w, (int)((long)nb * gene), nb), new ReadOnlySpan<T>(mask, (int)((long)nb * gene), nb), mc, tau);
-                }
-            });
-            Gemm(blas, Transpose.No, Transpose.No, nb, k, g, 1, _m!, nb, _v, g + k, 0, _h, nb);
-            Gemm(blas, Transpose.Yes, Transpose.No, g, k, nb, 1, _m!, nb, _du!, nb, 0, _dv, g);
-            hScale = 1;
-        }
+        // H = R V and dV = R^T (d U); hScale turns them into d ll / d (d U) and d ll / d V (before the minibatch scale).
+        double hScale = _products.Multiply(tau, _context.Blas, options, _context.Threads);
 
         // Cells: u (d ll / d log u = scale d h u) column by column, then e through d ll / d d = sum over regulators of u h.
         double sigmaU = _o.PriorStdLogU, sigmaE = _o.PriorStdLogitDepth;
@@ -314,7 +195,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         {
             int at = nb * r;
             var dll = _dllU.AsSpan(at, nb);
-            _crossColumns[r] = ActivityDataGradient(new ReadOnlySpan<T>(_h, at, nb), new ReadOnlySpan<T>(duBuffer, duAt + duLd * r, nb), _u.AsSpan(at, nb), _d.AsSpan(0, nb), scale * hScale, dll);
+            _crossColumns[r] = ActivityDataGradient(_products.HColumn(r), _products.ActivityColumn(r), _u.AsSpan(at, nb), _d.AsSpan(0, nb), scale * hScale, dll);
             _klColumnsU[r] = LatentKernels.LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), dll,
                 _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, gradMuU.AsSpan(gradMuAt + at, nb), gradLsU.AsSpan(gradLsAt + at, nb));
             if (batch is null && gradientReady is not null)
@@ -331,8 +212,9 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             dd.Clear();
             for (int r = 0; r < k; r++)
             {
+                var h = _products.HColumn(r);
                 int at = nb * r;
-                for (int j = lo; j < hi; j++) dd[j - lo] += _u[at + j] * ToDouble(_h[at + j]);
+                for (int j = lo; j < hi; j++) dd[j - lo] += _u[at + j] * ToDouble(h[j]);
             }
             for (int j = 0; j < dd.Length; j++) dd[j] *= hScale;
         });
@@ -357,18 +239,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         kl += scale * klLocal;
 
         // The Gaussian likelihood and t = log sigma_obs.
-        double ss = 0;
-        if (_mask is null)
-        {
-            for (int j = 0; j < nb; j++) ss += _cellSquares![batch?[j] ?? j];
-            for (int r = 0; r < k; r++) ss -= 2 * _crossColumns[r];
-            // <G_U, G_V>: G_U is Z's bottom-right block, -G_V the bottom block of the extended V.
-            for (int j = 0; j < k; j++)
-                for (int i = 0; i < k; i++) ss += ToDouble(_z![duAt + nb + i + ldz * j]) * ToDouble(_v[g + i + (g + k) * j]);
-            ss = Math.Max(ss, 0);
-        }
-        else
-            for (int gene = 0; gene < g; gene++) ss += _geneSums[gene];
+        double ss = _products.SumOfSquares(batch, _crossColumns);
         double ll = scale * (-observed * (HalfLog2Pi + t) - 0.5 * tau * ss);
         double dllT = scale * (-observed + tau * ss);
         kl += Latent(theta, noise, grad, l.MuT, l.LsT, l.EpsT, 0, _o.PriorStdLogNoise, dllT, klFactor, c0);
@@ -402,7 +273,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             int at = g * r;
             var dllA = _dllA.AsSpan(at, g);
             var dllB = _dllB.AsSpan(at, g);
-            EdgeDataGradient(new ReadOnlySpan<T>(_dv, at, g), _a.AsSpan(at, g), _b.AsSpan(at, g), scale * hScale, dllA, dllB);
+            EdgeDataGradient(_products.DvColumn(r), _a.AsSpan(at, g), _b.AsSpan(at, g), scale * hScale, dllA, dllB);
             if (_evidenceGradient is { } eg)
             {
                 for (int i = 0; i < g; i++) dllA[i] += eg[at + i];
@@ -480,7 +351,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             double d = Sigmoid(theta[l.MuE + c]);
             for (int r = 0; r < k; r++) du[c + n * r] = FromDouble(d * Math.Exp(theta[l.MuU + c + n * r]));
         }
-        Gemm(_context.Blas, Transpose.No, Transpose.Yes, n, g, k, du, n, v, g, fullMean, n);
+        GaussianLikelihoodProducts<T>.Gemm(_context.Blas, Transpose.No, Transpose.Yes, n, g, k, du, n, v, g, fullMean, n);
         double ss = 0, count = 0;
         for (long i = 0; i < (long)n * g; i++)
         {
@@ -495,34 +366,6 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     internal static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
 
     internal static double Softplus(double x) => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
-
-    private static double MaskedResidual(ReadOnlySpan<T> w, ReadOnlySpan<T> mask, Span<T> m, double tau) => typeof(T) == typeof(float)
-        ? VariationalKernels.MaskedResidual(MemoryMarshal.Cast<T, float>(w), MemoryMarshal.Cast<T, float>(mask), MemoryMarshal.Cast<T, float>(m), tau)
-        : VariationalKernels.MaskedResidual(MemoryMarshal.Cast<T, double>(w), MemoryMarshal.Cast<T, double>(mask), MemoryMarshal.Cast<T, double>(m), tau);
-
-    internal static void Gemm(IBlas blas, Transpose ta, Transpose tb, int m, int n, int k, T[] a, int lda, T[] b, int ldb, T[] c, int ldc)
-        => Gemm(blas, ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, ldc);
-
-    internal static void Gemm(IBlas blas, Transpose ta, Transpose tb, int m, int n, int k, double alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, double beta, Span<T> c, int ldc)
-    {
-        if (typeof(T) == typeof(float))
-            blas.Gemm(ta, tb, m, n, k, (float)alpha, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, (float)beta, MemoryMarshal.Cast<T, float>(c), ldc);
-        else
-            blas.Gemm(ta, tb, m, n, k, alpha, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, beta, MemoryMarshal.Cast<T, double>(c), ldc);
-    }
-
-    /// <summary>C = A^T A or -A^T A (A rows x n column-major, C n x n, both triangles written).</summary>
-    private static void Syrk(IBlas blas, int n, int rows, ReadOnlySpan<T> a, int lda, Span<T> c, int ldc, bool negate)
-    {
-        if (typeof(T) == typeof(float))
-            blas.Syrk(Transpose.Yes, n, rows, negate ? -1f : 1f, MemoryMarshal.Cast<T, float>(a), lda, 0f, MemoryMarshal.Cast<T, float>(c), ldc);
-        else
-            blas.Syrk(Transpose.Yes, n, rows, negate ? -1.0 : 1.0, MemoryMarshal.Cast<T, double>(a), lda, 0.0, MemoryMarshal.Cast<T, double>(c), ldc);
-        for (int col = 0; col < n; col++)
-            for (int row = col + 1; row < n; row++) c[row + ldc * col] = c[col + ldc * row];
-    }
-
-    private static T Negate(T x) => FromDouble(-ToDouble(x));
 
     internal static double ToDouble(T x) => typeof(T) == typeof(float) ? Unsafe.As<T, float>(ref x) : Unsafe.As<T, double>(ref x);
 
