@@ -129,13 +129,14 @@ public static class PmfGrn
                 NormalNoise.FillParallel(seed, step, noise, context.Threads);
                 var adamStep = AdamStep.At((int)Math.Min(step + 1, int.MaxValue), lr, o.Beta1, o.Beta2, o.AdamEpsilon, o.GradientClip);
                 // The Adam step runs on each column of the gradient as soon as it is final (still in cache), then on the rest.
-                var terms = model.Evaluate(theta, noise, batchSize < n ? batches[b] : null, beta, grad,
-                    (start, length) => VariationalKernels.Adam(theta.AsSpan(start, length), adamM.AsSpan(start, length), adamV.AsSpan(start, length), grad.AsSpan(start, length), adamStep));
+                void AdamOn(int start, int length) =>
+                    VariationalKernels.Adam(theta.AsSpan(start, length), adamM.AsSpan(start, length), adamV.AsSpan(start, length), grad.AsSpan(start, length), adamStep);
+                var terms = model.Evaluate(theta, noise, batchSize < n ? batches[b] : null, beta, grad, AdamOn);
                 step++;
                 if (!double.IsFinite(terms.Loss)) { finite = false; break; }
                 elbo += terms.Elbo / stepsPerEpoch;
                 loss += terms.Loss / stepsPerEpoch;
-                AdamRest(theta, adamM, adamV, grad, terms.ReadyLength, adamStep, context.Threads);
+                InChunks(terms.ReadyLength, theta.Length, context.Threads, AdamOn);
                 var lsU = theta.AsSpan(layout.LsU, layout.CellTerms);
                 TensorPrimitives.Min(lsU, maxLsU, lsU);
             }
@@ -195,17 +196,18 @@ public static class PmfGrn
     }
 
     /// <summary>
-    /// The Adam step on the entries [from, end) the evaluation did not step itself (depth and globals; in minibatches also
-    /// every u), in fixed chunks in parallel: element-wise, so the bits do not depend on the chunks.
+    /// Runs <paramref name="step"/> over [from, end) in fixed chunks on the solver's threads: the Adam step on the entries
+    /// the evaluation did not step itself (depth and globals; in minibatches also every u). Element-wise, so the bits do
+    /// not depend on the chunks.
     /// </summary>
-    private static void AdamRest(double[] theta, double[] m, double[] v, double[] grad, int from, AdamStep step, int threads)
+    private static void InChunks(int from, int end, int threads, Action<int, int> step)
     {
         const int chunk = 1 << 16;
-        int chunks = (theta.Length - from + chunk - 1) / chunk;
+        int chunks = (end - from + chunk - 1) / chunk;
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
         {
-            int start = from + c * chunk, length = Math.Min(chunk, theta.Length - start);
-            VariationalKernels.Adam(theta.AsSpan(start, length), m.AsSpan(start, length), v.AsSpan(start, length), grad.AsSpan(start, length), step);
+            int start = from + c * chunk;
+            step(start, Math.Min(chunk, end - start));
         });
     }
 
