@@ -18,7 +18,8 @@ namespace GrnFast.Solvers.CellOracle;
 /// </para>
 /// <para>
 /// Determinism: the GEMM is cut into fixed tiles of <see cref="TileColumns"/> columns of C, run in parallel, each one
-/// BLAS call. Give a single-threaded BLAS (BlasResolver.Resolve(1)): OpenBLAS's own threading splits a product
+/// BLAS call. Give a single-threaded BLAS (new ManagedBlas(1); a native one only if nothing else in the process changes
+/// its process-wide thread count): OpenBLAS's own threading splits a product
 /// differently for 1 and 2 threads and its edge kernels round differently (seen on 41 x 141 x 126), while fixed tiles on
 /// one BLAS thread each give the same bits for any thread count.
 /// </para>

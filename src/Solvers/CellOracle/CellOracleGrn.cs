@@ -21,8 +21,9 @@ namespace GrnFast.Solvers.CellOracle;
 /// each bag costs one weighted GEMM <see cref="BagCrossProducts"/> for all targets, and each target's bag is a k x k
 /// Cholesky solve on slices of it, independent of the number of cells. Bags run one after another; each bag's GEMM
 /// runs as fixed column tiles in parallel, and its targets in parallel, each on one thread in a fixed order; every
-/// random draw is seeded by what it is for. With a single-threaded BLAS (BlasResolver.Resolve(1); the solver
-/// parallelises the tiles itself) the result is the same bits for any thread count.
+/// random draw is seeded by what it is for. With a single-threaded BLAS (new ManagedBlas(1), as infer runs it; the
+/// solver parallelises the tiles itself) the result is the same bits for any thread count. A native BLAS's thread
+/// count is process-wide, so it stays at one only if nothing else in the process sets it.
 /// </para>
 /// </summary>
 public static class CellOracleGrn

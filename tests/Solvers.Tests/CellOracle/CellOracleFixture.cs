@@ -42,8 +42,13 @@ internal static class CellOracleFixture
         return new RegulatorTargetProblem(regulatorColumns, targets.Select(t => column[t.Target]).ToArray(), weights);
     }
 
-    /// <summary>A single-threaded BLAS (the solver tiles its GEMMs over <paramref name="threads"/> itself).</summary>
-    public static SolverContext Context(int threads = 2) => new(BlasResolver.Resolve(1), threads);
+    /// <summary>
+    /// The managed BLAS on one thread, as infer runs CellOracle (the solver tiles its GEMMs over <paramref name="threads"/>
+    /// itself). Not BlasResolver.Resolve(1): a native BLAS's thread count is process-wide, and another test class running
+    /// at the same time (BlasResolver.Resolve(2)) switches OpenBLAS to two threads in the middle of a fit, which changes
+    /// its rounding (CI failed on exactly that: 1 vs 2 threads differed in the 16th digit).
+    /// </summary>
+    public static SolverContext Context(int threads = 2) => new(new ManagedBlas(1), threads);
 }
 
 /// <summary>scikit-learn's exported draws: bootstrap counts per (cluster, bag), feature positions per (cluster, target column, bag).</summary>

@@ -53,8 +53,8 @@ public class CellOracleGrnTests
         foreach (var estimator in new[] { CellOracleEstimator.BaggedRidge, CellOracleEstimator.BayesianRidge })
         {
             var options = new CellOracleOptions { Estimator = estimator, Bags = 7 };
-            var one = CellOracleGrn.Fit(x, problem, clusters, options, new SolverContext(BlasResolver.Resolve(1), 1));
-            var two = CellOracleGrn.Fit(x, problem, clusters, options, new SolverContext(BlasResolver.Resolve(1), 2));
+            var one = CellOracleGrn.Fit(x, problem, clusters, options, Context(threads: 1));
+            var two = CellOracleGrn.Fit(x, problem, clusters, options, Context(threads: 2));
             AssertSameBits(one, two, $"{estimator}: 1 vs 2 threads");
 
             // Row-major input and block-stored input gather the same doubles (the moments' summation order depends on
