@@ -18,8 +18,9 @@ public static class BlasResolver
         new(() => Find(Environment.GetEnvironmentVariable(EnvironmentVariable)), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>
-    /// The BLAS to use. <paramref name="threads"/> &gt; 0 sets the thread count: for a native library that is the
-    /// library's own process-wide setting; for the managed fallback it is per instance. 0 keeps the default.
+    /// The BLAS to use, running each call on <paramref name="threads"/> threads (0: the library's default, or one per
+    /// processor for the managed fallback). A native library's thread count is process-wide; the returned object sets
+    /// it around each of its calls (see <see cref="NativeBlas.Threads"/>), so objects with different counts coexist.
     /// Throws InvalidOperationException when GRNFAST_BLAS names a library that cannot be used.
     /// </summary>
     public static IBlas Resolve(int threads = 0) => Create(FromEnvironment.Value, threads);
@@ -45,9 +46,7 @@ public static class BlasResolver
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         if (r.Error is not null) throw new InvalidOperationException(r.Error);
         if (r.Library is null) return new ManagedBlas(threads);
-        var blas = new NativeBlas(r.Library);
-        if (threads > 0) blas.SetThreads(threads);
-        return blas;
+        return new NativeBlas(r.Library, threads);
     }
 
     private static Resolution Find(string? setting)

@@ -8,33 +8,34 @@ public sealed unsafe class NativeBlas : IBlas
 {
     private readonly NativeBlasLibrary _library;
 
-    internal NativeBlas(NativeBlasLibrary library) => _library = library;
+    /// <param name="threads">Threads per call; 0: the library's default (<see cref="NativeBlasLibrary.DefaultThreads"/>).</param>
+    internal NativeBlas(NativeBlasLibrary library, int threads = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        _library = library;
+        Threads = library.SetThreads == null ? 1 : threads == 0 ? library.DefaultThreads : threads;
+    }
 
     /// <summary>Loads the CBLAS library at <paramref name="path"/>; the message of the exception names the path when it fails.</summary>
-    public static NativeBlas Load(string path)
+    /// <param name="threads">Threads per call; 0: the library's default.</param>
+    public static NativeBlas Load(string path, int threads = 0)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!NativeBlasLibrary.TryLoad(path, out var library, out string error)) throw new InvalidOperationException(error);
-        return new NativeBlas(library!);
+        return new NativeBlas(library!, threads);
     }
 
     public string Name => $"{_library.Vendor} ({_library.Path})";
 
-    /// <summary>The library's current thread count (1 when it has no thread-control entry point we know).</summary>
-    public int Threads => _library.GetThreads != null ? _library.GetThreads() : 1;
-
-    /// <summary>Whether <see cref="SetThreads"/> can change anything.</summary>
-    public bool CanSetThreads => _library.SetThreads != null;
-
     /// <summary>
-    /// Sets the library's thread count. This is the library's own process-wide setting (openblas_set_num_threads,
-    /// MKL_Set_Num_Threads): it applies to every caller of this library in the process.
+    /// The threads every call of this object runs on (1 when the library has no thread-control entry point we know).
+    /// The library's setting is process-wide; each call sets it to this count, waiting for calls made with another
+    /// count to leave the library first, so another NativeBlas in the process never changes this one's results.
     /// </summary>
-    public void SetThreads(int threads)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
-        if (_library.SetThreads != null) _library.SetThreads(threads);
-    }
+    public int Threads { get; }
+
+    /// <summary>Whether the library has a thread-control entry point (otherwise <see cref="Threads"/> is 1 whatever was asked).</summary>
+    public bool CanSetThreads => _library.SetThreads != null;
 
     public void Gemm(Transpose transA, Transpose transB, int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda,
         ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
@@ -42,6 +43,7 @@ public sealed unsafe class NativeBlas : IBlas
         BlasArguments.Gemm(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
         // Pinned for the call only; native code keeps no pointer after it returns.
+        using var call = _library.Enter(Threads);
         fixed (double* pa = a, pb = b, pc = c)
         {
             _library.Dgemm(NativeBlasLibrary.ColMajor, Op(transA), Op(transB), m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
@@ -54,6 +56,7 @@ public sealed unsafe class NativeBlas : IBlas
         BlasArguments.Gemm(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
         // Pinned for the call only; native code keeps no pointer after it returns.
+        using var call = _library.Enter(Threads);
         fixed (float* pa = a, pb = b, pc = c)
         {
             _library.Sgemm(NativeBlasLibrary.ColMajor, Op(transA), Op(transB), m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
@@ -65,6 +68,7 @@ public sealed unsafe class NativeBlas : IBlas
         BlasArguments.Syrk(trans, n, k, a.Length, lda, c.Length, ldc);
         if (n == 0) return;
         // Pinned for the call only; native code keeps no pointer after it returns.
+        using var call = _library.Enter(Threads);
         fixed (double* pa = a, pc = c)
         {
             _library.Dsyrk(NativeBlasLibrary.ColMajor, NativeBlasLibrary.Upper, Op(trans), n, k, alpha, pa, lda, beta, pc, ldc);
@@ -76,6 +80,7 @@ public sealed unsafe class NativeBlas : IBlas
         BlasArguments.Syrk(trans, n, k, a.Length, lda, c.Length, ldc);
         if (n == 0) return;
         // Pinned for the call only; native code keeps no pointer after it returns.
+        using var call = _library.Enter(Threads);
         fixed (float* pa = a, pc = c)
         {
             _library.Ssyrk(NativeBlasLibrary.ColMajor, NativeBlasLibrary.Upper, Op(trans), n, k, alpha, pa, lda, beta, pc, ldc);

@@ -5,7 +5,15 @@ namespace GrnFast.Kernels.Blas;
 
 /// <summary>
 /// A loaded CBLAS shared library and the entry points GrnFast calls. Loaded once per path and never
-/// unloaded (the cache below is the only process-wide state): other threads may be inside it.
+/// unloaded (the cache below is the only process-wide state of ours): other threads may be inside it.
+/// <para>
+/// The library's thread count is its own process-wide setting (openblas_set_num_threads, MKL_Set_Num_Threads), and a
+/// multi-threaded product splits the work, and so rounds, differently from a single-threaded one. Two
+/// <see cref="NativeBlas"/> objects with different thread counts in one process (two requests of the host, two test
+/// classes) would otherwise change each other's results in the middle of a fit. So every call goes through
+/// <see cref="Enter"/>: calls for the same thread count run side by side, and the count is switched only when no call
+/// is inside the library.
+/// </para>
 /// </summary>
 internal sealed unsafe class NativeBlasLibrary
 {
@@ -42,6 +50,40 @@ internal sealed unsafe class NativeBlasLibrary
     /// <summary>openblas_get_num_threads or MKL_Get_Max_Threads; null when the library has neither.</summary>
     public delegate* unmanaged[Cdecl]<int> GetThreads;
 
+    private readonly object _gate = new();
+    private int _current, _inFlight;
+
+    /// <summary>The library's thread count when it was loaded (its default: OPENBLAS_NUM_THREADS, MKL_NUM_THREADS or the cores); 1 without a thread-control entry point.</summary>
+    public int DefaultThreads { get; private set; } = 1;
+
+    /// <summary>
+    /// Waits until the library can run a call on <paramref name="threads"/> threads, sets that count if it differs, and
+    /// counts the call in; dispose the result when the call returns.
+    /// </summary>
+    public Call Enter(int threads)
+    {
+        if (SetThreads == null) return new Call(null);
+        lock (_gate)
+        {
+            while (_inFlight > 0 && _current != threads) Monitor.Wait(_gate);
+            if (_current != threads) { SetThreads(threads); _current = threads; }
+            _inFlight++;
+        }
+        return new Call(this);
+    }
+
+    private void Leave()
+    {
+        lock (_gate)
+            if (--_inFlight == 0) Monitor.PulseAll(_gate);
+    }
+
+    /// <summary>One call inside the library (see <see cref="Enter"/>).</summary>
+    public readonly struct Call(NativeBlasLibrary? library) : IDisposable
+    {
+        public void Dispose() => library?.Leave();
+    }
+
     /// <summary>Loads <paramref name="nameOrPath"/> (or returns the copy loaded before); false with a reason when it cannot be loaded or lacks a CBLAS symbol.</summary>
     public static bool TryLoad(string nameOrPath, out NativeBlasLibrary? library, out string error)
     {
@@ -73,6 +115,11 @@ internal sealed unsafe class NativeBlasLibrary
         string getName = vendor == "mkl" ? "MKL_Get_Max_Threads" : "openblas_get_num_threads";
         if (NativeLibrary.TryGetExport(handle, setName, out nint set)) lib.SetThreads = (delegate* unmanaged[Cdecl]<int, void>)set;
         if (NativeLibrary.TryGetExport(handle, getName, out nint get)) lib.GetThreads = (delegate* unmanaged[Cdecl]<int>)get;
+        if (lib.SetThreads != null)
+        {
+            lib.DefaultThreads = lib.GetThreads != null ? Math.Max(1, lib.GetThreads()) : Environment.ProcessorCount;
+            lib._current = lib.DefaultThreads;
+        }
 
         library = Loaded.GetOrAdd(nameOrPath, lib);
         if (!ReferenceEquals(library, lib)) NativeLibrary.Free(handle); // another thread won the race; drop our reference count

@@ -37,14 +37,55 @@ public class NativeBlasTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ThreadsCanBeSet()
+    public void ThreadsArePerObject()
     {
         if (Native() is not { CanSetThreads: true } native) { output.WriteLine("no native BLAS with thread control"); return; }
-        BlasResolver.Resolve(null, 1);
-        Assert.Equal(1, native.Threads);
+        var one = BlasResolver.Resolve(null, 1);
         var two = BlasResolver.Resolve(null, 2);
+        Assert.Equal(1, one.Threads);
         Assert.Equal(2, two.Threads);
+        Assert.True(native.Threads >= 1);
         Assert.Equal(4, new ManagedBlas(4).Threads);
+    }
+
+    /// <summary>
+    /// The library's thread count is process-wide, and 1- and 2-thread products round differently. A 1-thread and a
+    /// 2-thread object calling at the same time from two threads must each get the bits it gets alone (before the
+    /// gate in NativeBlasLibrary, a concurrent Resolve(2) switched a 1-thread fit to two threads: CI saw it).
+    /// </summary>
+    [Fact]
+    public async Task ObjectsWithDifferentThreadCountsKeepTheirOwnBitsWhenCalledTogether()
+    {
+        if (Native() is not { CanSetThreads: true }) { output.WriteLine("no native BLAS with thread control"); return; }
+        var one = BlasResolver.Resolve(null, 1);
+        var two = BlasResolver.Resolve(null, 2);
+        // A shape whose 1- and 2-thread OpenBLAS products differ (its threads split C, and the edge kernels round otherwise).
+        const int m = 45, n = 300, k = 400;
+        var rng = new Random(5);
+        var a = Reference.Random(rng, k * m);
+        var b = Reference.Random(rng, k * n);
+        double[] Product(IBlas blas)
+        {
+            var c = new double[m * n];
+            blas.Gemm(Transpose.Yes, Transpose.No, m, n, k, 1.0, a, k, b, k, 0.0, c, m);
+            return c;
+        }
+        var alone1 = Product(one);
+        var alone2 = Product(two);
+        int differ = alone1.Zip(alone2).Count(p => p.First != p.Second);
+        output.WriteLine($"1 vs 2 threads alone: {differ} of {m * n} elements differ");
+        int mismatches = 0;
+        void Loop(IBlas blas, double[] expected)
+        {
+            for (int r = 0; r < 300; r++)
+                if (!Product(blas).AsSpan().SequenceEqual(expected)) Interlocked.Increment(ref mismatches);
+        }
+        var t1 = Task.Run(() => Loop(one, alone1));
+        var t2 = Task.Run(() => Loop(two, alone2));
+        await Task.WhenAll(t1, t2);
+        Assert.Equal(0, mismatches);
+        // Not vacuous: the two counts do round differently here (with OpenBLAS; MKL may agree, then only the above holds).
+        if (one.Name.StartsWith("openblas", StringComparison.Ordinal)) Assert.True(differ > 0, "1- and 2-thread products agree: the test cannot see a switch");
     }
 
     public static TheoryData<int, int, int> Shapes() => new()
