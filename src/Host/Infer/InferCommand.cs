@@ -11,7 +11,9 @@ internal static class InferCommand
     {
         if (a.Shard is not null) return Shard.ShardCommand.Run(a, log, cancellation);
         var total = Stopwatch.StartNew();
-        var outcome = InferPipeline.Run(a.ToRequest(), log, cancellation);
+        var request = a.ToRequest();
+        ElasticNetWarmup.Start(request);
+        var outcome = InferPipeline.Run(request, log, cancellation);
 
         var clock = Stopwatch.StartNew();
         if (outcome.CellOracle is { } links) links.Write(a.Out, a.CellOracle?.Filter?.Weight ?? LinkWeight.CoefAbs);

@@ -17,7 +17,7 @@ internal static class InfoCommand
         stdout.WriteLine($"threads:         {Environment.ProcessorCount} (--threads 0)");
         stdout.WriteLine($"runtime:         {RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}");
         stdout.WriteLine("environment:");
-        foreach (var name in new[] { BlasResolver.EnvironmentVariable, "DOTNET_EnableAVX512", "DOTNET_EnableAVX2", "DOTNET_EnableHWIntrinsic" })
+        foreach (var name in new[] { BlasResolver.EnvironmentVariable, Infer.ElasticNetWarmup.EnvironmentVariable, "DOTNET_EnableAVX512", "DOTNET_EnableAVX2", "DOTNET_EnableHWIntrinsic" })
             stdout.WriteLine($"  {name,-26}{Environment.GetEnvironmentVariable(name) ?? "(unset)"}");
         return 0;
     }

@@ -26,7 +26,9 @@ internal static class ShardCommand
         var hashing = Stopwatch.StartNew();
         var run = RunIdentity.Of(a.Given, shard.Count);
         double hashSeconds = hashing.Elapsed.TotalSeconds;
-        var outcome = InferPipeline.Run(a.ToRequest(), log, cancellation);
+        var request = a.ToRequest();
+        ElasticNetWarmup.Start(request);
+        var outcome = InferPipeline.Run(request, log, cancellation);
         var selection = outcome.Shard ?? throw new InvalidOperationException("the pipeline fitted no shard");
 
         var clock = Stopwatch.StartNew();
