@@ -1,3 +1,4 @@
+using GrnFast.Kernels.Factorization;
 using GrnFast.Kernels.Vectors;
 using GrnFast.Solvers.Results;
 
@@ -255,6 +256,8 @@ internal sealed class HomotopyBuffers
     public int Size { get; private set; }
     /// <summary>Candidate at each active position.</summary>
     public int[] Active = [];
+    /// <summary>Slot of each active candidate's Gram column in the workspace's <see cref="TargetWorkspace.GatheredColumns"/>.</summary>
+    private int[] _activeSlot = [];
     /// <summary>Active position of each candidate, -1 when inactive.</summary>
     public int[] Position = [];
     /// <summary>d per active position, and a = G_{S,A} d per candidate.</summary>
@@ -269,7 +272,7 @@ internal sealed class HomotopyBuffers
         {
             _stride = Math.Max(s, 2 * _stride);
             _cholesky = new double[_stride * _stride];
-            Active = new int[_stride]; Position = new int[_stride]; _signedWeight = new double[_stride]; _forward = new double[_stride];
+            Active = new int[_stride]; _activeSlot = new int[_stride]; Position = new int[_stride]; _signedWeight = new double[_stride]; _forward = new double[_stride];
             Direction = new double[_stride]; Step = new double[_stride]; _scratch = new double[_stride]; LastEntry = new double[_stride];
         }
         Size = 0;
@@ -312,9 +315,11 @@ internal sealed class HomotopyBuffers
             // z[0..p) -= d_p L[p, 0..p): row p of L is column p of L^T
             VectorKernels.Axpy(-dp, row[..p], z[..p]);
         }
+        // a = sum_p d_p G[S, A_p]: one pass over a with every column (the same bits as m Axpy calls, which each
+        // loaded and stored all of a; this is the homotopy's largest cost, s |A| per direction).
         var a = Step.AsSpan(0, s);
         a.Clear();
-        for (int p = 0; p < m; p++) VectorKernels.Axpy(d[p], ws.GramColumn(Active[p]), a);
+        FactorizationKernels.AddColumnCombination(ws.GatheredColumns, s, _activeSlot.AsSpan(0, m), d, a);
         for (int p = 0; p < m; p++)
         {
             double target = _signedWeight[p];
@@ -341,6 +346,7 @@ internal sealed class HomotopyBuffers
         if (!(pivot > PivotTolerance * gjj)) return false;
         row[m] = Math.Sqrt(pivot);
         Active[m] = j;
+        _activeSlot[m] = ws.SlotOf(j);
         _signedWeight[m] = sign * ws.L1Weight[j];
         Position[j] = m;
         Size = m + 1;
@@ -392,6 +398,7 @@ internal sealed class HomotopyBuffers
         for (int q = p; q < m - 1; q++)
         {
             Active[q] = Active[q + 1];
+            _activeSlot[q] = _activeSlot[q + 1];
             _signedWeight[q] = _signedWeight[q + 1];
             Position[Active[q]] = q;
         }
