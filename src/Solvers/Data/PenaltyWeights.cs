@@ -36,7 +36,10 @@ public sealed class PenaltyWeights
     public IEnumerable<(int Regulator, int Target, double Weight)> Entries
         => _edges.Select(e => ((int)(uint)(e.Key & 0xFFFFFFFF), (int)(e.Key >> 32), e.Value));
 
-    private static long Key(int regulator, int target) => ((long)target << 32) | (uint)regulator;
+    /// <summary>The explicit pairs as stored: key = (target &lt;&lt; 32) | regulator (see <see cref="Key"/>), in no particular order.</summary>
+    internal Dictionary<long, double> Stored => _edges;
+
+    internal static long Key(int regulator, int target) => ((long)target << 32) | (uint)regulator;
 
     /// <summary>
     /// long.GetHashCode XORs the two halves, so (target, regulator) keys collide whenever

@@ -30,47 +30,66 @@ public sealed class RegulatorTargetProblem
 
     /// <summary>
     /// For each target, its candidate regulators S_j (ascending positions in the regulator list: finite
-    /// weight and not the target itself) and their weights. One pass over the explicit weights, so a hard
-    /// mask costs its number of edges, not regulators x targets.
+    /// weight and not the target itself) and their weights. A hard mask costs its number of edges, not
+    /// regulators x targets: the explicit weights are bucketed by target (counting sort) and each bucket is
+    /// sorted by regulator, with no per-target lists or comparison delegates (it runs serially before the
+    /// parallel fits: on D1's 100 000 edges, lists and a lambda sort took 10-20 ms).
     /// </summary>
     public (int[] Regulators, double[] Weights)[] Candidates()
     {
         int q = RegulatorColumns.Length, t = TargetColumns.Length;
-        var explicitByTarget = new List<(int Regulator, double Weight)>[t];
-        foreach (var (r, j, w) in Weights.Entries)
+        var stored = Weights.Stored;
+        var start = new int[t + 1];
+        foreach (var (key, _) in stored)
         {
+            int r = (int)(uint)key, j = (int)(key >> 32);
             if (r >= q) throw new ArgumentException($"penalty weight set for regulator {r}, but there are {q} regulators", nameof(Weights));
             if (j >= t) throw new ArgumentException($"penalty weight set for target {j}, but there are {t} targets", nameof(Weights));
-            (explicitByTarget[j] ??= new()).Add((r, w));
+            start[j + 1]++;
         }
+        for (int j = 0; j < t; j++) start[j + 1] += start[j];
+        var regulator = new int[stored.Count];
+        var weight = new double[stored.Count];
+        var next = start[..t];
+        foreach (var (key, w) in stored)
+        {
+            int at = next[(int)(key >> 32)]++;
+            regulator[at] = (int)(uint)key;
+            weight[at] = w;
+        }
+
         var selfOf = new Dictionary<int, int>(q);
         for (int r = 0; r < q; r++) selfOf[RegulatorColumns[r]] = r;
+        bool mask = double.IsPositiveInfinity(Weights.DefaultWeight);
+        var dense = mask ? null : new double[q];
         var result = new (int[], double[])[t];
         for (int j = 0; j < t; j++)
         {
             int self = selfOf.TryGetValue(TargetColumns[j], out var sr) ? sr : -1;
-            var list = explicitByTarget[j];
-            if (double.IsPositiveInfinity(Weights.DefaultWeight))
+            int from = start[j], n = start[j + 1] - from;
+            if (mask)
             {
-                if (list is null) { result[j] = ([], []); continue; }
-                list.Sort((a, b) => a.Regulator.CompareTo(b.Regulator));
-                var regs = new List<int>(list.Count);
-                var ws = new List<double>(list.Count);
-                foreach (var (r, w) in list)
-                    if (r != self && double.IsFinite(w)) { regs.Add(r); ws.Add(w); }
-                result[j] = (regs.ToArray(), ws.ToArray());
+                // Regulators are unique within a target (they are dictionary keys), so the order is total.
+                Array.Sort(regulator, weight, from, n);
+                int count = 0;
+                for (int k = from; k < from + n; k++) if (regulator[k] != self && double.IsFinite(weight[k])) count++;
+                var regs = new int[count];
+                var ws = new double[count];
+                for (int k = from, c = 0; k < from + n; k++)
+                    if (regulator[k] != self && double.IsFinite(weight[k])) { regs[c] = regulator[k]; ws[c++] = weight[k]; }
+                result[j] = (regs, ws);
             }
             else
             {
-                var w = new double[q];
+                var w = dense!;
                 Array.Fill(w, Weights.DefaultWeight);
-                if (list is not null) foreach (var (r, wr) in list) w[r] = wr;
+                for (int k = from; k < from + n; k++) w[regulator[k]] = weight[k];
                 int count = 0;
                 for (int r = 0; r < q; r++) if (r != self && double.IsFinite(w[r])) count++;
                 var regs = new int[count];
                 var ws = new double[count];
-                for (int r = 0, k = 0; r < q; r++)
-                    if (r != self && double.IsFinite(w[r])) { regs[k] = r; ws[k++] = w[r]; }
+                for (int r = 0, c = 0; r < q; r++)
+                    if (r != self && double.IsFinite(w[r])) { regs[c] = r; ws[c++] = w[r]; }
                 result[j] = (regs, ws);
             }
         }
