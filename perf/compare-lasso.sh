@@ -6,6 +6,7 @@
 #   D2 = 5000 cells x 4000 genes, 1500 regulators, 300 candidates per target
 # Environment (optional):
 #   GRNFAST=./grnfast            GrnFast command (may be several words, e.g. "dotnet path/grnfast.dll")
+#   GRNFAST_PRECISION=float64    GrnFast's --precision (float32: float32 Gram against the raw input)
 #   SKLEARN_CD_TARGETS=N         targets solved by sklearn without Gram (extrapolated); default D1 400, D2 200
 #   SKLEARN_GRAM_TARGETS=N       same for sklearn with Gram; default 0 = all
 #   GLMNET_TARGETS=N             same for glmnet; default D1 0 = all, D2 400
@@ -27,6 +28,7 @@ PATHLEN=50 MINRATIO=1e-3 INDEX=25
 DATA=perf/out/$DS
 OUT=perf/out/$DS-results
 GRNFAST=${GRNFAST:-./grnfast}
+PRECISION=${GRNFAST_PRECISION:-float64}
 mkdir -p "$OUT"
 
 echo "== machine"
@@ -58,7 +60,7 @@ if [ -z "${SKIP_GRNFAST:-}" ]; then
   rm -rf "$OUT/grnfast"; mkdir -p "$OUT/grnfast"
   set -- $GRNFAST infer --expression "$DATA/expression.npy" --genes "$DATA/genes.txt" \
     --regulators "$DATA/regulators.txt" --prior "$DATA/prior.tsv" --prior-mode mask --method lasso \
-    --path $PATHLEN --path-min-ratio $MINRATIO --select ebic \
+    --path $PATHLEN --path-min-ratio $MINRATIO --select ebic --precision $PRECISION \
     --timings "$OUT/grnfast/timings.json" --out "$OUT/grnfast/net.tsv" \
     --path-coef-index $INDEX --path-coef-out "$OUT/grnfast/coef25.tsv"
   echo "$*"

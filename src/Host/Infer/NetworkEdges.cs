@@ -10,7 +10,12 @@ internal static class NetworkEdges
     /// <summary>Every edge with nonzero importance.</summary>
     public static List<NetworkEdge> From(GrnFitResult result, RegulatorTargetProblem problem, IReadOnlyList<string> genes)
     {
-        var edges = new List<NetworkEdge>();
+        // Counted first: growing a list of 100 000 edges by doubling copied and page-faulted ~3x its size (D1: 10 ms).
+        int count = 0;
+        foreach (var fit in result.Targets)
+            foreach (var importance in fit.Importance)
+                if (importance != 0) count++;
+        var edges = new List<NetworkEdge>(count);
         foreach (var fit in result.Targets)
         {
             string target = genes[problem.TargetColumns[fit.Target]];
