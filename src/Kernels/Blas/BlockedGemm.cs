@@ -30,6 +30,12 @@ internal static unsafe class BlockedGemm<T, TKernel>
 
     public static void Run(bool transA, bool transB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
         ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc, bool upperOnly, int threads)
+        => Run<T>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, upperOnly, threads);
+
+    /// <summary>As above with op(B) stored in <typeparamref name="TB"/> and widened to T as it is packed (exact for float to double).</summary>
+    public static void Run<TB>(bool transA, bool transB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
+        ReadOnlySpan<TB> b, int ldb, T beta, Span<T> c, int ldc, bool upperOnly, int threads)
+        where TB : unmanaged, INumberBase<TB>
     {
         if (m == 0 || n == 0) return;
         if (alpha == T.Zero || k == 0)
@@ -51,21 +57,24 @@ internal static unsafe class BlockedGemm<T, TKernel>
         int aLength = a.Length, bLength = b.Length, cLength = c.Length;
         // Pinned for the whole parallel call: the worker lambdas cannot capture spans, so they rebuild them
         // from these pointers; the fixed block outlives every worker because Parallel.For joins before it ends.
-        fixed (T* pa = a, pb = b, pc = c)
+        fixed (T* pa = a, pc = c)
+        fixed (TB* pb = b)
         {
-            T* ptrA = pa, ptrB = pb, ptrC = pc;
+            T* ptrA = pa, ptrC = pc;
+            TB* ptrB = pb;
             Parallel.For(0, (n + width - 1) / width, new ParallelOptions { MaxDegreeOfParallelism = threads }, chunk =>
             {
                 int j0 = chunk * width, j1 = Math.Min(n, j0 + width);
-                Columns(transA, transB, m, k, alpha, new ReadOnlySpan<T>(ptrA, aLength), lda, new ReadOnlySpan<T>(ptrB, bLength), ldb,
+                Columns(transA, transB, m, k, alpha, new ReadOnlySpan<T>(ptrA, aLength), lda, new ReadOnlySpan<TB>(ptrB, bLength), ldb,
                     beta, new Span<T>(ptrC, cLength), ldc, upperOnly, j0, j1);
             });
         }
     }
 
     /// <summary>C[:, j0:j1] (its upper triangle when upperOnly) = alpha op(A) op(B)[:, j0:j1] + beta C[:, j0:j1].</summary>
-    private static void Columns(bool transA, bool transB, int m, int k, T alpha, ReadOnlySpan<T> a, int lda,
-        ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc, bool upperOnly, int j0, int j1)
+    private static void Columns<TB>(bool transA, bool transB, int m, int k, T alpha, ReadOnlySpan<T> a, int lda,
+        ReadOnlySpan<TB> b, int ldb, T beta, Span<T> c, int ldc, bool upperOnly, int j0, int j1)
+        where TB : unmanaged, INumberBase<TB>
     {
         int mr = TKernel.MR, nr = TKernel.NR, kcMax = KC, mcMax = MC, ncMax = NC;
         T[] packedA = ArrayPool<T>.Shared.Rent(mcMax * kcMax);
@@ -164,10 +173,11 @@ internal static unsafe class BlockedGemm<T, TKernel>
     }
 
     /// <summary>op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels, panel[p * NR + j], columns past nc zero.</summary>
-    private static void PackB(bool transB, ReadOnlySpan<T> b, int ldb, int pc, int kc, int jc, int nc, T[] packed)
+    private static void PackB<TB>(bool transB, ReadOnlySpan<TB> b, int ldb, int pc, int kc, int jc, int nc, T[] packed)
+        where TB : unmanaged, INumberBase<TB>
     {
         int nr = TKernel.NR;
-        ref T src = ref MemoryMarshal.GetReference(b);
+        ref TB src = ref MemoryMarshal.GetReference(b);
         ref T dst = ref MemoryMarshal.GetArrayDataReference(packed);
         for (int jr = 0; jr < nc; jr += nr)
         {
@@ -179,8 +189,8 @@ internal static unsafe class BlockedGemm<T, TKernel>
                 // panel[p, j] = B[pc + p, jc + jr + j]: column j of B is contiguous
                 for (int j = 0; j < cols; j++)
                 {
-                    ref T column = ref Unsafe.Add(ref src, (nuint)(jc + jr + j) * (nuint)ldb + (nuint)pc);
-                    for (int p = 0; p < kc; p++) Unsafe.Add(ref panel, (nuint)(p * nr + j)) = Unsafe.Add(ref column, p);
+                    ref TB column = ref Unsafe.Add(ref src, (nuint)(jc + jr + j) * (nuint)ldb + (nuint)pc);
+                    for (int p = 0; p < kc; p++) Unsafe.Add(ref panel, (nuint)(p * nr + j)) = Widen(Unsafe.Add(ref column, p));
                 }
             }
             else
@@ -188,13 +198,18 @@ internal static unsafe class BlockedGemm<T, TKernel>
                 // panel[p, j] = B[jc + jr + j, pc + p]: row p of op(B) is contiguous
                 for (int p = 0; p < kc; p++)
                 {
-                    ref T row = ref Unsafe.Add(ref src, (nuint)(pc + p) * (nuint)ldb + (nuint)(jc + jr));
+                    ref TB row = ref Unsafe.Add(ref src, (nuint)(pc + p) * (nuint)ldb + (nuint)(jc + jr));
                     ref T target = ref Unsafe.Add(ref panel, (nuint)(p * nr));
-                    for (int j = 0; j < cols; j++) Unsafe.Add(ref target, j) = Unsafe.Add(ref row, j);
+                    for (int j = 0; j < cols; j++) Unsafe.Add(ref target, j) = Widen(Unsafe.Add(ref row, j));
                 }
             }
         }
     }
+
+    /// <summary>A B element as T: itself when TB is T (the JIT drops the branch), else widened.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Widen<TB>(TB value) where TB : unmanaged, INumberBase<TB> =>
+        typeof(TB) == typeof(T) ? Unsafe.As<TB, T>(ref value) : T.CreateTruncating(value);
 
     /// <summary>C = beta C (0 without reading C when beta is 0), the whole of C or its upper triangle.</summary>
     private static void ScaleC(int m, int n, T beta, Span<T> c, int ldc, bool upperOnly)

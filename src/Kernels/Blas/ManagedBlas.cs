@@ -35,6 +35,23 @@ public sealed class ManagedBlas : IBlas
         Run(transA == Transpose.Yes, transB == Transpose.Yes, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, upperOnly: false);
     }
 
+    /// <summary>
+    /// Gemm in double with op(B) stored as float: each element is widened (exactly) as B is packed, so the result is
+    /// the same bits as Gemm on a double copy of B, without making that copy. For products against float32 data.
+    /// </summary>
+    public void Gemm(Transpose transA, Transpose transB, int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda,
+        ReadOnlySpan<float> b, int ldb, double beta, Span<double> c, int ldc)
+    {
+        BlasArguments.Gemm(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        bool ta = transA == Transpose.Yes, tb = transB == Transpose.Yes;
+        if (Vector512.IsHardwareAccelerated)
+            BlockedGemm<double, Gemm512Kernel<double>>.Run(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, upperOnly: false, Threads);
+        else if (Vector256.IsHardwareAccelerated)
+            BlockedGemm<double, Gemm256Kernel<double>>.Run(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, upperOnly: false, Threads);
+        else
+            BlockedGemm<double, GemmScalarKernel<double>>.Run(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, upperOnly: false, Threads);
+    }
+
     public void Syrk(Transpose trans, int n, int k, double alpha, ReadOnlySpan<double> a, int lda, double beta, Span<double> c, int ldc)
     {
         BlasArguments.Syrk(trans, n, k, a.Length, lda, c.Length, ldc);

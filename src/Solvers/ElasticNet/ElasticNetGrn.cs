@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GrnFast.Kernels;
+using GrnFast.Kernels.Blas;
 using GrnFast.Solvers.Data;
 using GrnFast.Solvers.Gram;
 using GrnFast.Solvers.Results;
@@ -79,9 +80,12 @@ public static class ElasticNetGrn
         var columns = ColumnPlan.Build(problem, x.Cols, moments);
         int q = columns.Regulators;
 
-        // float32 on float input: standardise only the regulators and take the cross-products against the
-        // input itself. Cross-validation still needs every standardised column (its folds gather rows of Z).
-        bool crossAgainstInput = options.Precision == GramPrecision.Float32 && typeof(T) == typeof(float)
+        // Float input: standardise only the regulators and take the cross-products against the input itself, in
+        // float32, or in float64 with the managed GEMM widening the input as it packs it (no 8-byte copy of every
+        // column: D1's float64 standardise stage was mostly that copy). Cross-validation still needs every
+        // standardised column (its folds gather rows of Z).
+        bool crossAgainstInput = typeof(T) == typeof(float)
+            && (options.Precision == GramPrecision.Float32 || context.Blas is ManagedBlas)
             && !(options.Alpha is null && options.Selection is ModelSelection.CrossValidation);
         var z = StandardizedExpression.Build(x, moments, columns.SourceColumns, q, options.Precision == GramPrecision.Float32, context.Threads, regulatorsOnly: crossAgainstInput);
         double standardizeSeconds = clock.Elapsed.TotalSeconds;

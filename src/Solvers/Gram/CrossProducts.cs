@@ -54,44 +54,67 @@ internal sealed class CrossProducts
     }
 
     /// <summary>
-    /// C over all cells when Z holds only the standardised regulators (float32), taken against the raw input:
-    /// the regulators are centred, so Z_reg^T z_k / n = (Z_reg^T x_k - mu_k Z_reg^T 1) / (n sigma_k) for the raw
-    /// column x_k. One SGEMM reads the input where it lies (column-major, or row-major as its transpose), and
-    /// the target columns are never standardised or copied. The column sums Z_reg^T 1, zero up to round-off,
-    /// are subtracted exactly so an uncentred target adds no bias.
+    /// C over all cells when Z holds only the standardised regulators, taken against the raw float32 input: the
+    /// regulators are centred, so Z_reg^T z_k / n = (Z_reg^T x_k - mu_k Z_reg^T 1) / (n sigma_k) for the raw column
+    /// x_k. One GEMM reads the input where it lies (column-major, or row-major as its transpose), and the target
+    /// columns are never standardised or copied. The column sums Z_reg^T 1, zero up to round-off, are subtracted
+    /// exactly so an uncentred target adds no bias. Float32 Z: an SGEMM. Float64 Z: a DGEMM whose float operand is
+    /// widened as it is packed (<see cref="ManagedBlas"/> only; the same products as on a double copy of the input).
     /// </summary>
     public static CrossProducts ComputeFromRaw(StandardizedExpression z, MatrixView<float> x, IBlas blas)
     {
         int n = z.Cells, q = z.Regulators, m = z.Columns, p = x.Cols;
-        if (z.Float32 is not { } zr || z.Materialized != q) throw new ArgumentException("needs float32 standardised regulators only", nameof(z));
+        if (z.Materialized != q || (z.Float32 is null && (z.Float64 is null || blas is not ManagedBlas)))
+            throw new ArgumentException("needs the standardised regulators only: float32, or float64 with the managed BLAS", nameof(z));
         var c = new double[(long)q * m];
         var squares = new double[m];
         Array.Fill(squares, 1.0);
         if (n == 0 || q == 0 || m == 0) return new CrossProducts(q, m, c, squares, n);
 
-        var columnSums = new double[q];
+        // raw = Z_reg^T X, q x p. A row-major (cells x genes) X is, read column-major, the genes x cells X^T.
+        var transX = x.Layout == MatrixLayout.ColumnMajor ? Transpose.No : Transpose.Yes;
+        int ldx = x.Layout == MatrixLayout.ColumnMajor ? n : p;
+        if (z.Float32 is { } zf)
+        {
+            var raw = new float[(long)q * p];
+            blas.Gemm(Transpose.Yes, transX, q, p, n, 1f, zf, n, x.Data.Span, ldx, 0f, raw, q);
+            Correct<float>(z, ColumnSums<float>(zf, n, q), raw, c);
+        }
+        else
+        {
+            var zd = z.Float64!;
+            var raw = new double[(long)q * p];
+            ((ManagedBlas)blas).Gemm(Transpose.Yes, transX, q, p, n, 1.0, zd, n, x.Data.Span, ldx, 0.0, raw, q);
+            Correct<double>(z, ColumnSums<double>(zd, n, q), raw, c);
+        }
+        return new CrossProducts(q, m, c, squares, n);
+    }
+
+    /// <summary>Z_reg^T 1, each column summed left to right in double.</summary>
+    private static double[] ColumnSums<T>(T[] zr, int n, int q) where T : unmanaged, INumberBase<T>
+    {
+        var sums = new double[q];
         for (int r = 0; r < q; r++)
         {
             double sum = 0;
-            foreach (var v in zr.AsSpan(r * n, n)) sum += v;
-            columnSums[r] = sum;
+            foreach (var v in zr.AsSpan(r * n, n)) sum += double.CreateTruncating(v);
+            sums[r] = sum;
         }
-        // raw = Z_reg^T X, q x p. A row-major (cells x genes) X is, read column-major, the genes x cells X^T.
-        var raw = new float[(long)q * p];
-        if (x.Layout == MatrixLayout.ColumnMajor)
-            blas.Gemm(Transpose.Yes, Transpose.No, q, p, n, 1f, zr, n, x.Data.Span, n, 0f, raw, q);
-        else
-            blas.Gemm(Transpose.Yes, Transpose.Yes, q, p, n, 1f, zr, n, x.Data.Span, p, 0f, raw, q);
+        return sums;
+    }
 
-        for (int k = 0; k < m; k++)
+    /// <summary>C[:, k] = (raw[:, source_k] - mu_k Z_reg^T 1) / (n sigma_k).</summary>
+    private static void Correct<T>(StandardizedExpression z, double[] columnSums, T[] raw, double[] c) where T : unmanaged, INumberBase<T>
+    {
+        int n = z.Cells, q = z.Regulators;
+        for (int k = 0; k < z.Columns; k++)
         {
             int source = z.SourceColumns[k];
             double mu = z.Mean[k], inv = 1.0 / (n * z.Std[k]);
             var src = raw.AsSpan(source * q, q);
             var dst = c.AsSpan(k * q, q);
-            for (int r = 0; r < q; r++) dst[r] = (src[r] - mu * columnSums[r]) * inv;
+            for (int r = 0; r < q; r++) dst[r] = (double.CreateTruncating(src[r]) - mu * columnSums[r]) * inv;
         }
-        return new CrossProducts(q, m, c, squares, n);
     }
 
     /// <summary>

@@ -12,6 +12,33 @@ public class ManagedBlasTests
         { 0, 3, 4 }, { 3, 0, 4 }, { 3, 4, 0 }, { 1, 1, 1 }, { 7, 7, 7 }, { 33, 17, 129 }, { 129, 33, 7 }, { 17, 130, 260 }, { 300, 19, 261 },
     };
 
+    /// <summary>Double GEMM with a float B is the same bits as the double GEMM on B widened first (the widening is exact), parallel path included.</summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    [InlineData(300, 700, 1100)]
+    public void GemmWithFloatBIsGemmOnTheWidenedCopy(int m, int n, int k)
+    {
+        var blas = new ManagedBlas(2);
+        foreach (var ta in new[] { Transpose.No, Transpose.Yes })
+            foreach (var tb in new[] { Transpose.No, Transpose.Yes })
+            {
+                var rng = new Random(m * 31 + n * 7 + k + (ta == Transpose.Yes ? 2 : 0) + (tb == Transpose.Yes ? 1 : 0));
+                int aRows = ta == Transpose.No ? m : k, aCols = ta == Transpose.No ? k : m;
+                int bRows = tb == Transpose.No ? k : n, bCols = tb == Transpose.No ? n : k;
+                int lda = Math.Max(1, aRows) + 1, ldb = Math.Max(1, bRows) + 2, ldc = Math.Max(1, m) + 1;
+                var a = Reference.Random(rng, lda * aCols);
+                var bf = Reference.ToFloat(Reference.Random(rng, ldb * bCols));
+                var c = Reference.Random(rng, ldc * n);
+                var mixed = (double[])c.Clone();
+                var widened = (double[])c.Clone();
+                blas.Gemm(ta, tb, m, n, k, 0.5, a, lda, bf, ldb, -1.25, mixed, ldc);
+                blas.Gemm(ta, tb, m, n, k, 0.5, a, lda, Reference.ToDouble(bf), ldb, -1.25, widened, ldc);
+                for (int i = 0; i < c.Length; i++)
+                    if (BitConverter.DoubleToInt64Bits(mixed[i]) != BitConverter.DoubleToInt64Bits(widened[i]))
+                        Assert.Fail($"Gemm({ta},{tb}) m={m} n={n} k={k} [{KernelInfo.InstructionSet}]: element {i} {mixed[i]:R} vs {widened[i]:R}");
+            }
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void GemmMatchesTripleLoop(int m, int n, int k)
