@@ -1,3 +1,4 @@
+using GrnFast.IO;
 using GrnFast.Kernels;
 using GrnFast.Kernels.Blas;
 using GrnFast.Solvers;
@@ -51,8 +52,13 @@ internal static class ElasticNetWarmup
                 Selection = options.Selection is ModelSelection.CrossValidation cv ? new ModelSelection.CrossValidation(Math.Min(cv.Folds, 4)) : options.Selection,
             };
             var context = new SolverContext(new ManagedBlas(1), 1);
-            ElasticNetGrn.Fit(new MatrixView<float>(values, cells, genes, MatrixLayout.RowMajor), problem, o, context);
+            var fit = ElasticNetGrn.Fit(new MatrixView<float>(values, cells, genes, MatrixLayout.RowMajor), problem, o, context);
             ElasticNetGrn.Fit(new MatrixView<float>(values, cells, genes, MatrixLayout.ColumnMajor), problem, o, context);
+            // What the run does with a fit before writing it: name the edges, sort them as the writer will, summarise.
+            var names = Enumerable.Range(0, genes).Select(g => $"G{g}").ToArray();
+            var edges = NetworkEdges.From(fit, problem, names);
+            NetworkWriter.Sort(edges.ToArray());
+            _ = NetworkEdges.Summary(fit, edges.Count, problem, names);
             return true;
         }
         catch (Exception)
