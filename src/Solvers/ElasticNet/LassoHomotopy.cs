@@ -63,7 +63,6 @@ internal static class LassoHomotopy
         var a = h.Step.AsSpan(0, s);
         var d = h.Direction.AsSpan(0, s);
         var active = h.Active.AsSpan(0, s);
-        var position = h.Position.AsSpan(0, s);
         var lastEntry = h.LastEntry.AsSpan(0, s);
         double tol = tolerance * qy;
 
@@ -98,10 +97,13 @@ internal static class LassoHomotopy
                 double best = double.PositiveInfinity;
                 kind = 0;
                 int m = h.Size;
-                for (int j = 0; j < s; j++)
+                // a holds G[j, A] d for the inactive candidates, row i for candidate rows[i].
+                var rows = h.InactiveRows;
+                for (int i = 0; i < rows.Length; i++)
                 {
-                    if (position[j] >= 0 || j == excluded || !double.IsFinite(w[j])) continue;
-                    double lam = alpha * w[j], gj = g[j], aj = a[j];
+                    int j = rows[i];
+                    if (j == excluded || !double.IsFinite(w[j])) continue;
+                    double lam = alpha * w[j], gj = g[j], aj = a[i];
                     // g_j - t a_j = +(alpha - t) w_j at t = num / den; compared as num < best * den (den > 0), one division per winner
                     double den = w[j] - aj;
                     if (den > 0)
@@ -137,7 +139,11 @@ internal static class LassoHomotopy
             if (step > 0)
             {
                 for (int p = 0; p < h.Size; p++) theta[active[p]] += step * d[p];
-                VectorKernels.Axpy(-step, a, g);
+                // g -= t G[S, A] d: the inactive rows from a; on the active set G_AA d = (w s)_A by construction.
+                var rows = h.InactiveRows;
+                for (int i = 0; i < rows.Length; i++) g[rows[i]] += -step * a[i];
+                var signedWeight = h.SignedWeight;
+                for (int p = 0; p < h.Size; p++) g[active[p]] += -step * signedWeight[p];
             }
             alpha = next;
             stepsSinceGrid++;
@@ -247,6 +253,17 @@ internal sealed class HomotopyBuffers
     /// <summary>Cholesky factor L of G_AA (G_AA = L L^T), row-major lower triangle with row stride _stride.</summary>
     private double[] _cholesky = [];
     private double[] _signedWeight = [];
+    /// <summary>
+    /// The Gram columns G[S, S_i] of the candidates that have joined, column-major with leading dimension s, their rows
+    /// in the order <see cref="_rows"/>: the inactive candidates first, the active ones last. So a = G[S, A] d is
+    /// needed, and computed, only on the leading s - |A| rows (on the active rows it is (w s)_A by construction): a
+    /// third of the work over a whole path. A join or leave swaps one row pair in every stored column.
+    /// </summary>
+    private double[] _columns = [];
+    private int _candidates, _slots;
+    private int[] _slotOf = [];
+    /// <summary>Candidate in each row of the stored columns, and each candidate's row.</summary>
+    private int[] _rows = [], _rowOf = [];
     /// <summary>y = L^-1 (w s)_A, valid on positions [0, _forwardValid): a join appends one entry, a leave at p invalidates p on.</summary>
     private double[] _forward = [];
     private int _forwardValid;
@@ -256,13 +273,19 @@ internal sealed class HomotopyBuffers
     public int Size { get; private set; }
     /// <summary>Candidate at each active position.</summary>
     public int[] Active = [];
-    /// <summary>Slot of each active candidate's Gram column in the workspace's <see cref="TargetWorkspace.GatheredColumns"/>.</summary>
+    /// <summary>Slot of each active candidate's column in <see cref="_columns"/>.</summary>
     private int[] _activeSlot = [];
     /// <summary>Active position of each candidate, -1 when inactive.</summary>
     public int[] Position = [];
-    /// <summary>d per active position, and a = G_{S,A} d per candidate.</summary>
+    /// <summary>d per active position, and a = G[j, A] d per inactive row (candidate <see cref="InactiveRows"/>[i]).</summary>
     public double[] Direction = [];
     public double[] Step = [];
+
+    /// <summary>The inactive candidates, in the row order of <see cref="Step"/>.</summary>
+    public ReadOnlySpan<int> InactiveRows => _rows.AsSpan(0, _candidates - Size);
+
+    /// <summary>(w s)_A per active position.</summary>
+    public ReadOnlySpan<double> SignedWeight => _signedWeight.AsSpan(0, Size);
     /// <summary>The alpha at which each candidate last joined.</summary>
     public double[] LastEntry = [];
 
@@ -272,12 +295,42 @@ internal sealed class HomotopyBuffers
         {
             _stride = Math.Max(s, 2 * _stride);
             _cholesky = new double[_stride * _stride];
-            Active = new int[_stride]; _activeSlot = new int[_stride]; Position = new int[_stride]; _signedWeight = new double[_stride]; _forward = new double[_stride];
+            Active = new int[_stride]; _activeSlot = new int[_stride]; Position = new int[_stride]; _slotOf = new int[_stride]; _rows = new int[_stride]; _rowOf = new int[_stride]; _signedWeight = new double[_stride]; _forward = new double[_stride];
             Direction = new double[_stride]; Step = new double[_stride]; _scratch = new double[_stride]; LastEntry = new double[_stride];
         }
         Size = 0;
         _forwardValid = 0;
         Array.Fill(Position, -1, 0, s);
+        _candidates = s;
+        _slots = 0;
+        Array.Fill(_slotOf, -1, 0, s);
+        for (int t = 0; t < s; t++) { _rows[t] = t; _rowOf[t] = t; }
+    }
+
+    /// <summary>The stored column of candidate j (gathered in the current row order the first time).</summary>
+    private int Column(TargetWorkspace ws, int j)
+    {
+        if (_slotOf[j] >= 0) return _slotOf[j];
+        int s = _candidates, slot = _slots++;
+        if ((long)_slots * s > _columns.Length) Array.Resize(ref _columns, Math.Max(_slots * s, 2 * _columns.Length));
+        ws.GatherGramColumn(j, _rows.AsSpan(0, s), _columns.AsSpan(slot * s, s));
+        _slotOf[j] = slot;
+        return slot;
+    }
+
+    /// <summary>Exchanges rows r1 and r2 of the order and of every stored column.</summary>
+    private void SwapRows(int r1, int r2)
+    {
+        if (r1 == r2) return;
+        int s = _candidates;
+        (_rows[r1], _rows[r2]) = (_rows[r2], _rows[r1]);
+        _rowOf[_rows[r1]] = r1;
+        _rowOf[_rows[r2]] = r2;
+        for (int k = 0; k < _slots; k++)
+        {
+            int o = k * s;
+            (_columns[o + r1], _columns[o + r2]) = (_columns[o + r2], _columns[o + r1]);
+        }
     }
 
     /// <summary>Empties the active set.</summary>
@@ -315,38 +368,42 @@ internal sealed class HomotopyBuffers
             // z[0..p) -= d_p L[p, 0..p): row p of L is column p of L^T
             VectorKernels.Axpy(-dp, row[..p], z[..p]);
         }
-        // a = sum_p d_p G[S, A_p]: one pass over a with every column (the same bits as m Axpy calls, which each
-        // loaded and stored all of a; this is the homotopy's largest cost, s |A| per direction).
-        var a = Step.AsSpan(0, s);
+        // a = sum_p d_p G[I, A_p] on the inactive rows I: one pass over a with every column, s - |A| rows (the
+        // homotopy's largest cost).
+        var a = Step.AsSpan(0, s - m);
         a.Clear();
-        FactorizationKernels.AddColumnCombination(ws.GatheredColumns, s, _activeSlot.AsSpan(0, m), d, a);
-        for (int p = 0; p < m; p++)
-        {
-            double target = _signedWeight[p];
-            if (!(Math.Abs(a[Active[p]] - target) <= ConsistencyTolerance * Math.Abs(target))) return false;
-            if (Active[p] == joined && !(d[p] * target > 0)) return false;
-        }
-        return true;
+        FactorizationKernels.AddColumnCombination(_columns.AsSpan(0, _slots * s), s, _activeSlot.AsSpan(0, m), d, a);
+        if (joined < 0) return true;
+        // The coordinate that just joined: G[j, A] d must give back its signed weight (else the factor is
+        // ill-conditioned) and it must move in the direction of its sign.
+        int pj = Position[joined], joinedRow = _rowOf[joined];
+        double aj = 0;
+        for (int p = 0; p < m; p++) aj += d[p] * _columns[_activeSlot[p] * s + joinedRow];
+        double target = _signedWeight[pj];
+        return Math.Abs(aj - target) <= ConsistencyTolerance * Math.Abs(target) && d[pj] * target > 0;
     }
 
     /// <summary>Appends candidate j with sign <paramref name="sign"/>: L[m, 0..m) solves L z = G[A, j], L[m, m] = sqrt(G_jj - z^T z). False on a tiny pivot.</summary>
     public bool Join(TargetWorkspace ws, int j, double sign)
     {
-        int m = Size;
-        var column = ws.GramColumn(j);
+        int m = Size, s = _candidates;
+        int slot = Column(ws, j);
+        var column = _columns.AsSpan(slot * s, s);
         var row = _cholesky.AsSpan(m * _stride, m + 1);
-        for (int p = 0; p < m; p++) row[p] = column[Active[p]];
+        for (int p = 0; p < m; p++) row[p] = column[_rowOf[Active[p]]];
         for (int p = 0; p < m; p++)
         {
             var lp = Row(p);
             row[p] = (row[p] - RowDot(lp[..p], row[..p])) / lp[p];
         }
-        double gjj = column[j];
+        double gjj = column[_rowOf[j]];
         double pivot = gjj - RowDot(row[..m], row[..m]);
         if (!(pivot > PivotTolerance * gjj)) return false;
         row[m] = Math.Sqrt(pivot);
+        // Its row moves to the end of the inactive rows, which then become one fewer.
+        SwapRows(_rowOf[j], s - m - 1);
         Active[m] = j;
-        _activeSlot[m] = ws.SlotOf(j);
+        _activeSlot[m] = slot;
         _signedWeight[m] = sign * ws.L1Weight[j];
         Position[j] = m;
         Size = m + 1;
@@ -395,6 +452,8 @@ internal sealed class HomotopyBuffers
             l[i * stride + i + 1] = 0;
         }
         Position[Active[p]] = -1;
+        // Its row moves to the first active row, which then becomes the last inactive one.
+        SwapRows(_rowOf[Active[p]], _candidates - m);
         for (int q = p; q < m - 1; q++)
         {
             Active[q] = Active[q + 1];

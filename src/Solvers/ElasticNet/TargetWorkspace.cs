@@ -89,11 +89,12 @@ internal sealed class TargetWorkspace
         return _columns.AsSpan(slot * s, s);
     }
 
-    /// <summary>The slot of column i among <see cref="GatheredColumns"/> (gathering it the first time).</summary>
-    public int SlotOf(int i) => _slot[i] >= 0 ? _slot[i] : Gather(i);
-
-    /// <summary>The gathered Gram columns, column-major with leading dimension <see cref="Candidates"/>: slot k holds G[S, S_i] for the i with SlotOf(i) = k.</summary>
-    public ReadOnlySpan<double> GatheredColumns => _columns.AsSpan(0, _slots * Candidates);
+    /// <summary>dst[t] = G[S_rows[t], S_i]: column i of G restricted to the candidates, in the row order <paramref name="rows"/>.</summary>
+    public void GatherGramColumn(int i, ReadOnlySpan<int> rows, Span<double> dst)
+    {
+        var gcol = _cross.Column(Candidate[i]); // G is symmetric: column S_i holds G[r, S_i] for every regulator r
+        for (int t = 0; t < rows.Length; t++) dst[t] = gcol[Candidate[rows[t]]];
+    }
 
     /// <summary>Copies G[S, S_i] into a new slot, the first time coordinate i moves.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
