@@ -43,6 +43,16 @@ internal static class FactorizationArguments
     /// the matrix (checked by its smallest and largest, not one by one), one weight per index, and starts.Length - 1
     /// destination columns of <paramref name="rows"/> rows.
     /// </summary>
+    /// <summary>A row-major lower triangle of <paramref name="rows"/> rows, row p at p * ld (p + 1 entries), and a right-hand side of that length.</summary>
+    public static void Triangle(int length, int ld, int rows, int rhs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (ld < rows || ld < 1) throw new ArgumentException($"leading dimension {ld} is below the {rows} rows", nameof(ld));
+        if (rows > 0 && (long)(rows - 1) * ld + rows > length)
+            throw new ArgumentException($"a {rows}-row triangle with rows {ld} apart needs {(long)(rows - 1) * ld + rows} elements, the buffer has {length}", "l");
+        if (rhs != rows) throw new ArgumentException($"the right-hand side has {rhs} entries, the triangle {rows} rows", "b");
+    }
+
     public static void Combinations(int length, int ld, int rows, ReadOnlySpan<int> columns, int weights, ReadOnlySpan<int> starts, int destLength, int destLd)
     {
         if (weights != columns.Length) Throw(columns.Length, weights, columns.Length, columns.Length, columns.Length, columns.Length);

@@ -391,11 +391,8 @@ internal sealed class HomotopyBuffers
         var column = _columns.AsSpan(slot * s, s);
         var row = _cholesky.AsSpan(m * _stride, m + 1);
         for (int p = 0; p < m; p++) row[p] = column[_rowOf[Active[p]]];
-        for (int p = 0; p < m; p++)
-        {
-            var lp = Row(p);
-            row[p] = (row[p] - RowDot(lp[..p], row[..p])) / lp[p];
-        }
+        // L z = G[A, j] in row blocks (a row's dot does not wait for the row before it).
+        FactorizationKernels.ForwardSubstitute(_cholesky, _stride, m, row[..m]);
         double gjj = column[_rowOf[j]];
         double pivot = gjj - RowDot(row[..m], row[..m]);
         if (!(pivot > PivotTolerance * gjj)) return false;
