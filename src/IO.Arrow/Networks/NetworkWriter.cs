@@ -78,13 +78,7 @@ public static class NetworkWriter
             // Field by field into the writer's buffer: a string per row (and per number) cost more than the sort.
             foreach (var e in sorted)
             {
-                w.Write(e.Regulator);
-                w.Write('\t');
-                w.Write(e.Target);
-                w.Write('\t');
-                WriteNumber(w, e.Importance);
-                w.Write('\t');
-                WriteNumber(w, e.Coefficient);
+                WriteRow(w, e.Regulator, e.Target, e.Importance, e.Coefficient);
                 if (std)
                 {
                     w.Write('\t');
@@ -110,13 +104,7 @@ public static class NetworkWriter
             w.Write("TF\ttarget\talpha\tcoef\n");
             foreach (var r in sorted)
             {
-                w.Write(r.Regulator);
-                w.Write('\t');
-                w.Write(r.Target);
-                w.Write('\t');
-                WriteNumber(w, r.Alpha);
-                w.Write('\t');
-                WriteNumber(w, r.Coefficient);
+                WriteRow(w, r.Regulator, r.Target, r.Alpha, r.Coefficient);
                 w.Write('\n');
             }
         });
@@ -124,6 +112,18 @@ public static class NetworkWriter
 
     /// <summary>Shortest text that parses back to the same double, invariant culture.</summary>
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>"TF \t target \t a \t b" (no line end), field by field into the writer's buffer.</summary>
+    private static void WriteRow(TextWriter w, string regulator, string target, double a, double b)
+    {
+        w.Write(regulator);
+        w.Write('\t');
+        w.Write(target);
+        w.Write('\t');
+        WriteNumber(w, a);
+        w.Write('\t');
+        WriteNumber(w, b);
+    }
 
     /// <summary><see cref="Format"/> written without a string.</summary>
     private static void WriteNumber(TextWriter w, double value)
