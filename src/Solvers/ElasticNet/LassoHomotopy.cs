@@ -18,11 +18,12 @@ namespace GrnFast.Solvers.ElasticNet;
 /// O(s) cost.
 /// </para>
 /// <para>
-/// Per step: two triangular solves (O(|A|^2)) and |A| axpys of length s, against coordinate descent's
-/// several sweeps of |A| axpys per alpha. The homotopy stops and hands the target to coordinate descent
-/// (warm-started from its last grid solution) on a tiny Cholesky pivot (a candidate collinear with the
-/// active set), a step that does not reproduce g_A = alpha (w s)_A, a joining coordinate whose direction
-/// has the wrong sign, too many steps, or a duality gap above the tolerance at a grid alpha.
+/// Per step: two triangular solves (O(|A|^2)) and the step a on the s - |A| inactive rows (O((s - |A|) |A|):
+/// on the active rows a = (w s)_A by construction), against coordinate descent's several sweeps of |A| axpys
+/// per alpha. The homotopy stops and hands the target to coordinate descent (warm-started from its last grid
+/// solution) on a tiny Cholesky pivot (a candidate collinear with the active set), a step that does not give
+/// the coordinate that just joined its (w s)_j back, a joining coordinate whose direction has the wrong sign,
+/// too many steps, or a duality gap above the tolerance at a grid alpha.
 /// </para>
 /// </summary>
 internal static class LassoHomotopy
@@ -243,9 +244,9 @@ internal sealed class HomotopyBuffers
     private const double PivotTolerance = 1e-10;
 
     /// <summary>
-    /// Largest |a_i - w_i s_i| / w_i accepted on the active set after a direction solve. Loose on purpose: a
-    /// Gram from float32 GEMMs is symmetric only to ~1e-7 (the factor reads one triangle, a = G_{S,A} d the
-    /// other), which 1e-6 did not absorb on D1; the duality gap at every grid alpha is the real check.
+    /// Largest |a_j - w_j s_j| / w_j accepted for the coordinate that just joined, after its direction solve. Loose
+    /// on purpose: a Gram from float32 GEMMs is symmetric only to ~1e-7 (the factor reads one triangle, a = G[j, A] d
+    /// the other), which 1e-6 did not absorb on D1; the duality gap at every grid alpha is the real check.
     /// </summary>
     private const double ConsistencyTolerance = 1e-4;
 
@@ -344,8 +345,8 @@ internal sealed class HomotopyBuffers
     private Span<double> Row(int p) => _cholesky.AsSpan(p * _stride, p + 1);
 
     /// <summary>
-    /// d = G_AA^-1 (w s)_A by L y = (w s)_A and L^T d = y, then a = G_{S,A} d. False when a_A misses (w s)_A
-    /// (an ill-conditioned factor) or the coordinate that just joined would move against its sign.
+    /// d = G_AA^-1 (w s)_A by L y = (w s)_A and L^T d = y, then a = G[I, A] d on the inactive rows I. False when the
+    /// coordinate that just joined misses its (w s)_j (an ill-conditioned factor) or would move against its sign.
     /// </summary>
     public bool SolveDirection(TargetWorkspace ws, int joined)
     {
