@@ -14,7 +14,7 @@ internal static class PriorPenalty
         IReadOnlyDictionary<string, int> columns, int[] regulatorColumns, int[] targetColumns, Log log)
     {
         if (mode == PriorMode.None) return new PenaltyWeights(1.0);
-        var weights = new PenaltyWeights(mode == PriorMode.Mask ? double.PositiveInfinity : 1.0);
+        var weights = new PenaltyWeights(mode == PriorMode.Mask ? double.PositiveInfinity : 1.0, sources.Sum(s => s.Edges.Count));
         var resolver = new PriorPairs(columns, regulatorColumns, targetColumns);
         foreach (var source in sources)
         {
