@@ -128,9 +128,9 @@ public class InferTests
         Assert.Contains("w = 1 - (1 - W) * confidence", help.Out);
         var info = cli.Run("info");
         Assert.Equal(0, info.Code);
-        // infer's cross-products always use the managed GEMM; the native library found is reported as not used by infer.
+        // The elastic-net methods' cross-products always use the managed GEMM; the native library found is reported with the methods that use it.
         Assert.Contains("\ninfer blas:      managed (blocked GEMM, ", info.Out);
-        Assert.Matches(@"\nnative blas:     (none: |unusable \(|\S+ \(/.*\): .*; not used by infer\n)", info.Out);
+        Assert.Matches(@"\nnative blas:     (none: |unusable \(|\S+ \(/.*\): .*; used by netrex-cf, pmf-grn and joint \(lasso, elasticnet, ridge and celloracle use the managed GEMM\)\n)", info.Out);
         Assert.Contains("instruction set:", info.Out);
         Assert.Contains("GRNFAST_BLAS", info.Out);
         Assert.Equal(2, cli.Run().Code);

@@ -24,13 +24,13 @@ internal static class BlasReport
     {
         get
         {
-            // Resolve() (threads 0) leaves a native library's process-wide thread setting as it is.
+            // Resolve() makes no BLAS call, so it changes no library setting.
             try { return BlasResolver.Resolve() is { } blas && blas is not ManagedBlas ? blas.Name : "none"; }
             catch (InvalidOperationException e) { return $"unusable ({e.Message})"; }
         }
     }
 
-    /// <summary>The native library and how it was found, and that infer does not use it.</summary>
+    /// <summary>The native library, how it was found, and which methods use it (netrex-cf, pmf-grn and joint; the others use the managed GEMM).</summary>
     public static string NativeDescription
     {
         get
@@ -38,7 +38,7 @@ internal static class BlasReport
             string native = Native;
             string how = BlasResolver.Describe();
             if (native == "none") return $"none: {how[(how.IndexOf(':') + 1)..].Trim()}";
-            return native.StartsWith("unusable", StringComparison.Ordinal) ? native : $"{how}; not used by infer";
+            return native.StartsWith("unusable", StringComparison.Ordinal) ? native : $"{how}; used by netrex-cf, pmf-grn and joint (lasso, elasticnet, ridge and celloracle use the managed GEMM)";
         }
     }
 }
