@@ -42,4 +42,16 @@ public class GemmBenchmarks
     [Benchmark] public void ManagedDouble() => _managed.Gemm(Transpose.Yes, Transpose.No, M, N, K, 1.0, _a, K, _b, K, 0.0, _c, M);
     [Benchmark] public void NativeFloat() => _native.Gemm(Transpose.Yes, Transpose.No, M, N, K, 1f, _af, K, _bf, K, 0f, _cf, M);
     [Benchmark] public void ManagedFloat() => _managed.Gemm(Transpose.Yes, Transpose.No, M, N, K, 1f, _af, K, _bf, K, 0f, _cf, M);
+
+    /// <summary>Double C from double A and float B: B widened while it is packed (the float64 cross-products against float32 input).</summary>
+    [Benchmark] public void ManagedDoubleFloatB() => _managed.Gemm(Transpose.Yes, Transpose.No, M, N, K, 1.0, _a, K, _bf, K, 0.0, _c, M);
+
+    /// <summary>The same product the way it was done before: a double copy of B first, then the double GEMM.</summary>
+    [Benchmark]
+    public void WidenThenManagedDouble()
+    {
+        var widened = new double[_bf.Length];
+        for (int i = 0; i < widened.Length; i++) widened[i] = _bf[i];
+        _managed.Gemm(Transpose.Yes, Transpose.No, M, N, K, 1.0, _a, K, widened, K, 0.0, _c, M);
+    }
 }
