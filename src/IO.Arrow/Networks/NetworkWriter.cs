@@ -41,11 +41,12 @@ public static class NetworkWriter
             keys[i] = -edges[i].Importance; // ascending -importance = descending importance
         }
         Array.Sort(keys, edges);
+        var full = Comparer<NetworkEdge>.Create(Compare);
         for (int start = 0; start < edges.Length;)
         {
             int end = start + 1;
             while (end < edges.Length && keys[end] == keys[start]) end++;
-            if (end - start > 1) Array.Sort(edges, start, end - start, Comparer<NetworkEdge>.Create(Compare));
+            if (end - start > 1) Array.Sort(edges, start, end - start, full);
             start = end;
         }
     }

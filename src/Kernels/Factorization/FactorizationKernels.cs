@@ -280,9 +280,7 @@ public static class FactorizationKernels
         Span<double> lanes = stackalloc double[8];
         lanes.Clear();
         for (; q < end; q++) lanes[(int)(q % 8)] += Unsafe.Add(ref x, q) * Unsafe.Add(ref y, q);
-        for (int half = 4; half >= 1; half /= 2)
-            for (int k = 0; k < half; k++) lanes[k] += lanes[k + half];
-        return lanes[0];
+        return FactorizationScalarKernels.Fold(lanes);
     }
 
     /// <inheritdoc cref="FactorizationScalarKernels.AddColumnCombination"/>

@@ -147,17 +147,16 @@ public static class FactorizationScalarKernels
             int p0 = p / SubstitutionBlock * SubstitutionBlock;
             lanes.Clear();
             for (int q = 0; q < p0; q++) lanes[q % SubstitutionBlock] += l[p * ld + q] * b[q];
-            for (int half = SubstitutionBlock / 2; half >= 1; half /= 2)
-                for (int k = 0; k < half; k++) lanes[k] += lanes[k + half];
-            double t = b[p] - lanes[0];
+            double t = b[p] - Fold(lanes);
             for (int q = p0; q < p; q++) t -= l[p * ld + q] * b[q];
             b[p] = t / l[p * ld + p];
         }
     }
 
+    /// <summary>lane j += lane j + half for half = n/2, n/4, ..., 1 (n = lanes.Length, a power of two); returns lane 0.</summary>
     internal static double Fold(Span<double> lanes)
     {
-        for (int half = Lanes / 2; half >= 1; half /= 2)
+        for (int half = lanes.Length / 2; half >= 1; half /= 2)
             for (int j = 0; j < half; j++) lanes[j] += lanes[j + half];
         return lanes[0];
     }

@@ -408,9 +408,10 @@ internal sealed class HomotopyBuffers
         return true;
     }
     /// <summary>
-    /// x^T y for a row of the factor, in a fixed order. Rows of tens (D1's |A|) use four running sums: the
-    /// 32-lane order of VectorKernels.Dot has a fixed cost that dominated the appends there; long rows (D2's
-    /// |A| ~ 200) use VectorKernels.Dot. The choice depends only on the length, so results stay deterministic.
+    /// x^T y for a row of the factor, in a fixed order (the new entry of y = L^-1 (w s)_A, and a join's pivot). Rows of
+    /// tens (D1's |A|) use four running sums: the 32-lane order of VectorKernels.Dot has a fixed cost that dominated
+    /// there; long rows (D2's |A| ~ 200) use VectorKernels.Dot. The choice depends only on the length, so results stay
+    /// deterministic.
     /// </summary>
     private static double RowDot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
