@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GrnFast.Kernels.Blas;
 using GrnFast.Kernels.Variational;
@@ -117,10 +118,17 @@ internal sealed class GaussianLikelihoodProducts<T> where T : unmanaged
         if (_z is { } z)
         {
             int ldz = nb + k, duAt = ldz * g;
-            Parallel.For(0, g, options, gene =>
+            // -V^T into Z's bottom-left block, in tiles of 64 genes: V's column r is read in runs of 64 and each Z column
+            // written in runs along r, so both stay in cache (a gene at a time strides V by G + K per element).
+            const int tile = 64;
+            Parallel.For(0, (g + tile - 1) / tile, options, t =>
             {
-                long to = nb + (long)ldz * gene;
-                for (int r = 0; r < k; r++) z[to + r] = PmfGrnModel<T>.FromDouble(-PmfGrnModel<T>.ToDouble(_v[gene + ldv * r]));
+                int from = t * tile, to = Math.Min(g, from + tile);
+                for (int r = 0; r < k; r++)
+                {
+                    int at = ldv * r;
+                    for (int gene = from; gene < to; gene++) z[nb + (long)ldz * gene + r] = Negate(_v[at + gene]);
+                }
             });
             Syrk(blas, k, g, _v, ldv, _v.AsSpan(g), ldv, negate: true);
             Syrk(blas, k, nb, z.AsSpan(duAt), ldz, z.AsSpan(duAt + nb), ldz, negate: false);
@@ -181,6 +189,17 @@ internal sealed class GaussianLikelihoodProducts<T> where T : unmanaged
     private static double MaskedResidual(ReadOnlySpan<T> w, ReadOnlySpan<T> mask, Span<T> m, double tau) => typeof(T) == typeof(float)
         ? VariationalKernels.MaskedResidual(MemoryMarshal.Cast<T, float>(w), MemoryMarshal.Cast<T, float>(mask), MemoryMarshal.Cast<T, float>(m), tau)
         : VariationalKernels.MaskedResidual(MemoryMarshal.Cast<T, double>(w), MemoryMarshal.Cast<T, double>(mask), MemoryMarshal.Cast<T, double>(m), tau);
+
+    private static T Negate(T x)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            float f = -Unsafe.As<T, float>(ref x);
+            return Unsafe.As<float, T>(ref f);
+        }
+        double d = -Unsafe.As<T, double>(ref x);
+        return Unsafe.As<double, T>(ref d);
+    }
 
     /// <summary>C = op(A) op(B) (alpha 1, beta 0) in the work precision.</summary>
     internal static void Gemm(IBlas blas, Transpose ta, Transpose tb, int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
