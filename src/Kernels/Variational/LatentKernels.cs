@@ -7,7 +7,9 @@ namespace GrnFast.Kernels.Variational;
 
 /// <summary>
 /// Fused element-wise passes over the Gaussian latents of the variational (PMF-GRN) backend, one pass per latent block,
-/// each with a plain twin in <see cref="LatentScalarKernels"/> that gives the same bits. A latent is
+/// each with a plain twin in <see cref="LatentScalarKernels"/> that gives the same bits. Every span of one call holds the
+/// same precision, float or double (the fit's work precision); each element is computed in double (float is widened
+/// exactly on load) and rounded once on store. A latent is
 /// x = mu + exp(ls) * eps (reparameterised draw with log standard deviation ls and standard-normal noise eps).
 /// <para>exp is <see cref="Elementary.Exp(Vector256{double})"/> in the kernels and <see cref="Elementary.Exp(double)"/> in
 /// their twins and tails: the same operations lane by lane, so the two agree to the bit.</para>
@@ -23,61 +25,74 @@ public static class LatentKernels
 {
     internal const int Lanes = 8;
 
-    /// <summary>a = sigmoid(muA + exp(lsA) epsA), b = muB + exp(lsB) epsB, v = a * b (rounded once to float).</summary>
-    public static void SampleSigmoidProduct(ReadOnlySpan<double> muA, ReadOnlySpan<double> lsA, ReadOnlySpan<double> epsA,
-        ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<float> v)
-        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v);
-
-    /// <inheritdoc cref="SampleSigmoidProduct(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double}, Span{float})"/>
+    /// <summary>a = sigmoid(muA + exp(lsA) epsA), b = muB + exp(lsB) epsB, v = a * b.</summary>
     public static void SampleSigmoidProduct(ReadOnlySpan<double> muA, ReadOnlySpan<double> lsA, ReadOnlySpan<double> epsA,
         ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<double> v)
         => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v);
 
-    /// <summary>u = exp(mu + exp(ls) eps), du = d * u (rounded once to float).</summary>
-    public static void SampleScaledLogNormal(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
-        Span<double> u, Span<float> du) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du);
+    /// <inheritdoc cref="SampleSigmoidProduct(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double}, Span{double})"/>
+    public static void SampleSigmoidProduct(ReadOnlySpan<float> muA, ReadOnlySpan<float> lsA, ReadOnlySpan<float> epsA,
+        ReadOnlySpan<float> muB, ReadOnlySpan<float> lsB, ReadOnlySpan<float> epsB, Span<float> a, Span<float> b, Span<float> v)
+        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v);
 
-    /// <inheritdoc cref="SampleScaledLogNormal(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{float})"/>
+    /// <summary>u = exp(mu + exp(ls) eps), du = d * u.</summary>
     public static void SampleScaledLogNormal(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
         Span<double> u, Span<double> du) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du);
+
+    /// <inheritdoc cref="SampleScaledLogNormal(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double})"/>
+    public static void SampleScaledLogNormal(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> d,
+        Span<float> u, Span<float> du) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du);
 
     /// <summary>The gradient of one latent block with a prior mean per element; see the class summary.</summary>
     public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
         ReadOnlySpan<double> priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
     {
         KernelArguments.SameLength(mu.Length, priorMean.Length, nameof(priorMean));
-        return LatentGradientCore<PerElementMean>(mu, ls, eps, dll, priorMean, 0, priorStd, klWeight, c0, gradMu, gradLs);
+        return LatentGradientCore<double, PerElementMean>(mu, ls, eps, dll, priorMean, 0, priorStd, klWeight, c0, gradMu, gradLs);
+    }
+
+    /// <inheritdoc cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, Span{double}, Span{double})"/>
+    public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
+        ReadOnlySpan<float> priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
+    {
+        KernelArguments.SameLength(mu.Length, priorMean.Length, nameof(priorMean));
+        return LatentGradientCore<float, PerElementMean>(mu, ls, eps, dll, priorMean, 0, priorStd, klWeight, c0, gradMu, gradLs);
     }
 
     /// <summary>The gradient of one latent block with one prior mean; see the class summary.</summary>
     public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
         double priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
-        => LatentGradientCore<SharedMean>(mu, ls, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+        => LatentGradientCore<double, SharedMean>(mu, ls, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+
+    /// <inheritdoc cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, double, Span{double}, Span{double})"/>
+    public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
+        double priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
+        => LatentGradientCore<float, SharedMean>(mu, ls, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
 
     /// <summary>
     /// The data term of the log activities' gradient: dll_i = factor * d_i * h_i * u_i (h = d ll / d (d U) before
     /// <paramref name="factor"/>); returns sum du_i * h_i in the fixed 8-lane order (the cross term of the Gram-form
-    /// likelihood). h and du in float or double, widened exactly.
+    /// likelihood).
     /// </summary>
-    public static double ActivityDataGradient(ReadOnlySpan<float> h, ReadOnlySpan<float> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+    public static double ActivityDataGradient(ReadOnlySpan<double> h, ReadOnlySpan<double> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
         => ActivityDataGradientCore(h, du, u, d, factor, dll);
 
-    /// <inheritdoc cref="ActivityDataGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, Span{double})"/>
-    public static double ActivityDataGradient(ReadOnlySpan<double> h, ReadOnlySpan<double> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+    /// <inheritdoc cref="ActivityDataGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, Span{double})"/>
+    public static double ActivityDataGradient(ReadOnlySpan<float> h, ReadOnlySpan<float> du, ReadOnlySpan<float> u, ReadOnlySpan<float> d, double factor, Span<float> dll)
         => ActivityDataGradientCore(h, du, u, d, factor, dll);
 
     /// <summary>
     /// The data terms of the edge latents' gradients from d ll / d V (dv, before <paramref name="factor"/>):
     /// dllA_i = factor * dv_i * b_i * a_i * (1 - a_i) (through the sigmoid) and dllB_i = factor * dv_i * a_i.
     /// </summary>
-    public static void EdgeDataGradient(ReadOnlySpan<float> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
-        => EdgeDataGradientCore(dv, a, b, factor, dllA, dllB);
-
-    /// <inheritdoc cref="EdgeDataGradient(ReadOnlySpan{float}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, Span{double}, Span{double})"/>
     public static void EdgeDataGradient(ReadOnlySpan<double> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
         => EdgeDataGradientCore(dv, a, b, factor, dllA, dllB);
 
-    private static double ActivityDataGradientCore<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+    /// <inheritdoc cref="EdgeDataGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, Span{double}, Span{double})"/>
+    public static void EdgeDataGradient(ReadOnlySpan<float> dv, ReadOnlySpan<float> a, ReadOnlySpan<float> b, double factor, Span<float> dllA, Span<float> dllB)
+        => EdgeDataGradientCore(dv, a, b, factor, dllA, dllB);
+
+    private static double ActivityDataGradientCore<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> du, ReadOnlySpan<T> u, ReadOnlySpan<T> d, double factor, Span<T> dll)
         where T : unmanaged
     {
         int length = h.Length;
@@ -87,7 +102,7 @@ public static class LatentKernels
         KernelArguments.SameLength(length, dll.Length, nameof(dll));
         nuint n = (nuint)length, i = 0;
         ref T hr = ref MemoryMarshal.GetReference(h), dur = ref MemoryMarshal.GetReference(du);
-        ref double ur = ref MemoryMarshal.GetReference(u), dr = ref MemoryMarshal.GetReference(d), lr = ref MemoryMarshal.GetReference(dll);
+        ref T ur = ref MemoryMarshal.GetReference(u), dr = ref MemoryMarshal.GetReference(d), lr = ref MemoryMarshal.GetReference(dll);
         Span<double> lanes = stackalloc double[Lanes];
         lanes.Clear();
         ref double lane = ref MemoryMarshal.GetReference(lanes);
@@ -99,8 +114,9 @@ public static class LatentKernels
             {
                 WideningLoads.Load256(ref hr, i, out var h0, out var h1);
                 WideningLoads.Load256(ref dur, i, out var du0, out var du1);
-                (f * Vector256.LoadUnsafe(ref dr, i) * h0 * Vector256.LoadUnsafe(ref ur, i)).StoreUnsafe(ref lr, i);
-                (f * Vector256.LoadUnsafe(ref dr, i + 4) * h1 * Vector256.LoadUnsafe(ref ur, i + 4)).StoreUnsafe(ref lr, i + 4);
+                WideningLoads.Load256(ref ur, i, out var u0, out var u1);
+                WideningLoads.Load256(ref dr, i, out var d0, out var d1);
+                WideningLoads.Store256(f * d0 * h0 * u0, f * d1 * h1 * u1, ref lr, i);
                 c0 += du0 * h0;
                 c1 += du1 * h1;
             }
@@ -110,13 +126,13 @@ public static class LatentKernels
         for (nuint j = i % Lanes; i < n; i++, j = (j + 1) % Lanes)
         {
             double hv = WideningLoads.ToDouble(Unsafe.Add(ref hr, i));
-            Unsafe.Add(ref lr, i) = factor * Unsafe.Add(ref dr, i) * hv * Unsafe.Add(ref ur, i);
+            Unsafe.Add(ref lr, i) = WideningLoads.FromDouble<T>(factor * WideningLoads.ToDouble(Unsafe.Add(ref dr, i)) * hv * WideningLoads.ToDouble(Unsafe.Add(ref ur, i)));
             Unsafe.Add(ref lane, j) += WideningLoads.ToDouble(Unsafe.Add(ref dur, i)) * hv;
         }
         return FoldLanes(lanes);
     }
 
-    private static void EdgeDataGradientCore<T>(ReadOnlySpan<T> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
+    private static void EdgeDataGradientCore<T>(ReadOnlySpan<T> dv, ReadOnlySpan<T> a, ReadOnlySpan<T> b, double factor, Span<T> dllA, Span<T> dllB)
         where T : unmanaged
     {
         int length = dv.Length;
@@ -125,29 +141,27 @@ public static class LatentKernels
         KernelArguments.SameLength(length, dllA.Length, nameof(dllA));
         KernelArguments.SameLength(length, dllB.Length, nameof(dllB));
         nuint n = (nuint)length, i = 0;
-        ref T vr = ref MemoryMarshal.GetReference(dv);
-        ref double ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b);
-        ref double lar = ref MemoryMarshal.GetReference(dllA), lbr = ref MemoryMarshal.GetReference(dllB);
+        ref T vr = ref MemoryMarshal.GetReference(dv), ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b);
+        ref T lar = ref MemoryMarshal.GetReference(dllA), lbr = ref MemoryMarshal.GetReference(dllB);
         if (Vector256.IsHardwareAccelerated)
         {
             var f = Vector256.Create(factor);
             for (; i + 8 <= n; i += 8)
             {
                 WideningLoads.Load256(ref vr, i, out var v0, out var v1);
-                for (nuint h = 0; h < 8; h += 4)
-                {
-                    var g = f * (h == 0 ? v0 : v1);
-                    var av = Vector256.LoadUnsafe(ref ar, i + h);
-                    (g * Vector256.LoadUnsafe(ref br, i + h) * av * (Vector256<double>.One - av)).StoreUnsafe(ref lar, i + h);
-                    (g * av).StoreUnsafe(ref lbr, i + h);
-                }
+                WideningLoads.Load256(ref ar, i, out var a0, out var a1);
+                WideningLoads.Load256(ref br, i, out var b0, out var b1);
+                var g0 = f * v0;
+                var g1 = f * v1;
+                WideningLoads.Store256(g0 * b0 * a0 * (Vector256<double>.One - a0), g1 * b1 * a1 * (Vector256<double>.One - a1), ref lar, i);
+                WideningLoads.Store256(g0 * a0, g1 * a1, ref lbr, i);
             }
         }
         for (; i < n; i++)
         {
-            double g = factor * WideningLoads.ToDouble(Unsafe.Add(ref vr, i)), av = Unsafe.Add(ref ar, i);
-            Unsafe.Add(ref lar, i) = g * Unsafe.Add(ref br, i) * av * (1 - av);
-            Unsafe.Add(ref lbr, i) = g * av;
+            double g = factor * WideningLoads.ToDouble(Unsafe.Add(ref vr, i)), av = WideningLoads.ToDouble(Unsafe.Add(ref ar, i));
+            Unsafe.Add(ref lar, i) = WideningLoads.FromDouble<T>(g * WideningLoads.ToDouble(Unsafe.Add(ref br, i)) * av * (1 - av));
+            Unsafe.Add(ref lbr, i) = WideningLoads.FromDouble<T>(g * av);
         }
     }
 
@@ -155,8 +169,8 @@ public static class LatentKernels
     private struct PerElementMean : IMeanMode { public static bool PerElement => true; }
     private struct SharedMean : IMeanMode { public static bool PerElement => false; }
 
-    private static void SampleSigmoidProductCore<T>(ReadOnlySpan<double> muA, ReadOnlySpan<double> lsA, ReadOnlySpan<double> epsA,
-        ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<T> v) where T : unmanaged
+    private static void SampleSigmoidProductCore<T>(ReadOnlySpan<T> muA, ReadOnlySpan<T> lsA, ReadOnlySpan<T> epsA,
+        ReadOnlySpan<T> muB, ReadOnlySpan<T> lsB, ReadOnlySpan<T> epsB, Span<T> a, Span<T> b, Span<T> v) where T : unmanaged
     {
         int length = muA.Length;
         KernelArguments.SameLength(length, lsA.Length, nameof(lsA));
@@ -168,35 +182,34 @@ public static class LatentKernels
         KernelArguments.SameLength(length, b.Length, nameof(b));
         KernelArguments.SameLength(length, v.Length, nameof(v));
         nuint n = (nuint)length, i = 0;
-        ref double ma = ref MemoryMarshal.GetReference(muA), la = ref MemoryMarshal.GetReference(lsA), ea = ref MemoryMarshal.GetReference(epsA);
-        ref double mb = ref MemoryMarshal.GetReference(muB), lb = ref MemoryMarshal.GetReference(lsB), eb = ref MemoryMarshal.GetReference(epsB);
-        ref double ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b);
-        ref T vr = ref MemoryMarshal.GetReference(v);
+        ref T ma = ref MemoryMarshal.GetReference(muA), la = ref MemoryMarshal.GetReference(lsA), ea = ref MemoryMarshal.GetReference(epsA);
+        ref T mb = ref MemoryMarshal.GetReference(muB), lb = ref MemoryMarshal.GetReference(lsB), eb = ref MemoryMarshal.GetReference(epsB);
+        ref T ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b), vr = ref MemoryMarshal.GetReference(v);
         if (Vector256.IsHardwareAccelerated)
         {
             for (; i + 8 <= n; i += 8)
             {
-                var a0 = SigmoidDraw(ref ma, ref la, ref ea, i);
-                var a1 = SigmoidDraw(ref ma, ref la, ref ea, i + 4);
-                var b0 = Draw(ref mb, ref lb, ref eb, i);
-                var b1 = Draw(ref mb, ref lb, ref eb, i + 4);
-                a0.StoreUnsafe(ref ar, i); a1.StoreUnsafe(ref ar, i + 4);
-                b0.StoreUnsafe(ref br, i); b1.StoreUnsafe(ref br, i + 4);
+                Draw(ref ma, ref la, ref ea, i, out var x0, out var x1);
+                Draw(ref mb, ref lb, ref eb, i, out var b0, out var b1);
+                var a0 = Elementary.Sigmoid(x0);
+                var a1 = Elementary.Sigmoid(x1);
+                WideningLoads.Store256(a0, a1, ref ar, i);
+                WideningLoads.Store256(b0, b1, ref br, i);
                 WideningLoads.Store256(a0 * b0, a1 * b1, ref vr, i);
             }
         }
         for (; i < n; i++)
         {
-            double av = Elementary.Sigmoid(Unsafe.Add(ref ma, i) + Elementary.Exp(Unsafe.Add(ref la, i)) * Unsafe.Add(ref ea, i));
-            double bv = Unsafe.Add(ref mb, i) + Elementary.Exp(Unsafe.Add(ref lb, i)) * Unsafe.Add(ref eb, i);
-            Unsafe.Add(ref ar, i) = av;
-            Unsafe.Add(ref br, i) = bv;
+            double av = Elementary.Sigmoid(Draw(ref ma, ref la, ref ea, i));
+            double bv = Draw(ref mb, ref lb, ref eb, i);
+            Unsafe.Add(ref ar, i) = WideningLoads.FromDouble<T>(av);
+            Unsafe.Add(ref br, i) = WideningLoads.FromDouble<T>(bv);
             Unsafe.Add(ref vr, i) = WideningLoads.FromDouble<T>(av * bv);
         }
     }
 
-    private static void SampleScaledLogNormalCore<T>(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
-        Span<double> u, Span<T> du) where T : unmanaged
+    private static void SampleScaledLogNormalCore<T>(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> d,
+        Span<T> u, Span<T> du) where T : unmanaged
     {
         int length = mu.Length;
         KernelArguments.SameLength(length, ls.Length, nameof(ls));
@@ -205,30 +218,31 @@ public static class LatentKernels
         KernelArguments.SameLength(length, u.Length, nameof(u));
         KernelArguments.SameLength(length, du.Length, nameof(du));
         nuint n = (nuint)length, i = 0;
-        ref double mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
-        ref double dr = ref MemoryMarshal.GetReference(d), ur = ref MemoryMarshal.GetReference(u);
-        ref T dur = ref MemoryMarshal.GetReference(du);
+        ref T mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
+        ref T dr = ref MemoryMarshal.GetReference(d), ur = ref MemoryMarshal.GetReference(u), dur = ref MemoryMarshal.GetReference(du);
         if (Vector256.IsHardwareAccelerated)
         {
             for (; i + 8 <= n; i += 8)
             {
-                var u0 = Elementary.Exp(Draw(ref mr, ref lr, ref er, i));
-                var u1 = Elementary.Exp(Draw(ref mr, ref lr, ref er, i + 4));
-                u0.StoreUnsafe(ref ur, i); u1.StoreUnsafe(ref ur, i + 4);
-                WideningLoads.Store256(Vector256.LoadUnsafe(ref dr, i) * u0, Vector256.LoadUnsafe(ref dr, i + 4) * u1, ref dur, i);
+                Draw(ref mr, ref lr, ref er, i, out var x0, out var x1);
+                var u0 = Elementary.Exp(x0);
+                var u1 = Elementary.Exp(x1);
+                WideningLoads.Store256(u0, u1, ref ur, i);
+                WideningLoads.Load256(ref dr, i, out var d0, out var d1);
+                WideningLoads.Store256(d0 * u0, d1 * u1, ref dur, i);
             }
         }
         for (; i < n; i++)
         {
-            double uv = Elementary.Exp(Unsafe.Add(ref mr, i) + Elementary.Exp(Unsafe.Add(ref lr, i)) * Unsafe.Add(ref er, i));
-            Unsafe.Add(ref ur, i) = uv;
-            Unsafe.Add(ref dur, i) = WideningLoads.FromDouble<T>(Unsafe.Add(ref dr, i) * uv);
+            double uv = Elementary.Exp(Draw(ref mr, ref lr, ref er, i));
+            Unsafe.Add(ref ur, i) = WideningLoads.FromDouble<T>(uv);
+            Unsafe.Add(ref dur, i) = WideningLoads.FromDouble<T>(WideningLoads.ToDouble(Unsafe.Add(ref dr, i)) * uv);
         }
     }
 
-    private static double LatentGradientCore<TMean>(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
-        ReadOnlySpan<double> priorMeans, double priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
-        where TMean : struct, IMeanMode
+    private static double LatentGradientCore<T, TMean>(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll,
+        ReadOnlySpan<T> priorMeans, double priorMean, double priorStd, double klWeight, double c0, Span<T> gradMu, Span<T> gradLs)
+        where T : unmanaged where TMean : struct, IMeanMode
     {
         int length = mu.Length;
         KernelArguments.SameLength(length, ls.Length, nameof(ls));
@@ -238,59 +252,79 @@ public static class LatentKernels
         KernelArguments.SameLength(length, gradLs.Length, nameof(gradLs));
         double iv = 1 / (priorStd * priorStd), wiv = klWeight * iv;
         nuint n = (nuint)length, i = 0;
-        ref double mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
-        ref double dr = ref MemoryMarshal.GetReference(dll), pr = ref MemoryMarshal.GetReference(priorMeans);
-        ref double gm = ref MemoryMarshal.GetReference(gradMu), gl = ref MemoryMarshal.GetReference(gradLs);
+        ref T mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
+        ref T dr = ref MemoryMarshal.GetReference(dll), pr = ref MemoryMarshal.GetReference(priorMeans);
+        ref T gm = ref MemoryMarshal.GetReference(gradMu), gl = ref MemoryMarshal.GetReference(gradLs);
         Span<double> lanes = stackalloc double[Lanes];
         lanes.Clear();
         ref double lane = ref MemoryMarshal.GetReference(lanes);
         if (Vector256.IsHardwareAccelerated && n >= Lanes)
         {
-            var vc0 = Vector256.Create(c0);
-            var vwiv = Vector256.Create(wiv);
-            var vw = Vector256.Create(klWeight);
-            var viv = Vector256.Create(iv);
-            var half = Vector256.Create(0.5);
-            var pm = Vector256.Create(priorMean);
+            var k = new LatentTerms(c0, klWeight, iv, priorMean);
             Vector256<double> k0 = default, k1 = default;
             for (; i + Lanes <= n; i += Lanes)
             {
-                for (nuint h = 0; h < Lanes; h += 4)
-                {
-                    var m = Vector256.LoadUnsafe(ref mr, i + h);
-                    var l = Vector256.LoadUnsafe(ref lr, i + h);
-                    var s = Elementary.Exp(l);
-                    var diff = m - (TMean.PerElement ? Vector256.LoadUnsafe(ref pr, i + h) : pm);
-                    var dl = Vector256.LoadUnsafe(ref dr, i + h);
-                    (vc0 * (vwiv * diff - dl)).StoreUnsafe(ref gm, i + h);
-                    var s2 = s * s;
-                    (vc0 * (vw * (s2 * viv - Vector256<double>.One) - dl * Vector256.LoadUnsafe(ref er, i + h) * s)).StoreUnsafe(ref gl, i + h);
-                    var kl = half * (s2 + diff * diff) * viv - l;
-                    if (h == 0) k0 += kl; else k1 += kl;
-                }
+                WideningLoads.Load256(ref mr, i, out var m0, out var m1);
+                WideningLoads.Load256(ref lr, i, out var l0, out var l1);
+                WideningLoads.Load256(ref er, i, out var e0, out var e1);
+                WideningLoads.Load256(ref dr, i, out var d0, out var d1);
+                Vector256<double> p0 = k.PriorMean, p1 = k.PriorMean;
+                if (TMean.PerElement) WideningLoads.Load256(ref pr, i, out p0, out p1);
+                k.Gradient(m0, l0, e0, d0, p0, out var gm0, out var gl0, ref k0);
+                k.Gradient(m1, l1, e1, d1, p1, out var gm1, out var gl1, ref k1);
+                WideningLoads.Store256(gm0, gm1, ref gm, i);
+                WideningLoads.Store256(gl0, gl1, ref gl, i);
             }
             k0.StoreUnsafe(ref lane, 0);
             k1.StoreUnsafe(ref lane, 4);
         }
         for (nuint j = i % Lanes; i < n; i++, j = (j + 1) % Lanes)
         {
-            double m = Unsafe.Add(ref mr, i), l = Unsafe.Add(ref lr, i), s = Elementary.Exp(l);
-            double diff = m - (TMean.PerElement ? Unsafe.Add(ref pr, i) : priorMean);
-            double dl = Unsafe.Add(ref dr, i), s2 = s * s;
-            Unsafe.Add(ref gm, i) = c0 * (wiv * diff - dl);
-            Unsafe.Add(ref gl, i) = c0 * (klWeight * (s2 * iv - 1) - dl * Unsafe.Add(ref er, i) * s);
+            double m = WideningLoads.ToDouble(Unsafe.Add(ref mr, i)), l = WideningLoads.ToDouble(Unsafe.Add(ref lr, i)), s = Elementary.Exp(l);
+            double diff = m - (TMean.PerElement ? WideningLoads.ToDouble(Unsafe.Add(ref pr, i)) : priorMean);
+            double dl = WideningLoads.ToDouble(Unsafe.Add(ref dr, i)), s2 = s * s;
+            Unsafe.Add(ref gm, i) = WideningLoads.FromDouble<T>(c0 * (wiv * diff - dl));
+            Unsafe.Add(ref gl, i) = WideningLoads.FromDouble<T>(c0 * (klWeight * (s2 * iv - 1) - dl * WideningLoads.ToDouble(Unsafe.Add(ref er, i)) * s));
             Unsafe.Add(ref lane, j) += 0.5 * (s2 + diff * diff) * iv - l;
         }
         return FoldLanes(lanes) + length * (Math.Log(priorStd) - 0.5);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Draw(ref double mu, ref double ls, ref double eps, nuint i)
-        => Vector256.LoadUnsafe(ref mu, i) + Elementary.Exp(Vector256.LoadUnsafe(ref ls, i)) * Vector256.LoadUnsafe(ref eps, i);
+    /// <summary>The constants of <see cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, double, Span{double}, Span{double})"/> as vectors, and its per-element step.</summary>
+    private readonly struct LatentTerms(double c0, double klWeight, double iv, double priorMean)
+    {
+        private readonly Vector256<double> _c0 = Vector256.Create(c0), _wiv = Vector256.Create(klWeight * iv), _w = Vector256.Create(klWeight);
+        private readonly Vector256<double> _iv = Vector256.Create(iv), _half = Vector256.Create(0.5);
+        public Vector256<double> PriorMean { get; } = Vector256.Create(priorMean);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Gradient(Vector256<double> m, Vector256<double> l, Vector256<double> eps, Vector256<double> dl, Vector256<double> prior,
+            out Vector256<double> gradMu, out Vector256<double> gradLs, ref Vector256<double> kl)
+        {
+            var s = Elementary.Exp(l);
+            var diff = m - prior;
+            gradMu = _c0 * (_wiv * diff - dl);
+            var s2 = s * s;
+            gradLs = _c0 * (_w * (s2 * _iv - Vector256<double>.One) - dl * eps * s);
+            kl += _half * (s2 + diff * diff) * _iv - l;
+        }
+    }
+
+    /// <summary>Elements [i, i + 8) of mu + exp(ls) eps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> SigmoidDraw(ref double mu, ref double ls, ref double eps, nuint i)
-        => Elementary.Sigmoid(Draw(ref mu, ref ls, ref eps, i));
+    private static void Draw<T>(ref T mu, ref T ls, ref T eps, nuint i, out Vector256<double> lower, out Vector256<double> upper) where T : unmanaged
+    {
+        WideningLoads.Load256(ref mu, i, out var m0, out var m1);
+        WideningLoads.Load256(ref ls, i, out var l0, out var l1);
+        WideningLoads.Load256(ref eps, i, out var e0, out var e1);
+        lower = m0 + Elementary.Exp(l0) * e0;
+        upper = m1 + Elementary.Exp(l1) * e1;
+    }
+
+    /// <summary>Element i of mu + exp(ls) eps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Draw<T>(ref T mu, ref T ls, ref T eps, nuint i) where T : unmanaged
+        => WideningLoads.ToDouble(Unsafe.Add(ref mu, i)) + Elementary.Exp(WideningLoads.ToDouble(Unsafe.Add(ref ls, i))) * WideningLoads.ToDouble(Unsafe.Add(ref eps, i));
 
     internal static double FoldLanes(Span<double> lanes)
     {
@@ -299,4 +333,3 @@ public static class LatentKernels
         return lanes[0];
     }
 }
-

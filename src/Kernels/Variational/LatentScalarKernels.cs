@@ -1,115 +1,121 @@
+using GrnFast.Kernels.Vectors;
+
 namespace GrnFast.Kernels.Variational;
 
-/// <summary>The plain-loop twins of <see cref="LatentKernels"/>: they define what each kernel computes, bit for bit.</summary>
+/// <summary>
+/// The plain-loop twins of <see cref="LatentKernels"/>: they define what each kernel computes, bit for bit (every
+/// element in double, float widened on load and rounded once on store).
+/// </summary>
 public static class LatentScalarKernels
 {
     public static void SampleSigmoidProduct(ReadOnlySpan<double> muA, ReadOnlySpan<double> lsA, ReadOnlySpan<double> epsA,
-        ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<float> v)
-    {
-        for (int i = 0; i < muA.Length; i++)
-        {
-            a[i] = Elementary.Sigmoid(muA[i] + Elementary.Exp(lsA[i]) * epsA[i]);
-            b[i] = muB[i] + Elementary.Exp(lsB[i]) * epsB[i];
-            v[i] = (float)(a[i] * b[i]);
-        }
-    }
-
-    public static void SampleSigmoidProduct(ReadOnlySpan<double> muA, ReadOnlySpan<double> lsA, ReadOnlySpan<double> epsA,
         ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<double> v)
-    {
-        for (int i = 0; i < muA.Length; i++)
-        {
-            a[i] = Elementary.Sigmoid(muA[i] + Elementary.Exp(lsA[i]) * epsA[i]);
-            b[i] = muB[i] + Elementary.Exp(lsB[i]) * epsB[i];
-            v[i] = a[i] * b[i];
-        }
-    }
+        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v);
+
+    public static void SampleSigmoidProduct(ReadOnlySpan<float> muA, ReadOnlySpan<float> lsA, ReadOnlySpan<float> epsA,
+        ReadOnlySpan<float> muB, ReadOnlySpan<float> lsB, ReadOnlySpan<float> epsB, Span<float> a, Span<float> b, Span<float> v)
+        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v);
 
     public static void SampleScaledLogNormal(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
-        Span<double> u, Span<float> du)
-    {
-        for (int i = 0; i < mu.Length; i++)
-        {
-            u[i] = Elementary.Exp(mu[i] + Elementary.Exp(ls[i]) * eps[i]);
-            du[i] = (float)(d[i] * u[i]);
-        }
-    }
+        Span<double> u, Span<double> du) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du);
 
-    public static void SampleScaledLogNormal(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
-        Span<double> u, Span<double> du)
-    {
-        for (int i = 0; i < mu.Length; i++)
-        {
-            u[i] = Elementary.Exp(mu[i] + Elementary.Exp(ls[i]) * eps[i]);
-            du[i] = d[i] * u[i];
-        }
-    }
+    public static void SampleScaledLogNormal(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> d,
+        Span<float> u, Span<float> du) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du);
 
     public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
         ReadOnlySpan<double> priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
+        => LatentGradientCore(mu, ls, eps, dll, priorMean, double.NaN, priorStd, klWeight, c0, gradMu, gradLs);
+
+    public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
+        ReadOnlySpan<float> priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
+        => LatentGradientCore(mu, ls, eps, dll, priorMean, double.NaN, priorStd, klWeight, c0, gradMu, gradLs);
+
+    public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
+        double priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
+        => LatentGradientCore(mu, ls, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+
+    public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
+        double priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
+        => LatentGradientCore(mu, ls, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+
+    public static double ActivityDataGradient(ReadOnlySpan<double> h, ReadOnlySpan<double> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+        => ActivityDataGradientCore(h, du, u, d, factor, dll);
+
+    public static double ActivityDataGradient(ReadOnlySpan<float> h, ReadOnlySpan<float> du, ReadOnlySpan<float> u, ReadOnlySpan<float> d, double factor, Span<float> dll)
+        => ActivityDataGradientCore(h, du, u, d, factor, dll);
+
+    public static void EdgeDataGradient(ReadOnlySpan<double> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
+        => EdgeDataGradientCore(dv, a, b, factor, dllA, dllB);
+
+    public static void EdgeDataGradient(ReadOnlySpan<float> dv, ReadOnlySpan<float> a, ReadOnlySpan<float> b, double factor, Span<float> dllA, Span<float> dllB)
+        => EdgeDataGradientCore(dv, a, b, factor, dllA, dllB);
+
+    private static double D<T>(T x) where T : unmanaged => WideningLoads.ToDouble(x);
+
+    private static T R<T>(double x) where T : unmanaged => WideningLoads.FromDouble<T>(x);
+
+    private static void SampleSigmoidProductCore<T>(ReadOnlySpan<T> muA, ReadOnlySpan<T> lsA, ReadOnlySpan<T> epsA,
+        ReadOnlySpan<T> muB, ReadOnlySpan<T> lsB, ReadOnlySpan<T> epsB, Span<T> a, Span<T> b, Span<T> v) where T : unmanaged
+    {
+        for (int i = 0; i < muA.Length; i++)
+        {
+            double av = Elementary.Sigmoid(D(muA[i]) + Elementary.Exp(D(lsA[i])) * D(epsA[i]));
+            double bv = D(muB[i]) + Elementary.Exp(D(lsB[i])) * D(epsB[i]);
+            a[i] = R<T>(av);
+            b[i] = R<T>(bv);
+            v[i] = R<T>(av * bv);
+        }
+    }
+
+    private static void SampleScaledLogNormalCore<T>(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> d,
+        Span<T> u, Span<T> du) where T : unmanaged
+    {
+        for (int i = 0; i < mu.Length; i++)
+        {
+            double uv = Elementary.Exp(D(mu[i]) + Elementary.Exp(D(ls[i])) * D(eps[i]));
+            u[i] = R<T>(uv);
+            du[i] = R<T>(D(d[i]) * uv);
+        }
+    }
+
+    /// <summary>With an empty <paramref name="priorMeans"/>, every element's prior mean is <paramref name="priorMean"/>.</summary>
+    private static double LatentGradientCore<T>(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll,
+        ReadOnlySpan<T> priorMeans, double priorMean, double priorStd, double klWeight, double c0, Span<T> gradMu, Span<T> gradLs) where T : unmanaged
     {
         Span<double> lanes = stackalloc double[LatentKernels.Lanes];
         lanes.Clear();
         double iv = 1 / (priorStd * priorStd), wiv = klWeight * iv;
         for (int i = 0; i < mu.Length; i++)
         {
-            double s = Elementary.Exp(ls[i]), diff = mu[i] - priorMean[i], s2 = s * s;
-            gradMu[i] = c0 * (wiv * diff - dll[i]);
-            gradLs[i] = c0 * (klWeight * (s2 * iv - 1) - dll[i] * eps[i] * s);
-            lanes[i % LatentKernels.Lanes] += 0.5 * (s2 + diff * diff) * iv - ls[i];
+            double s = Elementary.Exp(D(ls[i])), diff = D(mu[i]) - (priorMeans.IsEmpty ? priorMean : D(priorMeans[i])), s2 = s * s;
+            gradMu[i] = R<T>(c0 * (wiv * diff - D(dll[i])));
+            gradLs[i] = R<T>(c0 * (klWeight * (s2 * iv - 1) - D(dll[i]) * D(eps[i]) * s));
+            lanes[i % LatentKernels.Lanes] += 0.5 * (s2 + diff * diff) * iv - D(ls[i]);
         }
         return LatentKernels.FoldLanes(lanes) + mu.Length * (Math.Log(priorStd) - 0.5);
     }
 
-    public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
-        double priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
-    {
-        var means = new double[mu.Length];
-        Array.Fill(means, priorMean);
-        return LatentGradient(mu, ls, eps, dll, means, priorStd, klWeight, c0, gradMu, gradLs);
-    }
-
-    public static double ActivityDataGradient(ReadOnlySpan<float> h, ReadOnlySpan<float> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+    private static double ActivityDataGradientCore<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> du, ReadOnlySpan<T> u, ReadOnlySpan<T> d, double factor, Span<T> dll)
+        where T : unmanaged
     {
         Span<double> lanes = stackalloc double[LatentKernels.Lanes];
         lanes.Clear();
         for (int i = 0; i < h.Length; i++)
         {
-            dll[i] = factor * d[i] * h[i] * u[i];
-            lanes[i % LatentKernels.Lanes] += (double)du[i] * h[i];
+            dll[i] = R<T>(factor * D(d[i]) * D(h[i]) * D(u[i]));
+            lanes[i % LatentKernels.Lanes] += D(du[i]) * D(h[i]);
         }
         return LatentKernels.FoldLanes(lanes);
     }
 
-    public static double ActivityDataGradient(ReadOnlySpan<double> h, ReadOnlySpan<double> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
-    {
-        Span<double> lanes = stackalloc double[LatentKernels.Lanes];
-        lanes.Clear();
-        for (int i = 0; i < h.Length; i++)
-        {
-            dll[i] = factor * d[i] * h[i] * u[i];
-            lanes[i % LatentKernels.Lanes] += du[i] * h[i];
-        }
-        return LatentKernels.FoldLanes(lanes);
-    }
-
-    public static void EdgeDataGradient(ReadOnlySpan<float> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
+    private static void EdgeDataGradientCore<T>(ReadOnlySpan<T> dv, ReadOnlySpan<T> a, ReadOnlySpan<T> b, double factor, Span<T> dllA, Span<T> dllB)
+        where T : unmanaged
     {
         for (int i = 0; i < dv.Length; i++)
         {
-            double g = factor * dv[i];
-            dllA[i] = g * b[i] * a[i] * (1 - a[i]);
-            dllB[i] = g * a[i];
-        }
-    }
-
-    public static void EdgeDataGradient(ReadOnlySpan<double> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
-    {
-        for (int i = 0; i < dv.Length; i++)
-        {
-            double g = factor * dv[i];
-            dllA[i] = g * b[i] * a[i] * (1 - a[i]);
-            dllB[i] = g * a[i];
+            double g = factor * D(dv[i]), av = D(a[i]);
+            dllA[i] = R<T>(g * D(b[i]) * av * (1 - av));
+            dllB[i] = R<T>(g * av);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -12,7 +13,8 @@ namespace GrnFast.Kernels.Variational;
 /// and the model mean m, it overwrites m with tau * r where r = (w - m) * mask, the likelihood's gradient with respect to
 /// the mean, and returns sum r^2. Each element is computed in double (float inputs are widened, the output is rounded once);
 /// the sum uses the fixed 32-lane order of <see cref="ScalarKernels"/> (term i into lane i mod 32, lanes folded by halving).</para>
-/// <para><b>Adam</b>: one Adam step with element-wise gradient clamping (Pyro's ClippedAdam):
+/// <para><b>AddProducts</b>: sum += x o y in double, the per-cell sums over regulators of the depth's gradient.</para>
+/// <para><b>Adam</b>: one Adam step with element-wise gradient clamping (Pyro's ClippedAdam), in the state's precision:
 /// g = min(max(g, -clip), clip); m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= step * m / (sqrt(v) * vScale + eps),
 /// where step = lr / (1 - b1^t) and vScale = 1 / sqrt(1 - b2^t).</para>
 /// </summary>
@@ -93,30 +95,67 @@ public static class VariationalKernels
         WideningLoads.Store256(r0 * tau, r1 * tau, ref ms, at);
     }
 
+    /// <summary>sum_i += x_i * y_i, each product and sum in double (float input widened exactly).</summary>
+    public static void AddProducts(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> sum) => AddProductsCore(x, y, sum);
+
+    /// <inheritdoc cref="AddProducts(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double})"/>
+    public static void AddProducts(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<double> sum) => AddProductsCore(x, y, sum);
+
+    private static void AddProductsCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<double> sum) where T : unmanaged
+    {
+        KernelArguments.SameLength(x.Length, y.Length, nameof(y));
+        KernelArguments.SameLength(x.Length, sum.Length, nameof(sum));
+        nuint n = (nuint)x.Length, i = 0;
+        ref T xr = ref MemoryMarshal.GetReference(x), yr = ref MemoryMarshal.GetReference(y);
+        ref double sr = ref MemoryMarshal.GetReference(sum);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= n; i += 8)
+            {
+                WideningLoads.Load256(ref xr, i, out var x0, out var x1);
+                WideningLoads.Load256(ref yr, i, out var y0, out var y1);
+                (Vector256.LoadUnsafe(ref sr, i) + x0 * y0).StoreUnsafe(ref sr, i);
+                (Vector256.LoadUnsafe(ref sr, i + 4) + x1 * y1).StoreUnsafe(ref sr, i + 4);
+            }
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref sr, i) += WideningLoads.ToDouble(Unsafe.Add(ref xr, i)) * WideningLoads.ToDouble(Unsafe.Add(ref yr, i));
+    }
+
     /// <summary>One clipped Adam step over p, m, v with gradient g (all the same length); see the class summary.</summary>
-    public static void Adam(Span<double> p, Span<double> m, Span<double> v, ReadOnlySpan<double> g, in AdamStep s)
+    public static void Adam(Span<double> p, Span<double> m, Span<double> v, ReadOnlySpan<double> g, in AdamStep s) => AdamCore(p, m, v, g, s);
+
+    /// <summary>
+    /// The same step on float state in float arithmetic (the step's constants rounded to float), as a float32 optimiser
+    /// takes it: the square root and the division are the step's cost, and in float a vector holds twice the elements.
+    /// </summary>
+    public static void Adam(Span<float> p, Span<float> m, Span<float> v, ReadOnlySpan<float> g, in AdamStep s) => AdamCore(p, m, v, g, s);
+
+    private static void AdamCore<T>(Span<T> p, Span<T> m, Span<T> v, ReadOnlySpan<T> g, in AdamStep s)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         KernelArguments.SameLength(p.Length, m.Length, nameof(m));
         KernelArguments.SameLength(p.Length, v.Length, nameof(v));
         KernelArguments.SameLength(p.Length, g.Length, nameof(g));
         nuint n = (nuint)p.Length;
-        ref double ps = ref MemoryMarshal.GetReference(p);
-        ref double mv = ref MemoryMarshal.GetReference(m);
-        ref double vv = ref MemoryMarshal.GetReference(v);
-        ref double gs = ref MemoryMarshal.GetReference(g);
+        ref T ps = ref MemoryMarshal.GetReference(p);
+        ref T mv = ref MemoryMarshal.GetReference(m);
+        ref T vv = ref MemoryMarshal.GetReference(v);
+        ref T gs = ref MemoryMarshal.GetReference(g);
+        var c = new AdamConstants<T>(s);
         nuint i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            var lo = Vector256.Create(-s.Clip);
-            var hi = Vector256.Create(s.Clip);
-            var b1 = Vector256.Create(s.Beta1);
-            var c1 = Vector256.Create(1 - s.Beta1);
-            var b2 = Vector256.Create(s.Beta2);
-            var c2 = Vector256.Create(1 - s.Beta2);
-            var step = Vector256.Create(s.Step);
-            var vScale = Vector256.Create(s.VScale);
-            var eps = Vector256.Create(s.Epsilon);
-            for (; i + 4 <= n; i += 4)
+            var lo = Vector256.Create(-c.Clip);
+            var hi = Vector256.Create(c.Clip);
+            var b1 = Vector256.Create(c.Beta1);
+            var c1 = Vector256.Create(c.OneMinusBeta1);
+            var b2 = Vector256.Create(c.Beta2);
+            var c2 = Vector256.Create(c.OneMinusBeta2);
+            var step = Vector256.Create(c.Step);
+            var vScale = Vector256.Create(c.VScale);
+            var eps = Vector256.Create(c.Epsilon);
+            for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count)
             {
                 var gi = Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref gs, i), lo), hi);
                 var mi = b1 * Vector256.LoadUnsafe(ref mv, i) + c1 * gi;
@@ -128,12 +167,12 @@ public static class VariationalKernels
         }
         for (; i < n; i++)
         {
-            double gi = Math.Min(Math.Max(Unsafe.Add(ref gs, i), -s.Clip), s.Clip);
-            double mi = s.Beta1 * Unsafe.Add(ref mv, i) + (1 - s.Beta1) * gi;
-            double vi = s.Beta2 * Unsafe.Add(ref vv, i) + (1 - s.Beta2) * (gi * gi);
+            T gi = T.Min(T.Max(Unsafe.Add(ref gs, i), -c.Clip), c.Clip);
+            T mi = c.Beta1 * Unsafe.Add(ref mv, i) + c.OneMinusBeta1 * gi;
+            T vi = c.Beta2 * Unsafe.Add(ref vv, i) + c.OneMinusBeta2 * (gi * gi);
             Unsafe.Add(ref mv, i) = mi;
             Unsafe.Add(ref vv, i) = vi;
-            Unsafe.Add(ref ps, i) -= s.Step * mi / (Math.Sqrt(vi) * s.VScale + s.Epsilon);
+            Unsafe.Add(ref ps, i) -= c.Step * mi / (T.Sqrt(vi) * c.VScale + c.Epsilon);
         }
     }
 
@@ -143,6 +182,19 @@ public static class VariationalKernels
             for (int j = 0; j < half; j++) lanes[j] += lanes[j + half];
         return lanes[0];
     }
+}
+
+/// <summary>An <see cref="AdamStep"/>'s constants in the state's precision (1 - beta taken in double, then rounded).</summary>
+internal readonly struct AdamConstants<T>(AdamStep s) where T : IBinaryFloatingPointIeee754<T>
+{
+    public T Clip { get; } = T.CreateChecked(s.Clip);
+    public T Beta1 { get; } = T.CreateChecked(s.Beta1);
+    public T OneMinusBeta1 { get; } = T.CreateChecked(1 - s.Beta1);
+    public T Beta2 { get; } = T.CreateChecked(s.Beta2);
+    public T OneMinusBeta2 { get; } = T.CreateChecked(1 - s.Beta2);
+    public T Step { get; } = T.CreateChecked(s.Step);
+    public T VScale { get; } = T.CreateChecked(s.VScale);
+    public T Epsilon { get; } = T.CreateChecked(s.Epsilon);
 }
 
 /// <summary>

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace GrnFast.Kernels.Variational;
 
 /// <summary>The plain-loop twins of <see cref="VariationalKernels"/>: they define what each kernel computes, bit for bit.</summary>
@@ -31,14 +33,29 @@ public static class VariationalScalarKernels
         return VariationalKernels.Fold(lanes);
     }
 
-    public static void Adam(Span<double> p, Span<double> m, Span<double> v, ReadOnlySpan<double> g, in AdamStep s)
+    public static void AddProducts(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> sum)
     {
+        for (int i = 0; i < x.Length; i++) sum[i] += x[i] * y[i];
+    }
+
+    public static void AddProducts(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<double> sum)
+    {
+        for (int i = 0; i < x.Length; i++) sum[i] += (double)x[i] * y[i];
+    }
+
+    public static void Adam(Span<double> p, Span<double> m, Span<double> v, ReadOnlySpan<double> g, in AdamStep s) => AdamCore(p, m, v, g, s);
+
+    public static void Adam(Span<float> p, Span<float> m, Span<float> v, ReadOnlySpan<float> g, in AdamStep s) => AdamCore(p, m, v, g, s);
+
+    private static void AdamCore<T>(Span<T> p, Span<T> m, Span<T> v, ReadOnlySpan<T> g, in AdamStep s) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var c = new AdamConstants<T>(s);
         for (int i = 0; i < p.Length; i++)
         {
-            double gi = Math.Min(Math.Max(g[i], -s.Clip), s.Clip);
-            m[i] = s.Beta1 * m[i] + (1 - s.Beta1) * gi;
-            v[i] = s.Beta2 * v[i] + (1 - s.Beta2) * (gi * gi);
-            p[i] -= s.Step * m[i] / (Math.Sqrt(v[i]) * s.VScale + s.Epsilon);
+            T gi = T.Min(T.Max(g[i], -c.Clip), c.Clip);
+            m[i] = c.Beta1 * m[i] + c.OneMinusBeta1 * gi;
+            v[i] = c.Beta2 * v[i] + c.OneMinusBeta2 * (gi * gi);
+            p[i] -= c.Step * m[i] / (T.Sqrt(v[i]) * c.VScale + c.Epsilon);
         }
     }
 }

@@ -45,7 +45,12 @@ public static class NormalNoise
     }
 
     /// <summary>Fills <paramref name="destination"/> with the draws at indices start, start + 1, ...</summary>
-    public static void Fill(ulong seed, long step, long start, Span<double> destination)
+    public static void Fill(ulong seed, long step, long start, Span<double> destination) => FillCore(seed, step, start, destination);
+
+    /// <summary>The same draws rounded to float.</summary>
+    public static void Fill(ulong seed, long step, long start, Span<float> destination) => FillCore(seed, step, start, destination);
+
+    private static void FillCore<T>(ulong seed, long step, long start, Span<T> destination) where T : unmanaged
     {
         ulong stepKey = StepKey(seed, step);
         uint[] kn = s_kn;
@@ -55,7 +60,7 @@ public static class NormalNoise
         {
             // Four indices at a time: hash, layer and abscissa in vectors, the table rows by lane; the rare lanes outside
             // their rectangle are redone by the scalar slow path (same bits as DrawAt).
-            ref double d = ref MemoryMarshal.GetReference(destination);
+            ref T d = ref MemoryMarshal.GetReference(destination);
             var key = Vector256.Create(stepKey);
             var lane = Vector256.Create(0UL, 1UL, 2UL, 3UL);
             for (; i + 4 <= destination.Length; i += 4)
@@ -64,14 +69,16 @@ public static class NormalNoise
                 var iz = (h & Vector256.Create((ulong)(Layers - 1))).AsInt64();
                 int i0 = (int)iz.GetElement(0), i1 = (int)iz.GetElement(1), i2 = (int)iz.GetElement(2), i3 = (int)iz.GetElement(3);
                 var hz = Vector256.ConvertToDouble(Vector256.ShiftRightArithmetic(h.AsInt64(), 32));
-                (hz * Vector256.Create(wn[i0], wn[i1], wn[i2], wn[i3])).StoreUnsafe(ref d, (nuint)i);
+                var x = hz * Vector256.Create(wn[i0], wn[i1], wn[i2], wn[i3]);
+                if (typeof(T) == typeof(float)) Avx.ConvertToVector128Single(x).StoreUnsafe(ref Unsafe.As<T, float>(ref d), (nuint)i);
+                else x.StoreUnsafe(ref Unsafe.As<T, double>(ref d), (nuint)i);
                 uint inside = Vector256.LessThan(Vector256.Abs(hz), Vector256.Create(knd[i0], knd[i1], knd[i2], knd[i3])).ExtractMostSignificantBits();
                 if (inside == 0b1111) continue;
                 for (int j = 0; j < 4; j++)
                     if ((inside & (1u << j)) == 0)
                     {
                         ulong hj = h.GetElement(j);
-                        destination[i + j] = OutsideRectangle(hj, (int)(hj >> 32), (int)(hj & (Layers - 1)));
+                        destination[i + j] = Narrow<T>(OutsideRectangle(hj, (int)(hj >> 32), (int)(hj & (Layers - 1))));
                     }
             }
         }
@@ -79,23 +86,41 @@ public static class NormalNoise
         {
             ulong h = Mix(stepKey ^ (ulong)(start + i) * IndexKey);
             int hz = (int)(h >> 32), iz = (int)(h & (Layers - 1));
-            destination[i] = Math.Abs((long)hz) < kn[iz] ? hz * wn[iz] : OutsideRectangle(h, hz, iz);
+            destination[i] = Narrow<T>(Math.Abs((long)hz) < kn[iz] ? hz * wn[iz] : OutsideRectangle(h, hz, iz));
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Narrow<T>(double x) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            float f = (float)x;
+            return Unsafe.As<float, T>(ref f);
+        }
+        return Unsafe.As<double, T>(ref x);
     }
 
     /// <summary>The draw at one index.</summary>
     public static double Draw(ulong seed, long step, long index) => DrawAt(StepKey(seed, step), index);
 
-    /// <summary>Fills in parallel, in fixed chunks: the same bits as one <see cref="Fill"/> over the whole span.</summary>
-    public static void FillParallel(ulong seed, long step, double[] destination, int threads)
+    /// <summary>Fills in parallel, in fixed chunks: the same bits as one <see cref="Fill(ulong, long, long, Span{double})"/> over the whole span.</summary>
+    public static void FillParallel(ulong seed, long step, double[] destination, int threads) =>
+        FillParallel(destination.Length, threads, (from, length) => Fill(seed, step, from, destination.AsSpan(from, length)));
+
+    /// <summary>Fills in parallel, in fixed chunks: the same bits as one <see cref="Fill(ulong, long, long, Span{float})"/> over the whole span.</summary>
+    public static void FillParallel(ulong seed, long step, float[] destination, int threads) =>
+        FillParallel(destination.Length, threads, (from, length) => Fill(seed, step, from, destination.AsSpan(from, length)));
+
+    private static void FillParallel(int length, int threads, Action<int, int> fill)
     {
         const int chunk = 1 << 16;
-        int chunks = (destination.Length + chunk - 1) / chunk;
-        if (chunks <= 1 || threads <= 1) { Fill(seed, step, 0, destination); return; }
+        int chunks = (length + chunk - 1) / chunk;
+        if (chunks <= 1 || threads <= 1) { fill(0, length); return; }
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
         {
-            int from = c * chunk, length = Math.Min(chunk, destination.Length - from);
-            Fill(seed, step, from, destination.AsSpan(from, length));
+            int from = c * chunk;
+            fill(from, Math.Min(chunk, length - from));
         });
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using GrnFast.Kernels.Variational;
 using GrnFast.Solvers.Results;
 
@@ -85,11 +86,12 @@ public static class PmfGrn
         var model = new PmfGrnModel<T>(layout, w, mask, prior, joint ? problem.Evidence : null, o, context, batchSize);
         double standardize = total.Elapsed.TotalSeconds;
 
-        var theta = Initial(layout, prior, o, seed);
-        var grad = new double[layout.Length];
-        var adamM = new double[layout.Length];
-        var adamV = new double[layout.Length];
-        var noise = new double[layout.NoiseLength];
+        // Parameters, Adam's moments and the noise live in the work precision (float32 halves the memory every pass streams).
+        var theta = Array.ConvertAll(Initial(layout, prior, o, seed), PmfGrnModel<T>.FromDouble);
+        var grad = new T[layout.Length];
+        var adamM = new T[layout.Length];
+        var adamV = new T[layout.Length];
+        var noise = new T[layout.NoiseLength];
         int stepsPerEpoch = (n + batchSize - 1) / batchSize;
         var order = Enumerable.Range(0, n).ToArray();
         var shuffle = new Random(o.Seed);
@@ -100,7 +102,7 @@ public static class PmfGrn
         var validation = new List<(int, double)>();
         double bestValidation = double.PositiveInfinity;
         int? bestEpoch = null;
-        double[]? bestTheta = null;
+        T[]? bestTheta = null;
         int sinceBest = 0;
         T[]? fullMean = mask is null ? null : new T[(long)n * g];
         var status = SolverStatus.MaxIterations;
@@ -126,19 +128,18 @@ public static class PmfGrn
             bool finite = true;
             for (int b = 0; b < stepsPerEpoch; b++)
             {
-                NormalNoise.FillParallel(seed, step, noise, context.Threads);
+                FillNoise(seed, step, noise, context.Threads);
                 var adamStep = AdamStep.At((int)Math.Min(step + 1, int.MaxValue), lr, o.Beta1, o.Beta2, o.AdamEpsilon, o.GradientClip);
                 // The Adam step runs on each column of the gradient as soon as it is final (still in cache), then on the rest.
                 void AdamOn(int start, int length) =>
-                    VariationalKernels.Adam(theta.AsSpan(start, length), adamM.AsSpan(start, length), adamV.AsSpan(start, length), grad.AsSpan(start, length), adamStep);
+                    PmfGrnModel<T>.Adam(theta.AsSpan(start, length), adamM.AsSpan(start, length), adamV.AsSpan(start, length), grad.AsSpan(start, length), adamStep);
                 var terms = model.Evaluate(theta, noise, batchSize < n ? batches[b] : null, beta, grad, AdamOn);
                 step++;
                 if (!double.IsFinite(terms.Loss)) { finite = false; break; }
                 elbo += terms.Elbo / stepsPerEpoch;
                 loss += terms.Loss / stepsPerEpoch;
                 InChunks(terms.ReadyLength, theta.Length, context.Threads, AdamOn);
-                var lsU = theta.AsSpan(layout.LsU, layout.CellTerms);
-                TensorPrimitives.Min(lsU, maxLsU, lsU);
+                CapLogStd(theta.AsSpan(layout.LsU, layout.CellTerms), maxLsU);
             }
             if (!finite) { status = SolverStatus.NumericalFailure; break; }
             elboHistory.Add(elbo);
@@ -152,7 +153,7 @@ public static class PmfGrn
                 validation.Add((epoch + 1, v));
                 if (v < bestValidation)
                 {
-                    bestValidation = v; bestEpoch = epoch + 1; bestTheta = (double[])theta.Clone(); sinceBest = 0;
+                    bestValidation = v; bestEpoch = epoch + 1; bestTheta = (T[])theta.Clone(); sinceBest = 0;
                 }
                 else if (o.Patience > 0 && ++sinceBest >= o.Patience)
                 {
@@ -174,7 +175,8 @@ public static class PmfGrn
             if (status == SolverStatus.MaxIterations && change <= o.Tolerance) status = SolverStatus.Converged;
         }
 
-        var (meanA, stdA, signed) = Posterior(layout, theta);
+        var parameters = Array.ConvertAll(theta, PmfGrnModel<T>.ToDouble);
+        var (meanA, stdA, signed) = Posterior(layout, parameters);
         var sorted = epochSeconds.Order().ToArray();
         return new PmfGrnResult
         {
@@ -186,9 +188,9 @@ public static class PmfGrn
             MeanA = meanA,
             StdA = stdA,
             SignedMean = signed,
-            NoiseStd = Math.Exp(theta[layout.MuT]),
-            EvidenceLink = joint ? (Math.Exp(theta[layout.MuS]), theta[layout.MuC]) : null,
-            Parameters = theta,
+            NoiseStd = Math.Exp(parameters[layout.MuT]),
+            EvidenceLink = joint ? (Math.Exp(parameters[layout.MuS]), parameters[layout.MuC]) : null,
+            Parameters = parameters,
             Layout = layout,
             Timings = new StageTimings(standardize, 0, solve),
             SecondsPerEpoch = sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2],
@@ -211,8 +213,29 @@ public static class PmfGrn
         });
     }
 
+    private static void FillNoise<T>(ulong seed, long step, T[] noise, int threads) where T : unmanaged
+    {
+        if (noise is float[] single) NormalNoise.FillParallel(seed, step, single, threads);
+        else NormalNoise.FillParallel(seed, step, (double[])(object)noise, threads);
+    }
+
+    /// <summary>ls = min(ls, cap): the guide's log standard deviations of log U are kept below <see cref="PmfGrnOptions.GuideMaxStdLogU"/>.</summary>
+    private static void CapLogStd<T>(Span<T> ls, double cap) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var single = MemoryMarshal.Cast<T, float>(ls);
+            TensorPrimitives.Min(single, (float)cap, single);
+        }
+        else
+        {
+            var wide = MemoryMarshal.Cast<T, double>(ls);
+            TensorPrimitives.Min(wide, cap, wide);
+        }
+    }
+
     /// <summary>Mean negative log-likelihood per held-out entry at the guide means.</summary>
-    private static double ValidationLoss<T>(PmfGrnModel<T> model, double[] theta, T[] fullMean) where T : unmanaged
+    private static double ValidationLoss<T>(PmfGrnModel<T> model, T[] theta, T[] fullMean) where T : unmanaged
     {
         var (ss, count, variance) = model.HeldOut(theta, fullMean);
         if (count == 0) return double.NaN;

@@ -79,39 +79,41 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     private readonly ParameterLayout _l;
     private readonly T[] _w;
     private readonly T[]? _mask;
-    private readonly double[] _priorLogitA;
+    private readonly T[] _priorLogitA;
     private readonly PairEvidence? _evidence;
     private readonly PmfGrnOptions _o;
     private readonly SolverContext _context;
     private readonly int _batchCapacity;
 
-    private readonly double[] _a, _b, _u, _d;
+    /// <summary>The draws of the step: A and B (G x K), U and depth d of the batch cells.</summary>
+    private readonly T[] _a, _b, _u, _d;
     /// <summary>d llY / d a per pair (joint model; zero outside the evidence pairs).</summary>
     private readonly double[]? _evidenceGradient;
     private readonly GaussianLikelihoodProducts<T> _products;
     private readonly double[] _crossColumns;
     /// <summary>Scratch: d ll / d x per latent, per-cell sums over regulators, per-column KL terms.</summary>
-    private readonly double[] _dllU, _dllA, _dllB, _dd, _klColumnsU, _klColumnsA;
+    private readonly T[] _dllU, _dllA, _dllB;
+    private readonly double[] _dd, _klColumnsU, _klColumnsA;
     /// <summary>A minibatch's rows of the U guide, noise and gradient, column-major nb x K (null for full batches).</summary>
-    private readonly double[]? _batchMuU, _batchLsU, _batchEpsU, _batchGradMuU, _batchGradLsU;
+    private readonly T[]? _batchMuU, _batchLsU, _batchEpsU, _batchGradMuU, _batchGradLsU;
 
     public PmfGrnModel(ParameterLayout layout, T[] w, T[]? mask, double[] priorLogitA, PairEvidence? evidence, PmfGrnOptions options, SolverContext context, int batchCapacity)
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) throw new NotSupportedException(typeof(T).Name);
-        _l = layout; _w = w; _mask = mask; _priorLogitA = priorLogitA; _evidence = evidence; _o = options; _context = context;
+        _l = layout; _w = w; _mask = mask; _priorLogitA = Array.ConvertAll(priorLogitA, FromDouble); _evidence = evidence; _o = options; _context = context;
         int n = layout.Cells, g = layout.Genes, k = layout.Regulators;
         _batchCapacity = batchCapacity;
         _products = new GaussianLikelihoodProducts<T>(w, mask, n, g, k, batchCapacity);
-        _a = new double[layout.Pairs]; _b = new double[layout.Pairs];
-        _u = new double[batchCapacity * k]; _d = new double[batchCapacity];
+        _a = new T[layout.Pairs]; _b = new T[layout.Pairs];
+        _u = new T[batchCapacity * k]; _d = new T[batchCapacity];
         _crossColumns = new double[k];
         if (evidence is not null && layout.Joint) _evidenceGradient = new double[layout.Pairs];
-        _dllU = new double[batchCapacity * k]; _dllA = new double[layout.Pairs]; _dllB = new double[layout.Pairs];
+        _dllU = new T[batchCapacity * k]; _dllA = new T[layout.Pairs]; _dllB = new T[layout.Pairs];
         _dd = new double[batchCapacity]; _klColumnsU = new double[k]; _klColumnsA = new double[k];
         if (batchCapacity < n)
         {
-            _batchMuU = new double[batchCapacity * k]; _batchLsU = new double[batchCapacity * k]; _batchEpsU = new double[batchCapacity * k];
-            _batchGradMuU = new double[batchCapacity * k]; _batchGradLsU = new double[batchCapacity * k];
+            _batchMuU = new T[batchCapacity * k]; _batchLsU = new T[batchCapacity * k]; _batchEpsU = new T[batchCapacity * k];
+            _batchGradMuU = new T[batchCapacity * k]; _batchGradLsU = new T[batchCapacity * k];
         }
     }
 
@@ -128,7 +130,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     /// no longer reads, so the caller can take its optimiser step there while the column is still in cache; the
     /// returned <see cref="ElboTerms.ReadyLength"/> says how many gradient entries were reported that way.
     /// </summary>
-    public ElboTerms Evaluate(double[] theta, double[] noise, int[]? batch, double klFactor, double[] grad, Action<int, int>? gradientReady = null)
+    public ElboTerms Evaluate(T[] theta, T[] noise, int[]? batch, double klFactor, T[] grad, Action<int, int>? gradientReady = null)
     {
         var l = _l;
         int n = l.Cells, g = l.Genes, k = l.Regulators, p = l.Pairs;
@@ -143,8 +145,8 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         double kl = 0;
 
         // Globals: t = log sigma_obs.
-        double st = Math.Exp(theta[l.LsT]);
-        double t = theta[l.MuT] + st * noise[l.EpsT];
+        double st = Math.Exp(ToDouble(theta[l.LsT]));
+        double t = ToDouble(theta[l.MuT]) + st * ToDouble(noise[l.EpsT]);
         double tau = Math.Exp(-2 * t);
 
         // V = A o B, one regulator's genes at a time.
@@ -160,10 +162,10 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         for (int j = 0; j < nb; j++)
         {
             int c = batch?[j] ?? j;
-            _d[j] = Sigmoid(theta[l.MuE + c] + Math.Exp(theta[l.LsE + c]) * noise[l.EpsE + c]);
+            _d[j] = FromDouble(Sigmoid(ToDouble(theta[l.MuE + c]) + Math.Exp(ToDouble(theta[l.LsE + c])) * ToDouble(noise[l.EpsE + c])));
             observed += _products.Observed(c);
         }
-        double[] muU = theta, lsU = theta, epsU = noise;
+        T[] muU = theta, lsU = theta, epsU = noise;
         int muAt = l.MuU, lsAt = l.LsU, epsAt = l.EpsU;
         if (batch is not null)
         {
@@ -189,15 +191,15 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
 
         // Cells: u (d ll / d log u = scale d h u) column by column, then e through d ll / d d = sum over regulators of u h.
         double sigmaU = _o.PriorStdLogU, sigmaE = _o.PriorStdLogitDepth;
-        double[] gradMuU = batch is null ? grad : _batchGradMuU!, gradLsU = batch is null ? grad : _batchGradLsU!;
+        T[] gradMuU = batch is null ? grad : _batchGradMuU!, gradLsU = batch is null ? grad : _batchGradLsU!;
         int gradMuAt = batch is null ? l.MuU : 0, gradLsAt = batch is null ? l.LsU : 0;
         Parallel.For(0, k, options, r =>
         {
             int at = nb * r;
             var dll = _dllU.AsSpan(at, nb);
             _crossColumns[r] = ActivityDataGradient(_products.HColumn(r), _products.ActivityColumn(r), _u.AsSpan(at, nb), _d.AsSpan(0, nb), scale * hScale, dll);
-            _klColumnsU[r] = LatentKernels.LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), dll,
-                _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, gradMuU.AsSpan(gradMuAt + at, nb), gradLsU.AsSpan(gradLsAt + at, nb));
+            _klColumnsU[r] = LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), dll,
+                default, _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, gradMuU.AsSpan(gradMuAt + at, nb), gradLsU.AsSpan(gradLsAt + at, nb));
             if (batch is null && gradientReady is not null)
             {
                 gradientReady(l.MuU + at, nb);
@@ -210,12 +212,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             int lo = (int)((long)nb * ch / cellChunks), hi = (int)((long)nb * (ch + 1) / cellChunks);
             var dd = _dd.AsSpan(lo, hi - lo);
             dd.Clear();
-            for (int r = 0; r < k; r++)
-            {
-                var h = _products.HColumn(r);
-                int at = nb * r;
-                for (int j = lo; j < hi; j++) dd[j - lo] += _u[at + j] * ToDouble(h[j]);
-            }
+            for (int r = 0; r < k; r++) AddProducts(_u.AsSpan(nb * r + lo, hi - lo), _products.HColumn(r)[lo..hi], dd);
             for (int j = 0; j < dd.Length; j++) dd[j] *= hScale;
         });
         if (batch is not null)
@@ -233,7 +230,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         for (int j = 0; j < nb; j++)
         {
             int c = batch?[j] ?? j;
-            double d = _d[j];
+            double d = ToDouble(_d[j]);
             klLocal += Latent(theta, noise, grad, l.MuE + c, l.LsE + c, l.EpsE + c, 0, sigmaE, scale * _dd[j] * d * (1 - d), klFactor * scale, c0);
         }
         kl += scale * klLocal;
@@ -248,15 +245,15 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         double llY = 0;
         if (_evidence is { } ev && l.Joint)
         {
-            double sS = Math.Exp(theta[l.LsS]), sC = Math.Exp(theta[l.LsC]);
-            double logScale = theta[l.MuS] + sS * noise[l.EpsS];
-            double offset = theta[l.MuC] + sC * noise[l.EpsC];
+            double sS = Math.Exp(ToDouble(theta[l.LsS])), sC = Math.Exp(ToDouble(theta[l.LsC]));
+            double logScale = ToDouble(theta[l.MuS]) + sS * ToDouble(noise[l.EpsS]);
+            double offset = ToDouble(theta[l.MuC]) + sC * ToDouble(noise[l.EpsC]);
             double scaleY = Math.Exp(logScale), lambda = _o.EvidenceWeight;
             double dS = 0, dC = 0;
             for (int q = 0; q < ev.Pairs.Length; q++)
             {
                 int i = ev.Pairs[q];
-                double a = theta[l.MuA + i] + Math.Exp(theta[l.LsA + i]) * noise[l.EpsA + i];
+                double a = ToDouble(theta[l.MuA + i]) + Math.Exp(ToDouble(theta[l.LsA + i])) * ToDouble(noise[l.EpsA + i]);
                 double eta = scaleY * a + offset, y = ev.Values[q];
                 llY += lambda * (y * eta - Softplus(eta));
                 double r = lambda * (y - Sigmoid(eta));
@@ -276,13 +273,13 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             EdgeDataGradient(_products.DvColumn(r), _a.AsSpan(at, g), _b.AsSpan(at, g), scale * hScale, dllA, dllB);
             if (_evidenceGradient is { } eg)
             {
-                for (int i = 0; i < g; i++) dllA[i] += eg[at + i];
+                for (int i = 0; i < g; i++) dllA[i] = FromDouble(ToDouble(dllA[i]) + eg[at + i]);
                 eg.AsSpan(at, g).Clear();
             }
-            _klColumnsA[r] = LatentKernels.LatentGradient(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), noise.AsSpan(l.EpsA + at, g), dllA,
-                    _priorLogitA.AsSpan(at, g), sigmaA, klFactor, c0, grad.AsSpan(l.MuA + at, g), grad.AsSpan(l.LsA + at, g))
-                + LatentKernels.LatentGradient(theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), dllB,
-                    0.0, sigmaB, klFactor, c0, grad.AsSpan(l.MuB + at, g), grad.AsSpan(l.LsB + at, g));
+            _klColumnsA[r] = LatentGradient(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), noise.AsSpan(l.EpsA + at, g), dllA,
+                    _priorLogitA.AsSpan(at, g), 0, sigmaA, klFactor, c0, grad.AsSpan(l.MuA + at, g), grad.AsSpan(l.LsA + at, g))
+                + LatentGradient(theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), dllB,
+                    default, 0.0, sigmaB, klFactor, c0, grad.AsSpan(l.MuB + at, g), grad.AsSpan(l.LsB + at, g));
             if (gradientReady is not null)
             {
                 gradientReady(l.MuA + at, g);
@@ -304,52 +301,83 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     /// Adds d loss / d mu and d loss / d ls of one latent x = mu + exp(ls) eps with prior N(m, sigma) to grad, given
     /// d ll / d x; the KL enters with weight <paramref name="klWeight"/>. Returns KL(q || p) (unweighted).
     /// </summary>
-    private static double Latent(double[] theta, double[] noise, double[] grad, int mu, int ls, int eps,
+    private static double Latent(T[] theta, T[] noise, T[] grad, int mu, int ls, int eps,
         double priorMean, double priorStd, double dll, double klWeight, double c0)
     {
-        double m = theta[mu], lsv = theta[ls], s = Math.Exp(lsv), iv = 1 / (priorStd * priorStd), diff = m - priorMean;
-        grad[mu] += c0 * (-dll + klWeight * diff * iv);
-        grad[ls] += c0 * (-dll * noise[eps] * s + klWeight * (s * s * iv - 1));
+        double m = ToDouble(theta[mu]), lsv = ToDouble(theta[ls]), s = Math.Exp(lsv), iv = 1 / (priorStd * priorStd), diff = m - priorMean;
+        grad[mu] = FromDouble(ToDouble(grad[mu]) + c0 * (-dll + klWeight * diff * iv));
+        grad[ls] = FromDouble(ToDouble(grad[ls]) + c0 * (-dll * ToDouble(noise[eps]) * s + klWeight * (s * s * iv - 1)));
         return Math.Log(priorStd) - lsv + 0.5 * (s * s + diff * diff) * iv - 0.5;
     }
 
-    private static void SampleSigmoidProduct(ReadOnlySpan<double> muA, ReadOnlySpan<double> lsA, ReadOnlySpan<double> epsA,
-        ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<T> v)
+    // The kernels in the work precision: T is float or double, every span of a call the same.
+    private static ReadOnlySpan<float> F(ReadOnlySpan<T> x) => MemoryMarshal.Cast<T, float>(x);
+    private static Span<float> F(Span<T> x) => MemoryMarshal.Cast<T, float>(x);
+    private static ReadOnlySpan<double> D(ReadOnlySpan<T> x) => MemoryMarshal.Cast<T, double>(x);
+    private static Span<double> D(Span<T> x) => MemoryMarshal.Cast<T, double>(x);
+
+    private static void SampleSigmoidProduct(ReadOnlySpan<T> muA, ReadOnlySpan<T> lsA, ReadOnlySpan<T> epsA,
+        ReadOnlySpan<T> muB, ReadOnlySpan<T> lsB, ReadOnlySpan<T> epsB, Span<T> a, Span<T> b, Span<T> v)
     {
-        if (typeof(T) == typeof(float)) LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a, b, MemoryMarshal.Cast<T, float>(v));
-        else LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a, b, MemoryMarshal.Cast<T, double>(v));
+        if (typeof(T) == typeof(float)) LatentKernels.SampleSigmoidProduct(F(muA), F(lsA), F(epsA), F(muB), F(lsB), F(epsB), F(a), F(b), F(v));
+        else LatentKernels.SampleSigmoidProduct(D(muA), D(lsA), D(epsA), D(muB), D(lsB), D(epsB), D(a), D(b), D(v));
     }
 
-    private static double ActivityDataGradient(ReadOnlySpan<T> h, ReadOnlySpan<T> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
+    private static void SampleScaledLogNormal(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> d, Span<T> u, Span<T> du)
+    {
+        if (typeof(T) == typeof(float)) LatentKernels.SampleScaledLogNormal(F(mu), F(ls), F(eps), F(d), F(u), F(du));
+        else LatentKernels.SampleScaledLogNormal(D(mu), D(ls), D(eps), D(d), D(u), D(du));
+    }
+
+    private static double ActivityDataGradient(ReadOnlySpan<T> h, ReadOnlySpan<T> du, ReadOnlySpan<T> u, ReadOnlySpan<T> d, double factor, Span<T> dll)
         => typeof(T) == typeof(float)
-            ? LatentKernels.ActivityDataGradient(MemoryMarshal.Cast<T, float>(h), MemoryMarshal.Cast<T, float>(du), u, d, factor, dll)
-            : LatentKernels.ActivityDataGradient(MemoryMarshal.Cast<T, double>(h), MemoryMarshal.Cast<T, double>(du), u, d, factor, dll);
+            ? LatentKernels.ActivityDataGradient(F(h), F(du), F(u), F(d), factor, F(dll))
+            : LatentKernels.ActivityDataGradient(D(h), D(du), D(u), D(d), factor, D(dll));
 
-    private static void EdgeDataGradient(ReadOnlySpan<T> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
+    private static void EdgeDataGradient(ReadOnlySpan<T> dv, ReadOnlySpan<T> a, ReadOnlySpan<T> b, double factor, Span<T> dllA, Span<T> dllB)
     {
-        if (typeof(T) == typeof(float)) LatentKernels.EdgeDataGradient(MemoryMarshal.Cast<T, float>(dv), a, b, factor, dllA, dllB);
-        else LatentKernels.EdgeDataGradient(MemoryMarshal.Cast<T, double>(dv), a, b, factor, dllA, dllB);
+        if (typeof(T) == typeof(float)) LatentKernels.EdgeDataGradient(F(dv), F(a), F(b), factor, F(dllA), F(dllB));
+        else LatentKernels.EdgeDataGradient(D(dv), D(a), D(b), factor, D(dllA), D(dllB));
     }
 
-    private static void SampleScaledLogNormal(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
-        Span<double> u, Span<T> du)
+    /// <summary>The latent gradient with per-element prior means, or with <paramref name="priorMean"/> for all when <paramref name="priorMeans"/> is empty.</summary>
+    private static double LatentGradient(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll, ReadOnlySpan<T> priorMeans,
+        double priorMean, double priorStd, double klWeight, double c0, Span<T> gradMu, Span<T> gradLs)
     {
-        if (typeof(T) == typeof(float)) LatentKernels.SampleScaledLogNormal(mu, ls, eps, d, u, MemoryMarshal.Cast<T, float>(du));
-        else LatentKernels.SampleScaledLogNormal(mu, ls, eps, d, u, MemoryMarshal.Cast<T, double>(du));
+        if (typeof(T) == typeof(float))
+            return priorMeans.IsEmpty
+                ? LatentKernels.LatentGradient(F(mu), F(ls), F(eps), F(dll), priorMean, priorStd, klWeight, c0, F(gradMu), F(gradLs))
+                : LatentKernels.LatentGradient(F(mu), F(ls), F(eps), F(dll), F(priorMeans), priorStd, klWeight, c0, F(gradMu), F(gradLs));
+        return priorMeans.IsEmpty
+            ? LatentKernels.LatentGradient(D(mu), D(ls), D(eps), D(dll), priorMean, priorStd, klWeight, c0, D(gradMu), D(gradLs))
+            : LatentKernels.LatentGradient(D(mu), D(ls), D(eps), D(dll), D(priorMeans), priorStd, klWeight, c0, D(gradMu), D(gradLs));
+    }
+
+    private static void AddProducts(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<double> sum)
+    {
+        if (typeof(T) == typeof(float)) VariationalKernels.AddProducts(F(x), F(y), sum);
+        else VariationalKernels.AddProducts(D(x), D(y), sum);
+    }
+
+    /// <summary>One clipped Adam step in the work precision.</summary>
+    internal static void Adam(Span<T> p, Span<T> m, Span<T> v, ReadOnlySpan<T> g, in AdamStep step)
+    {
+        if (typeof(T) == typeof(float)) VariationalKernels.Adam(F(p), F(m), F(v), F(g), step);
+        else VariationalKernels.Adam(D(p), D(m), D(v), D(g), step);
     }
 
     /// <summary>Sum of squared residuals of the held-out entries (mask 0) and their count, at the guide means (no noise).</summary>
-    public (double SumSquares, double Count, double NoiseVariance) HeldOut(ReadOnlySpan<double> theta, T[] fullMean)
+    public (double SumSquares, double Count, double NoiseVariance) HeldOut(ReadOnlySpan<T> theta, T[] fullMean)
     {
         var l = _l;
         int n = l.Cells, g = l.Genes, k = l.Regulators;
         var v = new T[l.Pairs];
-        for (int i = 0; i < l.Pairs; i++) v[i] = FromDouble(Sigmoid(theta[l.MuA + i]) * theta[l.MuB + i]);
+        for (int i = 0; i < l.Pairs; i++) v[i] = FromDouble(Sigmoid(ToDouble(theta[l.MuA + i])) * ToDouble(theta[l.MuB + i]));
         var du = new T[n * k];
         for (int c = 0; c < n; c++)
         {
-            double d = Sigmoid(theta[l.MuE + c]);
-            for (int r = 0; r < k; r++) du[c + n * r] = FromDouble(d * Math.Exp(theta[l.MuU + c + n * r]));
+            double d = Sigmoid(ToDouble(theta[l.MuE + c]));
+            for (int r = 0; r < k; r++) du[c + n * r] = FromDouble(d * Math.Exp(ToDouble(theta[l.MuU + c + n * r])));
         }
         GaussianLikelihoodProducts<T>.Gemm(_context.Blas, Transpose.No, Transpose.Yes, n, g, k, du, n, v, g, fullMean, n);
         double ss = 0, count = 0;
@@ -360,7 +388,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             ss += r * r;
             count++;
         }
-        return (ss, count, Math.Exp(2 * theta[l.MuT]));
+        return (ss, count, Math.Exp(2 * ToDouble(theta[l.MuT])));
     }
 
     internal static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));

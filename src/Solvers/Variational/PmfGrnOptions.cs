@@ -1,6 +1,10 @@
 namespace GrnFast.Solvers.Variational;
 
-/// <summary>Precision of the cells x genes work (data copy, model mean, residual and the three GEMMs); parameters are always double.</summary>
+/// <summary>
+/// The fit's work precision: the cells x genes work (data copy, model mean, residual and the GEMMs) and the stored state
+/// (guide parameters, Adam's moments, noise draws, the latents' draws and gradients). Each element-wise step computes in
+/// double and rounds once on store; sums (ELBO, KL, sums of squares) are taken in double in both precisions.
+/// </summary>
 public enum VariationalPrecision { Float64, Float32 }
 
 /// <summary>

@@ -16,6 +16,10 @@ public class LatentKernelTests
         return x;
     }
 
+    private static float[] F(double[] x) => Array.ConvertAll(x, v => (float)v);
+
+    private static float[] Floats(int n) => new float[n];
+
     [Fact]
     public void ExpMatchesTheLibraryWithinTwoUlpAndHandlesTheEdges()
     {
@@ -66,17 +70,26 @@ public class LatentKernelTests
             Assert.Equal(-1, TestData.FirstDifference(a1, a2));
             Assert.Equal(-1, TestData.FirstDifference(b1, b2));
             Assert.Equal(-1, TestData.FirstDifference(v1, v2));
-            var (f1, f2) = (new float[n], new float[n]);
-            LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a1, b1, f1);
-            LatentScalarKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a2, b2, f2);
-            Assert.Equal(-1, TestData.FirstDifference(f1, f2));
             for (int i = 0; i < n; i++)
             {
                 double x = muA[i] + Math.Exp(lsA[i]) * epsA[i];
                 if (double.IsFinite(x) && Math.Abs(x) < 30)
                     Assert.True(Math.Abs(a2[i] - 1 / (1 + Math.Exp(-x))) <= 1e-15, $"sigmoid n={n} i={i}");
-                if (double.IsFinite(a2[i] * b2[i])) Assert.Equal((float)(a2[i] * b2[i]), f2[i]);
             }
+
+            // Float: the same computation in double on the widened inputs, each output rounded once.
+            var (fa1, fb1, fv1, fa2, fb2, fv2) = (Floats(n), Floats(n), Floats(n), Floats(n), Floats(n), Floats(n));
+            var (fmuA, flsA, fepsA, fmuB, flsB, fepsB) = (F(muA), F(lsA), F(epsA), F(muB), F(lsB), F(epsB));
+            LatentKernels.SampleSigmoidProduct(fmuA, flsA, fepsA, fmuB, flsB, fepsB, fa1, fb1, fv1);
+            LatentScalarKernels.SampleSigmoidProduct(fmuA, flsA, fepsA, fmuB, flsB, fepsB, fa2, fb2, fv2);
+            Assert.Equal(-1, TestData.FirstDifference(fa1, fa2));
+            Assert.Equal(-1, TestData.FirstDifference(fb1, fb2));
+            Assert.Equal(-1, TestData.FirstDifference(fv1, fv2));
+            LatentScalarKernels.SampleSigmoidProduct(Array.ConvertAll(fmuA, v => (double)v), Array.ConvertAll(flsA, v => (double)v), Array.ConvertAll(fepsA, v => (double)v),
+                Array.ConvertAll(fmuB, v => (double)v), Array.ConvertAll(flsB, v => (double)v), Array.ConvertAll(fepsB, v => (double)v), a2, b2, v2);
+            for (int i = 0; i < n; i++)
+                if (!TestData.SameValue((float)a2[i], fa2[i]) || !TestData.SameValue((float)b2[i], fb2[i]) || !TestData.SameValue((float)v2[i], fv2[i]))
+                    Assert.Fail($"float sample is not the rounded double one, n={n} i={i}");
         }
     }
 
@@ -92,10 +105,11 @@ public class LatentKernelTests
             LatentScalarKernels.SampleScaledLogNormal(mu, ls, eps, d, u2, du2);
             Assert.Equal(-1, TestData.FirstDifference(u1, u2));
             Assert.Equal(-1, TestData.FirstDifference(du1, du2));
-            var (f1, f2) = (new float[n], new float[n]);
-            LatentKernels.SampleScaledLogNormal(mu, ls, eps, d, u1, f1);
-            LatentScalarKernels.SampleScaledLogNormal(mu, ls, eps, d, u2, f2);
-            Assert.Equal(-1, TestData.FirstDifference(f1, f2));
+            var (fu1, fu2, fdu1, fdu2) = (Floats(n), Floats(n), Floats(n), Floats(n));
+            LatentKernels.SampleScaledLogNormal(F(mu), F(ls), F(eps), F(d), fu1, fdu1);
+            LatentScalarKernels.SampleScaledLogNormal(F(mu), F(ls), F(eps), F(d), fu2, fdu2);
+            Assert.Equal(-1, TestData.FirstDifference(fu1, fu2));
+            Assert.Equal(-1, TestData.FirstDifference(fdu1, fdu2));
             for (int i = 0; i < n; i++)
             {
                 double x = mu[i] + Math.Exp(ls[i]) * eps[i], expected = Math.Exp(x);
@@ -125,6 +139,17 @@ public class LatentKernelTests
             Assert.True(TestData.SameValue(k3, k4), $"KL (shared mean) n={n}: {k3} vs {k4}");
             Assert.Equal(-1, TestData.FirstDifference(gm1, gm2));
             Assert.Equal(-1, TestData.FirstDifference(gl1, gl2));
+            var (fgm1, fgl1, fgm2, fgl2) = (Floats(n), Floats(n), Floats(n), Floats(n));
+            double f1 = LatentKernels.LatentGradient(F(mu), F(ls), F(eps), F(dll), F(prior), sigma, w, c0, fgm1, fgl1);
+            double f2 = LatentScalarKernels.LatentGradient(F(mu), F(ls), F(eps), F(dll), F(prior), sigma, w, c0, fgm2, fgl2);
+            Assert.True(TestData.SameValue(f1, f2), $"KL (float) n={n}: {f1} vs {f2}");
+            Assert.Equal(-1, TestData.FirstDifference(fgm1, fgm2));
+            Assert.Equal(-1, TestData.FirstDifference(fgl1, fgl2));
+            f1 = LatentKernels.LatentGradient(F(mu), F(ls), F(eps), F(dll), 0.25, sigma, w, c0, fgm1, fgl1);
+            f2 = LatentScalarKernels.LatentGradient(F(mu), F(ls), F(eps), F(dll), 0.25, sigma, w, c0, fgm2, fgl2);
+            Assert.True(TestData.SameValue(f1, f2), $"KL (float, shared mean) n={n}: {f1} vs {f2}");
+            Assert.Equal(-1, TestData.FirstDifference(fgm1, fgm2));
+            Assert.Equal(-1, TestData.FirstDifference(fgl1, fgl2));
 
             // The definition, on clean inputs: d/d mu and d/d ls of -c0 (ll(mu + s eps) - w KL), KL in closed form.
             var clean = (double[] x) => Array.ConvertAll(x, v => double.IsFinite(v) ? v : 0.1);
@@ -153,11 +178,14 @@ public class LatentKernelTests
             var (l1, l2) = (new double[n], new double[n]);
             Assert.True(TestData.SameValue(LatentKernels.ActivityDataGradient(h, du, u, d, factor, l1), LatentScalarKernels.ActivityDataGradient(h, du, u, d, factor, l2)), $"cross n={n}");
             Assert.Equal(-1, TestData.FirstDifference(l1, l2));
-            var hf = Array.ConvertAll(h, v => (float)v); var duf = Array.ConvertAll(du, v => (float)v);
-            Assert.True(TestData.SameValue(LatentKernels.ActivityDataGradient(hf, duf, u, d, factor, l1), LatentScalarKernels.ActivityDataGradient(hf, duf, u, d, factor, l2)), $"cross (float) n={n}");
-            Assert.Equal(-1, TestData.FirstDifference(l1, l2));
             for (int i = 0; i < n; i++)
-                if (!TestData.SameValue(l2[i], factor * d[i] * hf[i] * u[i])) Assert.Fail($"activity definition n={n} i={i}");
+                if (!TestData.SameValue(l2[i], factor * d[i] * h[i] * u[i])) Assert.Fail($"activity definition n={n} i={i}");
+            var (hf, duf, uf, df) = (F(h), F(du), F(u), F(d));
+            var (fl1, fl2) = (Floats(n), Floats(n));
+            Assert.True(TestData.SameValue(LatentKernels.ActivityDataGradient(hf, duf, uf, df, factor, fl1), LatentScalarKernels.ActivityDataGradient(hf, duf, uf, df, factor, fl2)), $"cross (float) n={n}");
+            Assert.Equal(-1, TestData.FirstDifference(fl1, fl2));
+            for (int i = 0; i < n; i++)
+                if (!TestData.SameValue(fl2[i], (float)(factor * (double)df[i] * hf[i] * uf[i]))) Assert.Fail($"activity definition (float) n={n} i={i}");
 
             var a = TestData.Doubles(rng, n, SpecialRate); var b = TestData.Doubles(rng, n, SpecialRate);
             var (a1, b1, a2, b2) = (new double[n], new double[n], new double[n], new double[n]);
@@ -165,14 +193,22 @@ public class LatentKernelTests
             LatentScalarKernels.EdgeDataGradient(h, a, b, factor, a2, b2);
             Assert.Equal(-1, TestData.FirstDifference(a1, a2));
             Assert.Equal(-1, TestData.FirstDifference(b1, b2));
-            LatentKernels.EdgeDataGradient(hf, a, b, factor, a1, b1);
-            LatentScalarKernels.EdgeDataGradient(hf, a, b, factor, a2, b2);
-            Assert.Equal(-1, TestData.FirstDifference(a1, a2));
-            Assert.Equal(-1, TestData.FirstDifference(b1, b2));
+            for (int i = 0; i < n; i++)
+            {
+                double g = factor * h[i];
+                if (!TestData.SameValue(a2[i], g * b[i] * a[i] * (1 - a[i])) || !TestData.SameValue(b2[i], g * a[i])) Assert.Fail($"edge definition n={n} i={i}");
+            }
+            var (af, bf) = (F(a), F(b));
+            var (fa1, fb1, fa2, fb2) = (Floats(n), Floats(n), Floats(n), Floats(n));
+            LatentKernels.EdgeDataGradient(hf, af, bf, factor, fa1, fb1);
+            LatentScalarKernels.EdgeDataGradient(hf, af, bf, factor, fa2, fb2);
+            Assert.Equal(-1, TestData.FirstDifference(fa1, fa2));
+            Assert.Equal(-1, TestData.FirstDifference(fb1, fb2));
             for (int i = 0; i < n; i++)
             {
                 double g = factor * hf[i];
-                if (!TestData.SameValue(a2[i], g * b[i] * a[i] * (1 - a[i])) || !TestData.SameValue(b2[i], g * a[i])) Assert.Fail($"edge definition n={n} i={i}");
+                if (!TestData.SameValue(fa2[i], (float)(g * bf[i] * af[i] * (1 - (double)af[i]))) || !TestData.SameValue(fb2[i], (float)(g * af[i])))
+                    Assert.Fail($"edge definition (float) n={n} i={i}");
             }
         }
     }

@@ -42,6 +42,29 @@ public class VariationalKernelTests
     }
 
     [Fact]
+    public void AddProductsMatchesTwin()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            var rng = new Random(15000 + n);
+            var x = TestData.Doubles(rng, n, SpecialRate);
+            var y = TestData.Doubles(rng, n, SpecialRate);
+            var start = TestData.Doubles(rng, n, SpecialRate);
+            double[] s1 = (double[])start.Clone(), s2 = (double[])start.Clone();
+            VariationalKernels.AddProducts(x, y, s1);
+            VariationalScalarKernels.AddProducts(x, y, s2);
+            Assert.Equal(-1, TestData.FirstDifference(s1, s2));
+            float[] xf = Array.ConvertAll(x, v => (float)v), yf = Array.ConvertAll(y, v => (float)v);
+            s1 = (double[])start.Clone(); s2 = (double[])start.Clone();
+            VariationalKernels.AddProducts(xf, yf, s1);
+            VariationalScalarKernels.AddProducts(xf, yf, s2);
+            Assert.Equal(-1, TestData.FirstDifference(s1, s2));
+            for (int i = 0; i < n; i++)
+                if (!TestData.SameValue(s2[i], start[i] + (double)xf[i] * yf[i])) Assert.Fail($"AddProducts definition n={n} i={i}");
+        }
+    }
+
+    [Fact]
     public void AdamMatchesTwin()
     {
         foreach (int n in TestData.Lengths())
@@ -61,6 +84,31 @@ public class VariationalKernelTests
             Assert.Equal(-1, TestData.FirstDifference(vv, vs));
             for (int i = 0; i < n; i++)
                 if (double.IsNaN(g[i])) Assert.True(double.IsNaN(pv[i]) && double.IsNaN(mv[i]), $"Adam: a NaN gradient must propagate, n={n} i={i}");
+
+            // Float state, float arithmetic: the twin's bits, and the double step's values to float accuracy.
+            var f = (double[] x) => Array.ConvertAll(x, e => (float)e);
+            float[] pf = f(p), mf = f(m), vf = f(v), gf = f(g), pt = f(p), mt = f(m), vt = f(v);
+            VariationalKernels.Adam(pf, mf, vf, gf, step);
+            VariationalScalarKernels.Adam(pt, mt, vt, gf, step);
+            Assert.Equal(-1, TestData.FirstDifference(pf, pt));
+            Assert.Equal(-1, TestData.FirstDifference(mf, mt));
+            Assert.Equal(-1, TestData.FirstDifference(vf, vt));
+            var w = (float[] x) => Array.ConvertAll(x, e => (double)e);
+            double[] p0 = w(f(p)), pw = w(f(p)), mw = w(f(m)), vw = w(f(v));
+            VariationalScalarKernels.Adam(pw, mw, vw, w(gf), step);
+            for (int i = 0; i < n; i++)
+            {
+                if (!double.IsFinite(pw[i]) || !double.IsFinite(mw[i]) || !double.IsFinite(vw[i]) || Math.Abs(vw[i]) < 1e-30)
+                {
+                    if (double.IsNaN(pw[i]) != float.IsNaN(pf[i])) Assert.Fail($"Adam (float) NaN where double is not (or not where it is), n={n} i={i}");
+                    continue;
+                }
+                // Relative to the terms each result sums (their cancellation is the precision's, not the kernel's).
+                double scale = Math.Abs(p0[i]) + Math.Abs(pw[i] - p0[i]);
+                double mScale = Math.Abs((double)(float)m[i]) + Math.Min(Math.Abs((double)gf[i]), step.Clip);
+                if (Math.Abs(pf[i] - pw[i]) > 2e-6 * scale + 1e-37) Assert.Fail($"Adam (float) n={n} i={i}: {pf[i]:R} vs double {pw[i]:R}");
+                if (Math.Abs(mf[i] - mw[i]) > 2e-6 * mScale + 1e-37) Assert.Fail($"Adam (float) m n={n} i={i}: {mf[i]:R} vs double {mw[i]:R}");
+            }
         }
     }
 

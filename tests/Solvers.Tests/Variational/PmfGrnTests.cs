@@ -74,7 +74,7 @@ public class PmfGrnTests
         Assert.InRange(whole.Count(x => x > 0) / (double)whole.Length, 0.497, 0.503);
     }
 
-    /// <summary>The vector fill (four draws per hash vector, scalar slow path for the lanes outside their rectangle) is Draw's bits at every length and start.</summary>
+    /// <summary>The vector fill (four draws per hash vector, scalar slow path for the lanes outside their rectangle) is Draw's bits at every length and start; the float fill is Draw rounded once, in one piece or in parallel chunks.</summary>
     [Fact]
     public void NoiseFillMatchesTheScalarDrawAtEveryLengthAndStart()
     {
@@ -82,11 +82,23 @@ public class PmfGrnTests
             for (int length = 0; length <= 300; length++)
             {
                 var fill = new double[length];
+                var single = new float[length];
                 NormalNoise.Fill(11, 5, start * 1_000_003L, fill);
+                NormalNoise.Fill(11, 5, start * 1_000_003L, single);
                 for (int i = 0; i < length; i++)
-                    if (BitConverter.DoubleToInt64Bits(fill[i]) != BitConverter.DoubleToInt64Bits(NormalNoise.Draw(11, 5, start * 1_000_003L + i)))
-                        Assert.Fail($"start {start} length {length} index {i}: {fill[i]:R} vs {NormalNoise.Draw(11, 5, start * 1_000_003L + i):R}");
+                {
+                    double draw = NormalNoise.Draw(11, 5, start * 1_000_003L + i);
+                    if (BitConverter.DoubleToInt64Bits(fill[i]) != BitConverter.DoubleToInt64Bits(draw))
+                        Assert.Fail($"start {start} length {length} index {i}: {fill[i]:R} vs {draw:R}");
+                    if (BitConverter.SingleToInt32Bits(single[i]) != BitConverter.SingleToInt32Bits((float)draw))
+                        Assert.Fail($"float fill, start {start} length {length} index {i}: {single[i]:R} vs {(float)draw:R}");
+                }
             }
+        var parallel = new float[300_007];
+        NormalNoise.FillParallel(11, 5, parallel, 2);
+        var whole = new float[parallel.Length];
+        NormalNoise.Fill(11, 5, 0, whole);
+        Assert.Equal(whole, parallel);
     }
 
     /// <summary>Data from the model itself with a partly wrong prior: the posterior ranks true edges above false ones better than the prior does.</summary>
