@@ -15,9 +15,11 @@ namespace GrnFast.Kernels.Variational;
 /// their twins and tails: the same operations lane by lane, so the two agree to the bit.</para>
 /// <para><b>SampleSigmoidProduct</b> (edge probability and strength): a = sigmoid(x_a), b = x_b, v = a * b.</para>
 /// <para><b>SampleScaledLogNormal</b> (activity times depth): u = exp(x_u), du = d * u.</para>
+/// <para>Both also store each latent's standard deviation s = exp(ls), which <b>LatentGradient</b> reads back instead of
+/// taking the exponential again (exp is the costliest step of these passes).</para>
 /// <para><b>LatentGradient</b>: for a latent with prior N(m, sigma^2), d ll / d x given as dll, and the KL weighted by w,
 /// gradMu = c0 * (-dll + w * (mu - m) / sigma^2), gradLs = c0 * (-dll * eps * s + w * (s^2 / sigma^2 - 1)) with
-/// s = exp(ls); returns sum KL(q || p) = sum (log sigma - ls + (s^2 + (mu - m)^2) / (2 sigma^2) - 1/2), the per-element
+/// s = exp(ls) (given); returns sum KL(q || p) = sum (log sigma - ls + (s^2 + (mu - m)^2) / (2 sigma^2) - 1/2), the per-element
 /// terms summed in the fixed order of 8 lanes (term i into lane i mod 8, lanes folded by halving, then the constant
 /// n * (log sigma - 1/2) added).</para>
 /// </summary>
@@ -27,47 +29,47 @@ public static class LatentKernels
 
     /// <summary>a = sigmoid(muA + exp(lsA) epsA), b = muB + exp(lsB) epsB, v = a * b.</summary>
     public static void SampleSigmoidProduct(ReadOnlySpan<double> muA, ReadOnlySpan<double> lsA, ReadOnlySpan<double> epsA,
-        ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<double> v)
-        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v);
+        ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<double> v, Span<double> stdA, Span<double> stdB)
+        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v, stdA, stdB);
 
-    /// <inheritdoc cref="SampleSigmoidProduct(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double}, Span{double})"/>
+    /// <inheritdoc cref="SampleSigmoidProduct(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double}, Span{double}, Span{double}, Span{double})"/>
     public static void SampleSigmoidProduct(ReadOnlySpan<float> muA, ReadOnlySpan<float> lsA, ReadOnlySpan<float> epsA,
-        ReadOnlySpan<float> muB, ReadOnlySpan<float> lsB, ReadOnlySpan<float> epsB, Span<float> a, Span<float> b, Span<float> v)
-        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v);
+        ReadOnlySpan<float> muB, ReadOnlySpan<float> lsB, ReadOnlySpan<float> epsB, Span<float> a, Span<float> b, Span<float> v, Span<float> stdA, Span<float> stdB)
+        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v, stdA, stdB);
 
     /// <summary>u = exp(mu + exp(ls) eps), du = d * u.</summary>
     public static void SampleScaledLogNormal(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
-        Span<double> u, Span<double> du) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du);
+        Span<double> u, Span<double> du, Span<double> std) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du, std);
 
-    /// <inheritdoc cref="SampleScaledLogNormal(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double})"/>
+    /// <inheritdoc cref="SampleScaledLogNormal(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double}, Span{double})"/>
     public static void SampleScaledLogNormal(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> d,
-        Span<float> u, Span<float> du) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du);
+        Span<float> u, Span<float> du, Span<float> std) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du, std);
 
     /// <summary>The gradient of one latent block with a prior mean per element; see the class summary.</summary>
-    public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
+    public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
         ReadOnlySpan<double> priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
     {
         KernelArguments.SameLength(mu.Length, priorMean.Length, nameof(priorMean));
-        return LatentGradientCore<double, PerElementMean>(mu, ls, eps, dll, priorMean, 0, priorStd, klWeight, c0, gradMu, gradLs);
+        return LatentGradientCore<double, PerElementMean>(mu, ls, std, eps, dll, priorMean, 0, priorStd, klWeight, c0, gradMu, gradLs);
     }
 
-    /// <inheritdoc cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, Span{double}, Span{double})"/>
-    public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
+    /// <inheritdoc cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, Span{double}, Span{double})"/>
+    public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
         ReadOnlySpan<float> priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
     {
         KernelArguments.SameLength(mu.Length, priorMean.Length, nameof(priorMean));
-        return LatentGradientCore<float, PerElementMean>(mu, ls, eps, dll, priorMean, 0, priorStd, klWeight, c0, gradMu, gradLs);
+        return LatentGradientCore<float, PerElementMean>(mu, ls, std, eps, dll, priorMean, 0, priorStd, klWeight, c0, gradMu, gradLs);
     }
 
     /// <summary>The gradient of one latent block with one prior mean; see the class summary.</summary>
-    public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
+    public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
         double priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
-        => LatentGradientCore<double, SharedMean>(mu, ls, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+        => LatentGradientCore<double, SharedMean>(mu, ls, std, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
 
-    /// <inheritdoc cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, double, Span{double}, Span{double})"/>
-    public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
+    /// <inheritdoc cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, double, Span{double}, Span{double})"/>
+    public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
         double priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
-        => LatentGradientCore<float, SharedMean>(mu, ls, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+        => LatentGradientCore<float, SharedMean>(mu, ls, std, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
 
     /// <summary>
     /// The data term of the log activities' gradient: dll_i = factor * d_i * h_i * u_i (h = d ll / d (d U) before
@@ -170,7 +172,7 @@ public static class LatentKernels
     private struct SharedMean : IMeanMode { public static bool PerElement => false; }
 
     private static void SampleSigmoidProductCore<T>(ReadOnlySpan<T> muA, ReadOnlySpan<T> lsA, ReadOnlySpan<T> epsA,
-        ReadOnlySpan<T> muB, ReadOnlySpan<T> lsB, ReadOnlySpan<T> epsB, Span<T> a, Span<T> b, Span<T> v) where T : unmanaged
+        ReadOnlySpan<T> muB, ReadOnlySpan<T> lsB, ReadOnlySpan<T> epsB, Span<T> a, Span<T> b, Span<T> v, Span<T> stdA, Span<T> stdB) where T : unmanaged
     {
         int length = muA.Length;
         KernelArguments.SameLength(length, lsA.Length, nameof(lsA));
@@ -181,7 +183,10 @@ public static class LatentKernels
         KernelArguments.SameLength(length, a.Length, nameof(a));
         KernelArguments.SameLength(length, b.Length, nameof(b));
         KernelArguments.SameLength(length, v.Length, nameof(v));
+        KernelArguments.SameLength(length, stdA.Length, nameof(stdA));
+        KernelArguments.SameLength(length, stdB.Length, nameof(stdB));
         nuint n = (nuint)length, i = 0;
+        ref T sa = ref MemoryMarshal.GetReference(stdA), sb = ref MemoryMarshal.GetReference(stdB);
         ref T ma = ref MemoryMarshal.GetReference(muA), la = ref MemoryMarshal.GetReference(lsA), ea = ref MemoryMarshal.GetReference(epsA);
         ref T mb = ref MemoryMarshal.GetReference(muB), lb = ref MemoryMarshal.GetReference(lsB), eb = ref MemoryMarshal.GetReference(epsB);
         ref T ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b), vr = ref MemoryMarshal.GetReference(v);
@@ -189,8 +194,8 @@ public static class LatentKernels
         {
             for (; i + 8 <= n; i += 8)
             {
-                Draw(ref ma, ref la, ref ea, i, out var x0, out var x1);
-                Draw(ref mb, ref lb, ref eb, i, out var b0, out var b1);
+                Draw(ref ma, ref la, ref ea, ref sa, i, out var x0, out var x1);
+                Draw(ref mb, ref lb, ref eb, ref sb, i, out var b0, out var b1);
                 var a0 = Elementary.Sigmoid(x0);
                 var a1 = Elementary.Sigmoid(x1);
                 WideningLoads.Store256(a0, a1, ref ar, i);
@@ -200,8 +205,8 @@ public static class LatentKernels
         }
         for (; i < n; i++)
         {
-            double av = Elementary.Sigmoid(Draw(ref ma, ref la, ref ea, i));
-            double bv = Draw(ref mb, ref lb, ref eb, i);
+            double av = Elementary.Sigmoid(Draw(ref ma, ref la, ref ea, ref sa, i));
+            double bv = Draw(ref mb, ref lb, ref eb, ref sb, i);
             Unsafe.Add(ref ar, i) = WideningLoads.FromDouble<T>(av);
             Unsafe.Add(ref br, i) = WideningLoads.FromDouble<T>(bv);
             Unsafe.Add(ref vr, i) = WideningLoads.FromDouble<T>(av * bv);
@@ -209,7 +214,7 @@ public static class LatentKernels
     }
 
     private static void SampleScaledLogNormalCore<T>(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> d,
-        Span<T> u, Span<T> du) where T : unmanaged
+        Span<T> u, Span<T> du, Span<T> std) where T : unmanaged
     {
         int length = mu.Length;
         KernelArguments.SameLength(length, ls.Length, nameof(ls));
@@ -217,14 +222,16 @@ public static class LatentKernels
         KernelArguments.SameLength(length, d.Length, nameof(d));
         KernelArguments.SameLength(length, u.Length, nameof(u));
         KernelArguments.SameLength(length, du.Length, nameof(du));
+        KernelArguments.SameLength(length, std.Length, nameof(std));
         nuint n = (nuint)length, i = 0;
+        ref T sr = ref MemoryMarshal.GetReference(std);
         ref T mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
         ref T dr = ref MemoryMarshal.GetReference(d), ur = ref MemoryMarshal.GetReference(u), dur = ref MemoryMarshal.GetReference(du);
         if (Vector256.IsHardwareAccelerated)
         {
             for (; i + 8 <= n; i += 8)
             {
-                Draw(ref mr, ref lr, ref er, i, out var x0, out var x1);
+                Draw(ref mr, ref lr, ref er, ref sr, i, out var x0, out var x1);
                 var u0 = Elementary.Exp(x0);
                 var u1 = Elementary.Exp(x1);
                 WideningLoads.Store256(u0, u1, ref ur, i);
@@ -234,18 +241,19 @@ public static class LatentKernels
         }
         for (; i < n; i++)
         {
-            double uv = Elementary.Exp(Draw(ref mr, ref lr, ref er, i));
+            double uv = Elementary.Exp(Draw(ref mr, ref lr, ref er, ref sr, i));
             Unsafe.Add(ref ur, i) = WideningLoads.FromDouble<T>(uv);
             Unsafe.Add(ref dur, i) = WideningLoads.FromDouble<T>(WideningLoads.ToDouble(Unsafe.Add(ref dr, i)) * uv);
         }
     }
 
-    private static double LatentGradientCore<T, TMean>(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll,
+    private static double LatentGradientCore<T, TMean>(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> std, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll,
         ReadOnlySpan<T> priorMeans, double priorMean, double priorStd, double klWeight, double c0, Span<T> gradMu, Span<T> gradLs)
         where T : unmanaged where TMean : struct, IMeanMode
     {
         int length = mu.Length;
         KernelArguments.SameLength(length, ls.Length, nameof(ls));
+        KernelArguments.SameLength(length, std.Length, nameof(std));
         KernelArguments.SameLength(length, eps.Length, nameof(eps));
         KernelArguments.SameLength(length, dll.Length, nameof(dll));
         KernelArguments.SameLength(length, gradMu.Length, nameof(gradMu));
@@ -253,6 +261,7 @@ public static class LatentKernels
         double iv = 1 / (priorStd * priorStd), wiv = klWeight * iv;
         nuint n = (nuint)length, i = 0;
         ref T mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
+        ref T sr = ref MemoryMarshal.GetReference(std);
         ref T dr = ref MemoryMarshal.GetReference(dll), pr = ref MemoryMarshal.GetReference(priorMeans);
         ref T gm = ref MemoryMarshal.GetReference(gradMu), gl = ref MemoryMarshal.GetReference(gradLs);
         Span<double> lanes = stackalloc double[Lanes];
@@ -266,12 +275,13 @@ public static class LatentKernels
             {
                 WideningLoads.Load256(ref mr, i, out var m0, out var m1);
                 WideningLoads.Load256(ref lr, i, out var l0, out var l1);
+                WideningLoads.Load256(ref sr, i, out var s0, out var s1);
                 WideningLoads.Load256(ref er, i, out var e0, out var e1);
                 WideningLoads.Load256(ref dr, i, out var d0, out var d1);
                 Vector256<double> p0 = k.PriorMean, p1 = k.PriorMean;
                 if (TMean.PerElement) WideningLoads.Load256(ref pr, i, out p0, out p1);
-                k.Gradient(m0, l0, e0, d0, p0, out var gm0, out var gl0, ref k0);
-                k.Gradient(m1, l1, e1, d1, p1, out var gm1, out var gl1, ref k1);
+                k.Gradient(m0, l0, s0, e0, d0, p0, out var gm0, out var gl0, ref k0);
+                k.Gradient(m1, l1, s1, e1, d1, p1, out var gm1, out var gl1, ref k1);
                 WideningLoads.Store256(gm0, gm1, ref gm, i);
                 WideningLoads.Store256(gl0, gl1, ref gl, i);
             }
@@ -280,7 +290,7 @@ public static class LatentKernels
         }
         for (nuint j = i % Lanes; i < n; i++, j = (j + 1) % Lanes)
         {
-            double m = WideningLoads.ToDouble(Unsafe.Add(ref mr, i)), l = WideningLoads.ToDouble(Unsafe.Add(ref lr, i)), s = Elementary.Exp(l);
+            double m = WideningLoads.ToDouble(Unsafe.Add(ref mr, i)), l = WideningLoads.ToDouble(Unsafe.Add(ref lr, i)), s = WideningLoads.ToDouble(Unsafe.Add(ref sr, i));
             double diff = m - (TMean.PerElement ? WideningLoads.ToDouble(Unsafe.Add(ref pr, i)) : priorMean);
             double dl = WideningLoads.ToDouble(Unsafe.Add(ref dr, i)), s2 = s * s;
             Unsafe.Add(ref gm, i) = WideningLoads.FromDouble<T>(c0 * (wiv * diff - dl));
@@ -290,7 +300,7 @@ public static class LatentKernels
         return FoldLanes(lanes) + length * (Math.Log(priorStd) - 0.5);
     }
 
-    /// <summary>The constants of <see cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, double, Span{double}, Span{double})"/> as vectors, and its per-element step.</summary>
+    /// <summary>The constants of <see cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, double, Span{double}, Span{double})"/> as vectors, and its per-element step.</summary>
     private readonly struct LatentTerms(double c0, double klWeight, double iv, double priorMean)
     {
         private readonly Vector256<double> _c0 = Vector256.Create(c0), _wiv = Vector256.Create(klWeight * iv), _w = Vector256.Create(klWeight);
@@ -298,10 +308,9 @@ public static class LatentKernels
         public Vector256<double> PriorMean { get; } = Vector256.Create(priorMean);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Gradient(Vector256<double> m, Vector256<double> l, Vector256<double> eps, Vector256<double> dl, Vector256<double> prior,
+        public void Gradient(Vector256<double> m, Vector256<double> l, Vector256<double> s, Vector256<double> eps, Vector256<double> dl, Vector256<double> prior,
             out Vector256<double> gradMu, out Vector256<double> gradLs, ref Vector256<double> kl)
         {
-            var s = Elementary.Exp(l);
             var diff = m - prior;
             gradMu = _c0 * (_wiv * diff - dl);
             var s2 = s * s;
@@ -310,21 +319,28 @@ public static class LatentKernels
         }
     }
 
-    /// <summary>Elements [i, i + 8) of mu + exp(ls) eps.</summary>
+    /// <summary>Elements [i, i + 8) of mu + s eps with s = exp(ls), s stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Draw<T>(ref T mu, ref T ls, ref T eps, nuint i, out Vector256<double> lower, out Vector256<double> upper) where T : unmanaged
+    private static void Draw<T>(ref T mu, ref T ls, ref T eps, ref T std, nuint i, out Vector256<double> lower, out Vector256<double> upper) where T : unmanaged
     {
         WideningLoads.Load256(ref mu, i, out var m0, out var m1);
         WideningLoads.Load256(ref ls, i, out var l0, out var l1);
         WideningLoads.Load256(ref eps, i, out var e0, out var e1);
-        lower = m0 + Elementary.Exp(l0) * e0;
-        upper = m1 + Elementary.Exp(l1) * e1;
+        var s0 = Elementary.Exp(l0);
+        var s1 = Elementary.Exp(l1);
+        WideningLoads.Store256(s0, s1, ref std, i);
+        lower = m0 + s0 * e0;
+        upper = m1 + s1 * e1;
     }
 
-    /// <summary>Element i of mu + exp(ls) eps.</summary>
+    /// <summary>Element i of mu + s eps with s = exp(ls), s stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Draw<T>(ref T mu, ref T ls, ref T eps, nuint i) where T : unmanaged
-        => WideningLoads.ToDouble(Unsafe.Add(ref mu, i)) + Elementary.Exp(WideningLoads.ToDouble(Unsafe.Add(ref ls, i))) * WideningLoads.ToDouble(Unsafe.Add(ref eps, i));
+    private static double Draw<T>(ref T mu, ref T ls, ref T eps, ref T std, nuint i) where T : unmanaged
+    {
+        double s = Elementary.Exp(WideningLoads.ToDouble(Unsafe.Add(ref ls, i)));
+        Unsafe.Add(ref std, i) = WideningLoads.FromDouble<T>(s);
+        return WideningLoads.ToDouble(Unsafe.Add(ref mu, i)) + s * WideningLoads.ToDouble(Unsafe.Add(ref eps, i));
+    }
 
     internal static double FoldLanes(Span<double> lanes)
     {

@@ -9,34 +9,34 @@ namespace GrnFast.Kernels.Variational;
 public static class LatentScalarKernels
 {
     public static void SampleSigmoidProduct(ReadOnlySpan<double> muA, ReadOnlySpan<double> lsA, ReadOnlySpan<double> epsA,
-        ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<double> v)
-        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v);
+        ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<double> v, Span<double> stdA, Span<double> stdB)
+        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v, stdA, stdB);
 
     public static void SampleSigmoidProduct(ReadOnlySpan<float> muA, ReadOnlySpan<float> lsA, ReadOnlySpan<float> epsA,
-        ReadOnlySpan<float> muB, ReadOnlySpan<float> lsB, ReadOnlySpan<float> epsB, Span<float> a, Span<float> b, Span<float> v)
-        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v);
+        ReadOnlySpan<float> muB, ReadOnlySpan<float> lsB, ReadOnlySpan<float> epsB, Span<float> a, Span<float> b, Span<float> v, Span<float> stdA, Span<float> stdB)
+        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v, stdA, stdB);
 
     public static void SampleScaledLogNormal(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
-        Span<double> u, Span<double> du) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du);
+        Span<double> u, Span<double> du, Span<double> std) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du, std);
 
     public static void SampleScaledLogNormal(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> d,
-        Span<float> u, Span<float> du) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du);
+        Span<float> u, Span<float> du, Span<float> std) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du, std);
 
-    public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
+    public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
         ReadOnlySpan<double> priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
-        => LatentGradientCore(mu, ls, eps, dll, priorMean, double.NaN, priorStd, klWeight, c0, gradMu, gradLs);
+        => LatentGradientCore(mu, ls, std, eps, dll, priorMean, double.NaN, priorStd, klWeight, c0, gradMu, gradLs);
 
-    public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
+    public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
         ReadOnlySpan<float> priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
-        => LatentGradientCore(mu, ls, eps, dll, priorMean, double.NaN, priorStd, klWeight, c0, gradMu, gradLs);
+        => LatentGradientCore(mu, ls, std, eps, dll, priorMean, double.NaN, priorStd, klWeight, c0, gradMu, gradLs);
 
-    public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
+    public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
         double priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
-        => LatentGradientCore(mu, ls, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+        => LatentGradientCore(mu, ls, std, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
 
-    public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
+    public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
         double priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
-        => LatentGradientCore(mu, ls, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+        => LatentGradientCore(mu, ls, std, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
 
     public static double ActivityDataGradient(ReadOnlySpan<double> h, ReadOnlySpan<double> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
         => ActivityDataGradientCore(h, du, u, d, factor, dll);
@@ -55,12 +55,15 @@ public static class LatentScalarKernels
     private static T R<T>(double x) where T : unmanaged => WideningLoads.FromDouble<T>(x);
 
     private static void SampleSigmoidProductCore<T>(ReadOnlySpan<T> muA, ReadOnlySpan<T> lsA, ReadOnlySpan<T> epsA,
-        ReadOnlySpan<T> muB, ReadOnlySpan<T> lsB, ReadOnlySpan<T> epsB, Span<T> a, Span<T> b, Span<T> v) where T : unmanaged
+        ReadOnlySpan<T> muB, ReadOnlySpan<T> lsB, ReadOnlySpan<T> epsB, Span<T> a, Span<T> b, Span<T> v, Span<T> stdA, Span<T> stdB) where T : unmanaged
     {
         for (int i = 0; i < muA.Length; i++)
         {
-            double av = Elementary.Sigmoid(D(muA[i]) + Elementary.Exp(D(lsA[i])) * D(epsA[i]));
-            double bv = D(muB[i]) + Elementary.Exp(D(lsB[i])) * D(epsB[i]);
+            double sa = Elementary.Exp(D(lsA[i])), sb = Elementary.Exp(D(lsB[i]));
+            stdA[i] = R<T>(sa);
+            stdB[i] = R<T>(sb);
+            double av = Elementary.Sigmoid(D(muA[i]) + sa * D(epsA[i]));
+            double bv = D(muB[i]) + sb * D(epsB[i]);
             a[i] = R<T>(av);
             b[i] = R<T>(bv);
             v[i] = R<T>(av * bv);
@@ -68,18 +71,20 @@ public static class LatentScalarKernels
     }
 
     private static void SampleScaledLogNormalCore<T>(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> d,
-        Span<T> u, Span<T> du) where T : unmanaged
+        Span<T> u, Span<T> du, Span<T> std) where T : unmanaged
     {
         for (int i = 0; i < mu.Length; i++)
         {
-            double uv = Elementary.Exp(D(mu[i]) + Elementary.Exp(D(ls[i])) * D(eps[i]));
+            double s = Elementary.Exp(D(ls[i]));
+            std[i] = R<T>(s);
+            double uv = Elementary.Exp(D(mu[i]) + s * D(eps[i]));
             u[i] = R<T>(uv);
             du[i] = R<T>(D(d[i]) * uv);
         }
     }
 
     /// <summary>With an empty <paramref name="priorMeans"/>, every element's prior mean is <paramref name="priorMean"/>.</summary>
-    private static double LatentGradientCore<T>(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll,
+    private static double LatentGradientCore<T>(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> std, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll,
         ReadOnlySpan<T> priorMeans, double priorMean, double priorStd, double klWeight, double c0, Span<T> gradMu, Span<T> gradLs) where T : unmanaged
     {
         Span<double> lanes = stackalloc double[LatentKernels.Lanes];
@@ -87,7 +92,7 @@ public static class LatentScalarKernels
         double iv = 1 / (priorStd * priorStd), wiv = klWeight * iv;
         for (int i = 0; i < mu.Length; i++)
         {
-            double s = Elementary.Exp(D(ls[i])), diff = D(mu[i]) - (priorMeans.IsEmpty ? priorMean : D(priorMeans[i])), s2 = s * s;
+            double s = D(std[i]), diff = D(mu[i]) - (priorMeans.IsEmpty ? priorMean : D(priorMeans[i])), s2 = s * s;
             gradMu[i] = R<T>(c0 * (wiv * diff - D(dll[i])));
             gradLs[i] = R<T>(c0 * (klWeight * (s2 * iv - 1) - D(dll[i]) * D(eps[i]) * s));
             lanes[i % LatentKernels.Lanes] += 0.5 * (s2 + diff * diff) * iv - D(ls[i]);

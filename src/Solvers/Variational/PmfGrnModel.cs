@@ -85,8 +85,8 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     private readonly SolverContext _context;
     private readonly int _batchCapacity;
 
-    /// <summary>The draws of the step: A and B (G x K), U and depth d of the batch cells.</summary>
-    private readonly T[] _a, _b, _u, _d;
+    /// <summary>The draws of the step: A and B (G x K), U and depth d of the batch cells; the guide's standard deviations exp(ls) of a, b and u.</summary>
+    private readonly T[] _a, _b, _u, _d, _stdA, _stdB, _stdU;
     /// <summary>d llY / d a per pair (joint model; zero outside the evidence pairs).</summary>
     private readonly double[]? _evidenceGradient;
     private readonly GaussianLikelihoodProducts<T> _products;
@@ -106,6 +106,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         _products = new GaussianLikelihoodProducts<T>(w, mask, n, g, k, batchCapacity);
         _a = new T[layout.Pairs]; _b = new T[layout.Pairs];
         _u = new T[batchCapacity * k]; _d = new T[batchCapacity];
+        _stdA = new T[layout.Pairs]; _stdB = new T[layout.Pairs]; _stdU = new T[batchCapacity * k];
         _crossColumns = new double[k];
         if (evidence is not null && layout.Joint) _evidenceGradient = new double[layout.Pairs];
         _dllU = new T[batchCapacity * k]; _dllA = new T[layout.Pairs]; _dllB = new T[layout.Pairs];
@@ -154,7 +155,8 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         {
             int at = g * r;
             SampleSigmoidProduct(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), noise.AsSpan(l.EpsA + at, g),
-                theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), _a.AsSpan(at, g), _b.AsSpan(at, g), _products.VColumn(r));
+                theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), _a.AsSpan(at, g), _b.AsSpan(at, g), _products.VColumn(r),
+                _stdA.AsSpan(at, g), _stdB.AsSpan(at, g));
         });
 
         // Depth d of the batch cells, then d U (column-major nb x K) from the batch's rows of the U guide.
@@ -183,7 +185,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
         Parallel.For(0, k, options, r =>
         {
             int at = nb * r;
-            SampleScaledLogNormal(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), _d.AsSpan(0, nb), _u.AsSpan(at, nb), _products.ActivityColumn(r));
+            SampleScaledLogNormal(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), _d.AsSpan(0, nb), _u.AsSpan(at, nb), _products.ActivityColumn(r), _stdU.AsSpan(at, nb));
         });
 
         // H = R V and dV = R^T (d U); hScale turns them into d ll / d (d U) and d ll / d V (before the minibatch scale).
@@ -198,7 +200,7 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             int at = nb * r;
             var dll = _dllU.AsSpan(at, nb);
             _crossColumns[r] = ActivityDataGradient(_products.HColumn(r), _products.ActivityColumn(r), _u.AsSpan(at, nb), _d.AsSpan(0, nb), scale * hScale, dll);
-            _klColumnsU[r] = LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), epsU.AsSpan(epsAt + at, nb), dll,
+            _klColumnsU[r] = LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), _stdU.AsSpan(at, nb), epsU.AsSpan(epsAt + at, nb), dll,
                 default, _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, gradMuU.AsSpan(gradMuAt + at, nb), gradLsU.AsSpan(gradLsAt + at, nb));
             if (batch is null && gradientReady is not null)
             {
@@ -276,9 +278,9 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
                 for (int i = 0; i < g; i++) dllA[i] = FromDouble(ToDouble(dllA[i]) + eg[at + i]);
                 eg.AsSpan(at, g).Clear();
             }
-            _klColumnsA[r] = LatentGradient(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), noise.AsSpan(l.EpsA + at, g), dllA,
+            _klColumnsA[r] = LatentGradient(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), _stdA.AsSpan(at, g), noise.AsSpan(l.EpsA + at, g), dllA,
                     _priorLogitA.AsSpan(at, g), 0, sigmaA, klFactor, c0, grad.AsSpan(l.MuA + at, g), grad.AsSpan(l.LsA + at, g))
-                + LatentGradient(theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), noise.AsSpan(l.EpsB + at, g), dllB,
+                + LatentGradient(theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), _stdB.AsSpan(at, g), noise.AsSpan(l.EpsB + at, g), dllB,
                     default, 0.0, sigmaB, klFactor, c0, grad.AsSpan(l.MuB + at, g), grad.AsSpan(l.LsB + at, g));
             if (gradientReady is not null)
             {
@@ -317,16 +319,16 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     private static Span<double> D(Span<T> x) => MemoryMarshal.Cast<T, double>(x);
 
     private static void SampleSigmoidProduct(ReadOnlySpan<T> muA, ReadOnlySpan<T> lsA, ReadOnlySpan<T> epsA,
-        ReadOnlySpan<T> muB, ReadOnlySpan<T> lsB, ReadOnlySpan<T> epsB, Span<T> a, Span<T> b, Span<T> v)
+        ReadOnlySpan<T> muB, ReadOnlySpan<T> lsB, ReadOnlySpan<T> epsB, Span<T> a, Span<T> b, Span<T> v, Span<T> stdA, Span<T> stdB)
     {
-        if (typeof(T) == typeof(float)) LatentKernels.SampleSigmoidProduct(F(muA), F(lsA), F(epsA), F(muB), F(lsB), F(epsB), F(a), F(b), F(v));
-        else LatentKernels.SampleSigmoidProduct(D(muA), D(lsA), D(epsA), D(muB), D(lsB), D(epsB), D(a), D(b), D(v));
+        if (typeof(T) == typeof(float)) LatentKernels.SampleSigmoidProduct(F(muA), F(lsA), F(epsA), F(muB), F(lsB), F(epsB), F(a), F(b), F(v), F(stdA), F(stdB));
+        else LatentKernels.SampleSigmoidProduct(D(muA), D(lsA), D(epsA), D(muB), D(lsB), D(epsB), D(a), D(b), D(v), D(stdA), D(stdB));
     }
 
-    private static void SampleScaledLogNormal(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> d, Span<T> u, Span<T> du)
+    private static void SampleScaledLogNormal(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> d, Span<T> u, Span<T> du, Span<T> std)
     {
-        if (typeof(T) == typeof(float)) LatentKernels.SampleScaledLogNormal(F(mu), F(ls), F(eps), F(d), F(u), F(du));
-        else LatentKernels.SampleScaledLogNormal(D(mu), D(ls), D(eps), D(d), D(u), D(du));
+        if (typeof(T) == typeof(float)) LatentKernels.SampleScaledLogNormal(F(mu), F(ls), F(eps), F(d), F(u), F(du), F(std));
+        else LatentKernels.SampleScaledLogNormal(D(mu), D(ls), D(eps), D(d), D(u), D(du), D(std));
     }
 
     private static double ActivityDataGradient(ReadOnlySpan<T> h, ReadOnlySpan<T> du, ReadOnlySpan<T> u, ReadOnlySpan<T> d, double factor, Span<T> dll)
@@ -341,16 +343,16 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     }
 
     /// <summary>The latent gradient with per-element prior means, or with <paramref name="priorMean"/> for all when <paramref name="priorMeans"/> is empty.</summary>
-    private static double LatentGradient(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll, ReadOnlySpan<T> priorMeans,
+    private static double LatentGradient(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> std, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll, ReadOnlySpan<T> priorMeans,
         double priorMean, double priorStd, double klWeight, double c0, Span<T> gradMu, Span<T> gradLs)
     {
         if (typeof(T) == typeof(float))
             return priorMeans.IsEmpty
-                ? LatentKernels.LatentGradient(F(mu), F(ls), F(eps), F(dll), priorMean, priorStd, klWeight, c0, F(gradMu), F(gradLs))
-                : LatentKernels.LatentGradient(F(mu), F(ls), F(eps), F(dll), F(priorMeans), priorStd, klWeight, c0, F(gradMu), F(gradLs));
+                ? LatentKernels.LatentGradient(F(mu), F(ls), F(std), F(eps), F(dll), priorMean, priorStd, klWeight, c0, F(gradMu), F(gradLs))
+                : LatentKernels.LatentGradient(F(mu), F(ls), F(std), F(eps), F(dll), F(priorMeans), priorStd, klWeight, c0, F(gradMu), F(gradLs));
         return priorMeans.IsEmpty
-            ? LatentKernels.LatentGradient(D(mu), D(ls), D(eps), D(dll), priorMean, priorStd, klWeight, c0, D(gradMu), D(gradLs))
-            : LatentKernels.LatentGradient(D(mu), D(ls), D(eps), D(dll), D(priorMeans), priorStd, klWeight, c0, D(gradMu), D(gradLs));
+            ? LatentKernels.LatentGradient(D(mu), D(ls), D(std), D(eps), D(dll), priorMean, priorStd, klWeight, c0, D(gradMu), D(gradLs))
+            : LatentKernels.LatentGradient(D(mu), D(ls), D(std), D(eps), D(dll), D(priorMeans), priorStd, klWeight, c0, D(gradMu), D(gradLs));
     }
 
     private static void AddProducts(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<double> sum)

@@ -65,8 +65,13 @@ public class LatentKernelTests
             var muA = Values(rng, n, 1); var lsA = Values(rng, n, 0.3); var epsA = Values(rng, n, 0.3);
             var muB = Values(rng, n, 1); var lsB = Values(rng, n, 0.3); var epsB = Values(rng, n, 0.3);
             var (a1, b1, v1, a2, b2, v2) = (new double[n], new double[n], new double[n], new double[n], new double[n], new double[n]);
-            LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a1, b1, v1);
-            LatentScalarKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a2, b2, v2);
+            var (sa1, sb1, sa2, sb2) = (new double[n], new double[n], new double[n], new double[n]);
+            LatentKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a1, b1, v1, sa1, sb1);
+            LatentScalarKernels.SampleSigmoidProduct(muA, lsA, epsA, muB, lsB, epsB, a2, b2, v2, sa2, sb2);
+            Assert.Equal(-1, TestData.FirstDifference(sa1, sa2));
+            Assert.Equal(-1, TestData.FirstDifference(sb1, sb2));
+            for (int i = 0; i < n; i++)
+                if (!TestData.SameValue(sa2[i], Elementary.Exp(lsA[i])) || !TestData.SameValue(sb2[i], Elementary.Exp(lsB[i]))) Assert.Fail($"std is exp(ls), n={n} i={i}");
             Assert.Equal(-1, TestData.FirstDifference(a1, a2));
             Assert.Equal(-1, TestData.FirstDifference(b1, b2));
             Assert.Equal(-1, TestData.FirstDifference(v1, v2));
@@ -80,15 +85,19 @@ public class LatentKernelTests
             // Float: the same computation in double on the widened inputs, each output rounded once.
             var (fa1, fb1, fv1, fa2, fb2, fv2) = (Floats(n), Floats(n), Floats(n), Floats(n), Floats(n), Floats(n));
             var (fmuA, flsA, fepsA, fmuB, flsB, fepsB) = (F(muA), F(lsA), F(epsA), F(muB), F(lsB), F(epsB));
-            LatentKernels.SampleSigmoidProduct(fmuA, flsA, fepsA, fmuB, flsB, fepsB, fa1, fb1, fv1);
-            LatentScalarKernels.SampleSigmoidProduct(fmuA, flsA, fepsA, fmuB, flsB, fepsB, fa2, fb2, fv2);
+            var (fsa1, fsb1, fsa2, fsb2) = (Floats(n), Floats(n), Floats(n), Floats(n));
+            LatentKernels.SampleSigmoidProduct(fmuA, flsA, fepsA, fmuB, flsB, fepsB, fa1, fb1, fv1, fsa1, fsb1);
+            LatentScalarKernels.SampleSigmoidProduct(fmuA, flsA, fepsA, fmuB, flsB, fepsB, fa2, fb2, fv2, fsa2, fsb2);
+            Assert.Equal(-1, TestData.FirstDifference(fsa1, fsa2));
+            Assert.Equal(-1, TestData.FirstDifference(fsb1, fsb2));
             Assert.Equal(-1, TestData.FirstDifference(fa1, fa2));
             Assert.Equal(-1, TestData.FirstDifference(fb1, fb2));
             Assert.Equal(-1, TestData.FirstDifference(fv1, fv2));
             LatentScalarKernels.SampleSigmoidProduct(Array.ConvertAll(fmuA, v => (double)v), Array.ConvertAll(flsA, v => (double)v), Array.ConvertAll(fepsA, v => (double)v),
-                Array.ConvertAll(fmuB, v => (double)v), Array.ConvertAll(flsB, v => (double)v), Array.ConvertAll(fepsB, v => (double)v), a2, b2, v2);
+                Array.ConvertAll(fmuB, v => (double)v), Array.ConvertAll(flsB, v => (double)v), Array.ConvertAll(fepsB, v => (double)v), a2, b2, v2, sa2, sb2);
             for (int i = 0; i < n; i++)
-                if (!TestData.SameValue((float)a2[i], fa2[i]) || !TestData.SameValue((float)b2[i], fb2[i]) || !TestData.SameValue((float)v2[i], fv2[i]))
+                if (!TestData.SameValue((float)a2[i], fa2[i]) || !TestData.SameValue((float)b2[i], fb2[i]) || !TestData.SameValue((float)v2[i], fv2[i])
+                    || !TestData.SameValue((float)sa2[i], fsa2[i]) || !TestData.SameValue((float)sb2[i], fsb2[i]))
                     Assert.Fail($"float sample is not the rounded double one, n={n} i={i}");
         }
     }
@@ -101,13 +110,19 @@ public class LatentKernelTests
             var rng = new Random(22000 + n);
             var mu = Values(rng, n, 0.5); var ls = Values(rng, n, 0.3); var eps = Values(rng, n, 0.3); var d = Values(rng, n, 0.1);
             var (u1, u2, du1, du2) = (new double[n], new double[n], new double[n], new double[n]);
-            LatentKernels.SampleScaledLogNormal(mu, ls, eps, d, u1, du1);
-            LatentScalarKernels.SampleScaledLogNormal(mu, ls, eps, d, u2, du2);
+            var (s1, s2) = (new double[n], new double[n]);
+            LatentKernels.SampleScaledLogNormal(mu, ls, eps, d, u1, du1, s1);
+            LatentScalarKernels.SampleScaledLogNormal(mu, ls, eps, d, u2, du2, s2);
+            Assert.Equal(-1, TestData.FirstDifference(s1, s2));
+            for (int i = 0; i < n; i++)
+                if (!TestData.SameValue(s2[i], Elementary.Exp(ls[i]))) Assert.Fail($"std is exp(ls), n={n} i={i}");
             Assert.Equal(-1, TestData.FirstDifference(u1, u2));
             Assert.Equal(-1, TestData.FirstDifference(du1, du2));
             var (fu1, fu2, fdu1, fdu2) = (Floats(n), Floats(n), Floats(n), Floats(n));
-            LatentKernels.SampleScaledLogNormal(F(mu), F(ls), F(eps), F(d), fu1, fdu1);
-            LatentScalarKernels.SampleScaledLogNormal(F(mu), F(ls), F(eps), F(d), fu2, fdu2);
+            var (fs1, fs2) = (Floats(n), Floats(n));
+            LatentKernels.SampleScaledLogNormal(F(mu), F(ls), F(eps), F(d), fu1, fdu1, fs1);
+            LatentScalarKernels.SampleScaledLogNormal(F(mu), F(ls), F(eps), F(d), fu2, fdu2, fs2);
+            Assert.Equal(-1, TestData.FirstDifference(fs1, fs2));
             Assert.Equal(-1, TestData.FirstDifference(fu1, fu2));
             Assert.Equal(-1, TestData.FirstDifference(fdu1, fdu2));
             for (int i = 0; i < n; i++)
@@ -129,24 +144,27 @@ public class LatentKernelTests
             var prior = Values(rng, n, 1);
             double sigma = 0.5 + rng.NextDouble(), w = rng.NextDouble() * 2, c0 = 1e-3 * (1 + rng.NextDouble());
             var (gm1, gl1, gm2, gl2) = (new double[n], new double[n], new double[n], new double[n]);
-            double k1 = LatentKernels.LatentGradient(mu, ls, eps, dll, prior, sigma, w, c0, gm1, gl1);
-            double k2 = LatentScalarKernels.LatentGradient(mu, ls, eps, dll, prior, sigma, w, c0, gm2, gl2);
+            // The standard deviations the sampling kernels store: exp(ls), rounded to the precision.
+            var std = Array.ConvertAll(ls, Elementary.Exp);
+            var fstd = Array.ConvertAll(F(ls), v => (float)Elementary.Exp(v));
+            double k1 = LatentKernels.LatentGradient(mu, ls, std, eps, dll, prior, sigma, w, c0, gm1, gl1);
+            double k2 = LatentScalarKernels.LatentGradient(mu, ls, std, eps, dll, prior, sigma, w, c0, gm2, gl2);
             Assert.True(TestData.SameValue(k1, k2), $"KL n={n}: {k1} vs {k2}");
             Assert.Equal(-1, TestData.FirstDifference(gm1, gm2));
             Assert.Equal(-1, TestData.FirstDifference(gl1, gl2));
-            double k3 = LatentKernels.LatentGradient(mu, ls, eps, dll, 0.25, sigma, w, c0, gm1, gl1);
-            double k4 = LatentScalarKernels.LatentGradient(mu, ls, eps, dll, 0.25, sigma, w, c0, gm2, gl2);
+            double k3 = LatentKernels.LatentGradient(mu, ls, std, eps, dll, 0.25, sigma, w, c0, gm1, gl1);
+            double k4 = LatentScalarKernels.LatentGradient(mu, ls, std, eps, dll, 0.25, sigma, w, c0, gm2, gl2);
             Assert.True(TestData.SameValue(k3, k4), $"KL (shared mean) n={n}: {k3} vs {k4}");
             Assert.Equal(-1, TestData.FirstDifference(gm1, gm2));
             Assert.Equal(-1, TestData.FirstDifference(gl1, gl2));
             var (fgm1, fgl1, fgm2, fgl2) = (Floats(n), Floats(n), Floats(n), Floats(n));
-            double f1 = LatentKernels.LatentGradient(F(mu), F(ls), F(eps), F(dll), F(prior), sigma, w, c0, fgm1, fgl1);
-            double f2 = LatentScalarKernels.LatentGradient(F(mu), F(ls), F(eps), F(dll), F(prior), sigma, w, c0, fgm2, fgl2);
+            double f1 = LatentKernels.LatentGradient(F(mu), F(ls), fstd, F(eps), F(dll), F(prior), sigma, w, c0, fgm1, fgl1);
+            double f2 = LatentScalarKernels.LatentGradient(F(mu), F(ls), fstd, F(eps), F(dll), F(prior), sigma, w, c0, fgm2, fgl2);
             Assert.True(TestData.SameValue(f1, f2), $"KL (float) n={n}: {f1} vs {f2}");
             Assert.Equal(-1, TestData.FirstDifference(fgm1, fgm2));
             Assert.Equal(-1, TestData.FirstDifference(fgl1, fgl2));
-            f1 = LatentKernels.LatentGradient(F(mu), F(ls), F(eps), F(dll), 0.25, sigma, w, c0, fgm1, fgl1);
-            f2 = LatentScalarKernels.LatentGradient(F(mu), F(ls), F(eps), F(dll), 0.25, sigma, w, c0, fgm2, fgl2);
+            f1 = LatentKernels.LatentGradient(F(mu), F(ls), fstd, F(eps), F(dll), 0.25, sigma, w, c0, fgm1, fgl1);
+            f2 = LatentScalarKernels.LatentGradient(F(mu), F(ls), fstd, F(eps), F(dll), 0.25, sigma, w, c0, fgm2, fgl2);
             Assert.True(TestData.SameValue(f1, f2), $"KL (float, shared mean) n={n}: {f1} vs {f2}");
             Assert.Equal(-1, TestData.FirstDifference(fgm1, fgm2));
             Assert.Equal(-1, TestData.FirstDifference(fgl1, fgl2));
@@ -154,7 +172,7 @@ public class LatentKernelTests
             // The definition, on clean inputs: d/d mu and d/d ls of -c0 (ll(mu + s eps) - w KL), KL in closed form.
             var clean = (double[] x) => Array.ConvertAll(x, v => double.IsFinite(v) ? v : 0.1);
             (mu, ls, eps, dll, prior) = (clean(mu), clean(ls), clean(eps), clean(dll), clean(prior));
-            double kl = LatentScalarKernels.LatentGradient(mu, ls, eps, dll, prior, sigma, w, c0, gm2, gl2), expectedKl = 0;
+            double kl = LatentScalarKernels.LatentGradient(mu, ls, Array.ConvertAll(ls, Elementary.Exp), eps, dll, prior, sigma, w, c0, gm2, gl2), expectedKl = 0;
             for (int i = 0; i < n; i++)
             {
                 double s = Math.Exp(ls[i]), diff = mu[i] - prior[i];
