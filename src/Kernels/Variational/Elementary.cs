@@ -4,14 +4,16 @@ using System.Runtime.Intrinsics;
 namespace GrnFast.Kernels.Variational;
 
 /// <summary>
-/// exp and the logistic function built only from IEEE add, subtract, multiply, divide, compares and integer bit
-/// operations, for a vector of four and for one element with the same operations in the same order. Unlike
-/// <see cref="Vector256.Exp(Vector256{double})"/> (which may fuse multiply-adds in optimised code and not in unoptimised
-/// code) the result is the same bits in every JIT tier, in the NativeAOT library and with or without AVX, so a seeded
-/// fit repeats exactly everywhere.
-/// <para>Method: t = x / ln 2 + 1.5 * 2^52 rounds k = t - 1.5 * 2^52 to an integer whose bits are t's low bits;
-/// r = x - k ln2_hi - k ln2_lo (Cody-Waite, |r| &lt;= 0.35); e^r by its Taylor polynomial to degree 13 (truncation below
-/// 1e-17, Estrin's scheme), times 2^k built in the exponent field. Within 2 ulp of <see cref="Math.Exp"/> where the result is a normal
+/// exp and the logistic function built only from IEEE add, subtract, multiply, divide, explicit fused multiply-adds,
+/// compares and integer bit operations, for a vector of four and for one element with the same operations in the same
+/// order. Unlike <see cref="Vector256.Exp(Vector256{double})"/> (which may fuse multiply-adds in optimised code and not
+/// in unoptimised code) every fused multiply-add here is written out (<see cref="Vector256.FusedMultiplyAdd(Vector256{double}, Vector256{double}, Vector256{double})"/>,
+/// <see cref="Math.FusedMultiplyAdd"/>: one rounding, in the instruction and in its software fallback alike), so the
+/// result is the same bits in every JIT tier, in the NativeAOT library and with or without AVX or FMA, and a seeded fit
+/// repeats exactly everywhere.
+/// <para>Method: t = x / ln 2 + 1.5 * 2^52 (one fused rounding) rounds k = t - 1.5 * 2^52 to an integer whose bits are
+/// t's low bits; r = x - k ln2_hi - k ln2_lo (Cody-Waite, |r| &lt;= 0.35); e^r by its Taylor polynomial to degree 13
+/// (truncation below 1e-17, Estrin's scheme in fused multiply-adds), times 2^k built in the exponent field. Within 2 ulp of <see cref="Math.Exp"/> where the result is a normal
 /// number; results below 2^-1022 (x &lt; -708.39) are flushed to 0 and above 2^1023 (x &gt; 709.09) to +inf; exp(NaN) = NaN.</para>
 /// </summary>
 public static class Elementary
@@ -29,14 +31,16 @@ public static class Elementary
     public static double Exp(double x)
     {
         double xc = Math.Min(Math.Max(x, Lowest), Highest);
-        double t = xc * InvLn2 + Round;
+        double t = Math.FusedMultiplyAdd(xc, InvLn2, Round);
         double k = t - Round;
-        double r = (xc - k * Ln2Hi) - k * Ln2Lo;
-        // Estrin's scheme: a dependency chain of about 8 operations instead of Horner's 26.
+        double r = Math.FusedMultiplyAdd(-k, Ln2Lo, Math.FusedMultiplyAdd(-k, Ln2Hi, xc));
+        // Estrin's scheme: a dependency chain of about 6 operations instead of Horner's 13.
         double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-        double q0 = (1 + r) + r2 * (C2 + C3 * r), q1 = (C4 + C5 * r) + r2 * (C6 + C7 * r);
-        double q2 = (C8 + C9 * r) + r2 * (C10 + C11 * r), q3 = C12 + C13 * r;
-        double p = (q0 + r4 * q1) + r8 * (q2 + r4 * q3);
+        double q0 = Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(C3, r, C2), 1 + r);
+        double q1 = Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(C7, r, C6), Math.FusedMultiplyAdd(C5, r, C4));
+        double q2 = Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(C11, r, C10), Math.FusedMultiplyAdd(C9, r, C8));
+        double q3 = Math.FusedMultiplyAdd(C13, r, C12);
+        double p = Math.FusedMultiplyAdd(r8, Math.FusedMultiplyAdd(r4, q3, q2), Math.FusedMultiplyAdd(r4, q1, q0));
         long ki = BitConverter.DoubleToInt64Bits(t) - RoundBits;
         double result = p * BitConverter.Int64BitsToDouble((ki + 1023) << 52);
         if (x > Highest) result = double.PositiveInfinity;
@@ -47,18 +51,21 @@ public static class Elementary
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Exp(Vector256<double> x)
     {
-        var xc = Vector256.Min(Vector256.Max(x, Vector256.Create(Lowest)), Vector256.Create(Highest));
-        var t = xc * Vector256.Create(InvLn2) + Vector256.Create(Round);
+        // MinNative/MaxNative are the bare instructions: they differ from Min/Max only on NaN, and NaN input returns x below.
+        var xc = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(Lowest)), Vector256.Create(Highest));
+        var t = Vector256.FusedMultiplyAdd(xc, Vector256.Create(InvLn2), Vector256.Create(Round));
         var k = t - Vector256.Create(Round);
-        var r = (xc - k * Vector256.Create(Ln2Hi)) - k * Vector256.Create(Ln2Lo);
+        var r = Vector256.FusedMultiplyAdd(-k, Vector256.Create(Ln2Lo), Vector256.FusedMultiplyAdd(-k, Vector256.Create(Ln2Hi), xc));
         var r2 = r * r;
         var r4 = r2 * r2;
         var r8 = r4 * r4;
-        var q0 = (Vector256<double>.One + r) + r2 * (Vector256.Create(C2) + Vector256.Create(C3) * r);
-        var q1 = (Vector256.Create(C4) + Vector256.Create(C5) * r) + r2 * (Vector256.Create(C6) + Vector256.Create(C7) * r);
-        var q2 = (Vector256.Create(C8) + Vector256.Create(C9) * r) + r2 * (Vector256.Create(C10) + Vector256.Create(C11) * r);
-        var q3 = Vector256.Create(C12) + Vector256.Create(C13) * r;
-        var p = (q0 + r4 * q1) + r8 * (q2 + r4 * q3);
+        var q0 = Vector256.FusedMultiplyAdd(r2, Vector256.FusedMultiplyAdd(Vector256.Create(C3), r, Vector256.Create(C2)), Vector256<double>.One + r);
+        var q1 = Vector256.FusedMultiplyAdd(r2, Vector256.FusedMultiplyAdd(Vector256.Create(C7), r, Vector256.Create(C6)),
+            Vector256.FusedMultiplyAdd(Vector256.Create(C5), r, Vector256.Create(C4)));
+        var q2 = Vector256.FusedMultiplyAdd(r2, Vector256.FusedMultiplyAdd(Vector256.Create(C11), r, Vector256.Create(C10)),
+            Vector256.FusedMultiplyAdd(Vector256.Create(C9), r, Vector256.Create(C8)));
+        var q3 = Vector256.FusedMultiplyAdd(Vector256.Create(C13), r, Vector256.Create(C12));
+        var p = Vector256.FusedMultiplyAdd(r8, Vector256.FusedMultiplyAdd(r4, q3, q2), Vector256.FusedMultiplyAdd(r4, q1, q0));
         var ki = t.AsInt64() - Vector256.Create(RoundBits);
         var result = p * Vector256.ShiftLeft(ki + Vector256.Create(1023L), 52).AsDouble();
         result = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(Highest)), Vector256.Create(double.PositiveInfinity), result);
