@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -70,6 +71,26 @@ public static class LatentKernels
     public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
         double priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
         => LatentGradientCore<float, SharedMean>(mu, ls, std, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+
+    /// <summary>
+    /// <see cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, Span{double}, Span{double})"/>
+    /// followed by the clipped Adam step (<see cref="VariationalKernels.Adam(Span{double}, Span{double}, Span{double}, ReadOnlySpan{double}, in AdamStep)"/>)
+    /// on mu and ls, in one pass: the same bits as the two kernels in turn, but the gradient (rounded to the precision, as
+    /// the stored gradient would be) never leaves the registers. The prior mean is per element, or
+    /// <paramref name="priorMean"/> for all when <paramref name="priorMeans"/> is empty. Returns the KL sum.
+    /// </summary>
+    public static double LatentStep(Span<double> mu, Span<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
+        ReadOnlySpan<double> priorMeans, double priorMean, double priorStd, double klWeight, double c0, AdamMoments<double> moments, in AdamStep step)
+        => priorMeans.IsEmpty
+            ? LatentStepCore<double, SharedMean>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step)
+            : LatentStepCore<double, PerElementMean>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step);
+
+    /// <inheritdoc cref="LatentStep(Span{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, double, AdamMoments{double}, in AdamStep)"/>
+    public static double LatentStep(Span<float> mu, Span<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
+        ReadOnlySpan<float> priorMeans, double priorMean, double priorStd, double klWeight, double c0, AdamMoments<float> moments, in AdamStep step)
+        => priorMeans.IsEmpty
+            ? LatentStepCore<float, SharedMean>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step)
+            : LatentStepCore<float, PerElementMean>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step);
 
     /// <summary>
     /// The data term of the log activities' gradient: dll_i = factor * d_i * h_i * u_i (h = d ll / d (d U) before
@@ -296,6 +317,67 @@ public static class LatentKernels
             Unsafe.Add(ref gm, i) = WideningLoads.FromDouble<T>(c0 * (wiv * diff - dl));
             Unsafe.Add(ref gl, i) = WideningLoads.FromDouble<T>(c0 * (klWeight * (s2 * iv - 1) - dl * WideningLoads.ToDouble(Unsafe.Add(ref er, i)) * s));
             Unsafe.Add(ref lane, j) += 0.5 * (s2 + diff * diff) * iv - l;
+        }
+        return FoldLanes(lanes) + length * (Math.Log(priorStd) - 0.5);
+    }
+
+    private static double LatentStepCore<T, TMean>(Span<T> mu, Span<T> ls, ReadOnlySpan<T> std, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll,
+        ReadOnlySpan<T> priorMeans, double priorMean, double priorStd, double klWeight, double c0, AdamMoments<T> moments, in AdamStep step)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TMean : struct, IMeanMode
+    {
+        int length = mu.Length;
+        KernelArguments.SameLength(length, ls.Length, nameof(ls));
+        KernelArguments.SameLength(length, std.Length, nameof(std));
+        KernelArguments.SameLength(length, eps.Length, nameof(eps));
+        KernelArguments.SameLength(length, dll.Length, nameof(dll));
+        if (TMean.PerElement) KernelArguments.SameLength(length, priorMeans.Length, nameof(priorMeans));
+        KernelArguments.SameLength(length, moments.MeanMu.Length, nameof(moments));
+        KernelArguments.SameLength(length, moments.SquareMu.Length, nameof(moments));
+        KernelArguments.SameLength(length, moments.MeanLs.Length, nameof(moments));
+        KernelArguments.SameLength(length, moments.SquareLs.Length, nameof(moments));
+        double iv = 1 / (priorStd * priorStd), wiv = klWeight * iv;
+        var adam = new AdamConstants<T>(step);
+        nuint n = (nuint)length, i = 0;
+        ref T mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
+        ref T sr = ref MemoryMarshal.GetReference(std);
+        ref T dr = ref MemoryMarshal.GetReference(dll), pr = ref MemoryMarshal.GetReference(priorMeans);
+        ref T amu = ref MemoryMarshal.GetReference(moments.MeanMu), vmu = ref MemoryMarshal.GetReference(moments.SquareMu);
+        ref T als = ref MemoryMarshal.GetReference(moments.MeanLs), vls = ref MemoryMarshal.GetReference(moments.SquareLs);
+        Span<double> lanes = stackalloc double[Lanes];
+        lanes.Clear();
+        ref double lane = ref MemoryMarshal.GetReference(lanes);
+        if (Vector256.IsHardwareAccelerated && n >= Lanes)
+        {
+            var k = new LatentTerms(c0, klWeight, iv, priorMean);
+            var a = new AdamVectors<T>(adam);
+            Vector256<double> k0 = default, k1 = default;
+            for (; i + Lanes <= n; i += Lanes)
+            {
+                WideningLoads.Load256(ref mr, i, out var m0, out var m1);
+                WideningLoads.Load256(ref lr, i, out var l0, out var l1);
+                WideningLoads.Load256(ref sr, i, out var s0, out var s1);
+                WideningLoads.Load256(ref er, i, out var e0, out var e1);
+                WideningLoads.Load256(ref dr, i, out var d0, out var d1);
+                Vector256<double> p0 = k.PriorMean, p1 = k.PriorMean;
+                if (TMean.PerElement) WideningLoads.Load256(ref pr, i, out p0, out p1);
+                k.Gradient(m0, l0, s0, e0, d0, p0, out var gm0, out var gl0, ref k0);
+                k.Gradient(m1, l1, s1, e1, d1, p1, out var gm1, out var gl1, ref k1);
+                a.Step(gm0, gm1, ref mr, ref amu, ref vmu, i);
+                a.Step(gl0, gl1, ref lr, ref als, ref vls, i);
+            }
+            k0.StoreUnsafe(ref lane, 0);
+            k1.StoreUnsafe(ref lane, 4);
+        }
+        for (nuint j = i % Lanes; i < n; i++, j = (j + 1) % Lanes)
+        {
+            double m = WideningLoads.ToDouble(Unsafe.Add(ref mr, i)), l = WideningLoads.ToDouble(Unsafe.Add(ref lr, i)), s = WideningLoads.ToDouble(Unsafe.Add(ref sr, i));
+            double diff = m - (TMean.PerElement ? WideningLoads.ToDouble(Unsafe.Add(ref pr, i)) : priorMean);
+            double dl = WideningLoads.ToDouble(Unsafe.Add(ref dr, i)), s2 = s * s;
+            T gradMu = WideningLoads.FromDouble<T>(c0 * (wiv * diff - dl));
+            T gradLs = WideningLoads.FromDouble<T>(c0 * (klWeight * (s2 * iv - 1) - dl * WideningLoads.ToDouble(Unsafe.Add(ref er, i)) * s));
+            Unsafe.Add(ref lane, j) += 0.5 * (s2 + diff * diff) * iv - l;
+            adam.Apply(gradMu, ref Unsafe.Add(ref mr, i), ref Unsafe.Add(ref amu, i), ref Unsafe.Add(ref vmu, i));
+            adam.Apply(gradLs, ref Unsafe.Add(ref lr, i), ref Unsafe.Add(ref als, i), ref Unsafe.Add(ref vls, i));
         }
         return FoldLanes(lanes) + length * (Math.Log(priorStd) - 0.5);
     }

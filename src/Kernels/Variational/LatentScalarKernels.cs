@@ -1,3 +1,4 @@
+using System.Numerics;
 using GrnFast.Kernels.Vectors;
 
 namespace GrnFast.Kernels.Variational;
@@ -37,6 +38,27 @@ public static class LatentScalarKernels
     public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
         double priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
         => LatentGradientCore(mu, ls, std, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+
+    public static double LatentStep(Span<double> mu, Span<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
+        ReadOnlySpan<double> priorMeans, double priorMean, double priorStd, double klWeight, double c0, AdamMoments<double> moments, in AdamStep step)
+        => LatentStepCore(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step);
+
+    public static double LatentStep(Span<float> mu, Span<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
+        ReadOnlySpan<float> priorMeans, double priorMean, double priorStd, double klWeight, double c0, AdamMoments<float> moments, in AdamStep step)
+        => LatentStepCore(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step);
+
+    /// <summary>The gradient into a stored gradient (rounded to T), then Adam on mu and on ls.</summary>
+    private static double LatentStepCore<T>(Span<T> mu, Span<T> ls, ReadOnlySpan<T> std, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll,
+        ReadOnlySpan<T> priorMeans, double priorMean, double priorStd, double klWeight, double c0, AdamMoments<T> moments, in AdamStep step)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var gradMu = new T[mu.Length];
+        var gradLs = new T[mu.Length];
+        double kl = LatentGradientCore<T>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+        VariationalScalarKernels.AdamCore(mu, moments.MeanMu, moments.SquareMu, gradMu, step);
+        VariationalScalarKernels.AdamCore(ls, moments.MeanLs, moments.SquareLs, gradLs, step);
+        return kl;
+    }
 
     public static double ActivityDataGradient(ReadOnlySpan<double> h, ReadOnlySpan<double> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
         => ActivityDataGradientCore(h, du, u, d, factor, dll);

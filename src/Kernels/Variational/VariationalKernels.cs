@@ -146,34 +146,12 @@ public static class VariationalKernels
         nuint i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            var lo = Vector256.Create(-c.Clip);
-            var hi = Vector256.Create(c.Clip);
-            var b1 = Vector256.Create(c.Beta1);
-            var c1 = Vector256.Create(c.OneMinusBeta1);
-            var b2 = Vector256.Create(c.Beta2);
-            var c2 = Vector256.Create(c.OneMinusBeta2);
-            var step = Vector256.Create(c.Step);
-            var vScale = Vector256.Create(c.VScale);
-            var eps = Vector256.Create(c.Epsilon);
+            var a = new AdamVectors<T>(c);
             for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count)
-            {
-                var gi = Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref gs, i), lo), hi);
-                var mi = b1 * Vector256.LoadUnsafe(ref mv, i) + c1 * gi;
-                var vi = b2 * Vector256.LoadUnsafe(ref vv, i) + c2 * (gi * gi);
-                mi.StoreUnsafe(ref mv, i);
-                vi.StoreUnsafe(ref vv, i);
-                (Vector256.LoadUnsafe(ref ps, i) - step * mi / (Vector256.Sqrt(vi) * vScale + eps)).StoreUnsafe(ref ps, i);
-            }
+                a.Step(Vector256.LoadUnsafe(ref gs, i), ref ps, ref mv, ref vv, i);
         }
         for (; i < n; i++)
-        {
-            T gi = T.Min(T.Max(Unsafe.Add(ref gs, i), -c.Clip), c.Clip);
-            T mi = c.Beta1 * Unsafe.Add(ref mv, i) + c.OneMinusBeta1 * gi;
-            T vi = c.Beta2 * Unsafe.Add(ref vv, i) + c.OneMinusBeta2 * (gi * gi);
-            Unsafe.Add(ref mv, i) = mi;
-            Unsafe.Add(ref vv, i) = vi;
-            Unsafe.Add(ref ps, i) -= c.Step * mi / (T.Sqrt(vi) * c.VScale + c.Epsilon);
-        }
+            c.Apply(Unsafe.Add(ref gs, i), ref Unsafe.Add(ref ps, i), ref Unsafe.Add(ref mv, i), ref Unsafe.Add(ref vv, i));
     }
 
     internal static double Fold(Span<double> lanes)
@@ -184,7 +162,19 @@ public static class VariationalKernels
     }
 }
 
-/// <summary>An <see cref="AdamStep"/>'s constants in the state's precision (1 - beta taken in double, then rounded).</summary>
+/// <summary>
+/// Adam's moment estimates of one latent block's mu and ls (same length as the block), updated in place by
+/// <see cref="LatentKernels.LatentStep(Span{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, double, AdamMoments{double}, in AdamStep)"/>.
+/// </summary>
+public readonly ref struct AdamMoments<T>(Span<T> meanMu, Span<T> squareMu, Span<T> meanLs, Span<T> squareLs)
+{
+    public Span<T> MeanMu { get; } = meanMu;
+    public Span<T> SquareMu { get; } = squareMu;
+    public Span<T> MeanLs { get; } = meanLs;
+    public Span<T> SquareLs { get; } = squareLs;
+}
+
+/// <summary>An <see cref="AdamStep"/>'s constants in the state's precision (1 - beta taken in double, then rounded), and the step on one element.</summary>
 internal readonly struct AdamConstants<T>(AdamStep s) where T : IBinaryFloatingPointIeee754<T>
 {
     public T Clip { get; } = T.CreateChecked(s.Clip);
@@ -195,6 +185,52 @@ internal readonly struct AdamConstants<T>(AdamStep s) where T : IBinaryFloatingP
     public T Step { get; } = T.CreateChecked(s.Step);
     public T VScale { get; } = T.CreateChecked(s.VScale);
     public T Epsilon { get; } = T.CreateChecked(s.Epsilon);
+
+    /// <summary>g clipped; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= step m / (sqrt(v) vScale + eps).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Apply(T g, ref T p, ref T m, ref T v)
+    {
+        T gi = T.Min(T.Max(g, -Clip), Clip);
+        T mi = Beta1 * m + OneMinusBeta1 * gi;
+        T vi = Beta2 * v + OneMinusBeta2 * (gi * gi);
+        m = mi;
+        v = vi;
+        p -= Step * mi / (T.Sqrt(vi) * VScale + Epsilon);
+    }
+}
+
+/// <summary><see cref="AdamConstants{T}"/> as vectors, and the same step on a vector of elements (lane by lane the scalar step's operations).</summary>
+internal readonly struct AdamVectors<T>(AdamConstants<T> c) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly Vector256<T> _lo = Vector256.Create(-c.Clip), _hi = Vector256.Create(c.Clip);
+    private readonly Vector256<T> _b1 = Vector256.Create(c.Beta1), _c1 = Vector256.Create(c.OneMinusBeta1);
+    private readonly Vector256<T> _b2 = Vector256.Create(c.Beta2), _c2 = Vector256.Create(c.OneMinusBeta2);
+    private readonly Vector256<T> _step = Vector256.Create(c.Step), _vScale = Vector256.Create(c.VScale), _eps = Vector256.Create(c.Epsilon);
+
+    /// <summary>The step on elements [i, i + Vector256&lt;T&gt;.Count) of p, m, v with gradient g.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Step(Vector256<T> g, ref T p, ref T m, ref T v, nuint i)
+    {
+        var gi = Vector256.Min(Vector256.Max(g, _lo), _hi);
+        var mi = _b1 * Vector256.LoadUnsafe(ref m, i) + _c1 * gi;
+        var vi = _b2 * Vector256.LoadUnsafe(ref v, i) + _c2 * (gi * gi);
+        mi.StoreUnsafe(ref m, i);
+        vi.StoreUnsafe(ref v, i);
+        (Vector256.LoadUnsafe(ref p, i) - _step * mi / (Vector256.Sqrt(vi) * _vScale + _eps)).StoreUnsafe(ref p, i);
+    }
+
+    /// <summary>The step on elements [i, i + 8) with the gradient given as two double vectors, rounded to T first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Step(Vector256<double> lower, Vector256<double> upper, ref T p, ref T m, ref T v, nuint i)
+    {
+        if (typeof(T) == typeof(float))
+            Step(Vector256.Narrow(lower, upper).As<float, T>(), ref p, ref m, ref v, i);
+        else
+        {
+            Step(lower.As<double, T>(), ref p, ref m, ref v, i);
+            Step(upper.As<double, T>(), ref p, ref m, ref v, i + 4);
+        }
+    }
 }
 
 /// <summary>

@@ -47,7 +47,7 @@ public static class VariationalScalarKernels
 
     public static void Adam(Span<float> p, Span<float> m, Span<float> v, ReadOnlySpan<float> g, in AdamStep s) => AdamCore(p, m, v, g, s);
 
-    private static void AdamCore<T>(Span<T> p, Span<T> m, Span<T> v, ReadOnlySpan<T> g, in AdamStep s) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    internal static void AdamCore<T>(Span<T> p, Span<T> m, Span<T> v, ReadOnlySpan<T> g, in AdamStep s) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var c = new AdamConstants<T>(s);
         for (int i = 0; i < p.Length; i++)

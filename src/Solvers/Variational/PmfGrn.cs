@@ -130,10 +130,10 @@ public static class PmfGrn
             {
                 FillNoise(seed, step, noise, context.Threads);
                 var adamStep = AdamStep.At((int)Math.Min(step + 1, int.MaxValue), lr, o.Beta1, o.Beta2, o.AdamEpsilon, o.GradientClip);
-                // The Adam step runs on each column of the gradient as soon as it is final (still in cache), then on the rest.
+                // The latent blocks take their Adam step inside the evaluation, fused with their gradient; the rest here.
                 void AdamOn(int start, int length) =>
                     PmfGrnModel<T>.Adam(theta.AsSpan(start, length), adamM.AsSpan(start, length), adamV.AsSpan(start, length), grad.AsSpan(start, length), adamStep);
-                var terms = model.Evaluate(theta, noise, batchSize < n ? batches[b] : null, beta, grad, AdamOn);
+                var terms = model.Evaluate(theta, noise, batchSize < n ? batches[b] : null, beta, grad, new AdamUpdate<T>(adamM, adamV, adamStep));
                 step++;
                 if (!double.IsFinite(terms.Loss)) { finite = false; break; }
                 elbo += terms.Elbo / stepsPerEpoch;

@@ -61,8 +61,11 @@ public sealed class ParameterLayout
 }
 
 /// <summary>One Monte-Carlo estimate of the objective: log-likelihoods, KL (unweighted), ELBO = ll + llY - KL, and the minimised loss -(ll + llY - beta KL) / (N G).</summary>
-/// <remarks><see cref="ReadyLength"/>: the gradient entries [0, ReadyLength) were reported to the caller's gradientReady callback.</remarks>
+/// <remarks><see cref="ReadyLength"/>: the parameters [0, ReadyLength) already took their Adam step inside the evaluation (their gradient entries are not written).</remarks>
 public readonly record struct ElboTerms(double LogLikelihood, double EvidenceLogLikelihood, double Kl, double Elbo, double Loss, int ReadyLength = 0);
+
+/// <summary>Adam's moment estimates for every parameter (laid out as the parameters, in the work precision) and the constants of this step.</summary>
+internal sealed record AdamUpdate<T>(T[] Mean, T[] Square, AdamStep Step);
 
 /// <summary>External per-pair evidence for the joint model: pair index g + G k and its value y in [0, 1].</summary>
 public sealed record PairEvidence(int[] Pairs, double[] Values);
@@ -126,12 +129,13 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     /// (null: all cells, in order), with the KL weighted by <paramref name="klFactor"/>.
     /// The element-wise passes run column by column (one regulator's genes or cells) in parallel; every sum is taken
     /// per column and the columns are added in order, so the bits do not depend on the thread count.
-    /// <paramref name="gradientReady"/>, if given, is called (from worker threads, on disjoint ranges) with each range
-    /// [start, start + length) of <paramref name="grad"/> that is final and whose parameters the rest of the evaluation
-    /// no longer reads, so the caller can take its optimiser step there while the column is still in cache; the
-    /// returned <see cref="ElboTerms.ReadyLength"/> says how many gradient entries were reported that way.
+    /// With <paramref name="adam"/>, each column of the latent blocks the rest of the evaluation no longer reads (the pairs'
+    /// a and b; in full batches also the cells' u) takes its Adam step in the same pass as its gradient
+    /// (<see cref="LatentKernels.LatentStep(Span{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, double, AdamMoments{double}, in AdamStep)"/>:
+    /// the same bits as the gradient then the step), and their gradient entries are not written; the returned
+    /// <see cref="ElboTerms.ReadyLength"/> says how many leading parameters were stepped that way.
     /// </summary>
-    public ElboTerms Evaluate(T[] theta, T[] noise, int[]? batch, double klFactor, T[] grad, Action<int, int>? gradientReady = null)
+    public ElboTerms Evaluate(T[] theta, T[] noise, int[]? batch, double klFactor, T[] grad, AdamUpdate<T>? adam = null)
     {
         var l = _l;
         int n = l.Cells, g = l.Genes, k = l.Regulators, p = l.Pairs;
@@ -200,13 +204,11 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
             int at = nb * r;
             var dll = _dllU.AsSpan(at, nb);
             _crossColumns[r] = ActivityDataGradient(_products.HColumn(r), _products.ActivityColumn(r), _u.AsSpan(at, nb), _d.AsSpan(0, nb), scale * hScale, dll);
-            _klColumnsU[r] = LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), _stdU.AsSpan(at, nb), epsU.AsSpan(epsAt + at, nb), dll,
-                default, _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, gradMuU.AsSpan(gradMuAt + at, nb), gradLsU.AsSpan(gradLsAt + at, nb));
-            if (batch is null && gradientReady is not null)
-            {
-                gradientReady(l.MuU + at, nb);
-                gradientReady(l.LsU + at, nb);
-            }
+            _klColumnsU[r] = batch is null && adam is not null
+                ? LatentStep(theta.AsSpan(l.MuU + at, nb), theta.AsSpan(l.LsU + at, nb), _stdU.AsSpan(at, nb), noise.AsSpan(l.EpsU + at, nb), dll,
+                    default, _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, adam, l.MuU + at, l.LsU + at)
+                : LatentGradient(muU.AsSpan(muAt + at, nb), lsU.AsSpan(lsAt + at, nb), _stdU.AsSpan(at, nb), epsU.AsSpan(epsAt + at, nb), dll,
+                    default, _o.PriorMeanLogU, sigmaU, klFactor * scale, c0, gradMuU.AsSpan(gradMuAt + at, nb), gradLsU.AsSpan(gradLsAt + at, nb));
         });
         int cellChunks = Math.Min(nb, 4 * _context.Threads);
         Parallel.For(0, cellChunks, options, ch =>
@@ -278,24 +280,22 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
                 for (int i = 0; i < g; i++) dllA[i] = FromDouble(ToDouble(dllA[i]) + eg[at + i]);
                 eg.AsSpan(at, g).Clear();
             }
-            _klColumnsA[r] = LatentGradient(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), _stdA.AsSpan(at, g), noise.AsSpan(l.EpsA + at, g), dllA,
-                    _priorLogitA.AsSpan(at, g), 0, sigmaA, klFactor, c0, grad.AsSpan(l.MuA + at, g), grad.AsSpan(l.LsA + at, g))
-                + LatentGradient(theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), _stdB.AsSpan(at, g), noise.AsSpan(l.EpsB + at, g), dllB,
-                    default, 0.0, sigmaB, klFactor, c0, grad.AsSpan(l.MuB + at, g), grad.AsSpan(l.LsB + at, g));
-            if (gradientReady is not null)
-            {
-                gradientReady(l.MuA + at, g);
-                gradientReady(l.LsA + at, g);
-                gradientReady(l.MuB + at, g);
-                gradientReady(l.LsB + at, g);
-            }
+            _klColumnsA[r] = adam is not null
+                ? LatentStep(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), _stdA.AsSpan(at, g), noise.AsSpan(l.EpsA + at, g), dllA,
+                        _priorLogitA.AsSpan(at, g), 0, sigmaA, klFactor, c0, adam, l.MuA + at, l.LsA + at)
+                    + LatentStep(theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), _stdB.AsSpan(at, g), noise.AsSpan(l.EpsB + at, g), dllB,
+                        default, 0.0, sigmaB, klFactor, c0, adam, l.MuB + at, l.LsB + at)
+                : LatentGradient(theta.AsSpan(l.MuA + at, g), theta.AsSpan(l.LsA + at, g), _stdA.AsSpan(at, g), noise.AsSpan(l.EpsA + at, g), dllA,
+                        _priorLogitA.AsSpan(at, g), 0, sigmaA, klFactor, c0, grad.AsSpan(l.MuA + at, g), grad.AsSpan(l.LsA + at, g))
+                    + LatentGradient(theta.AsSpan(l.MuB + at, g), theta.AsSpan(l.LsB + at, g), _stdB.AsSpan(at, g), noise.AsSpan(l.EpsB + at, g), dllB,
+                        default, 0.0, sigmaB, klFactor, c0, grad.AsSpan(l.MuB + at, g), grad.AsSpan(l.LsB + at, g));
         });
         for (int r = 0; r < k; r++) kl += _klColumnsA[r];
 
         double elbo = ll + llY - kl;
         // The KL of the locals is counted once at weight klFactor * scale inside their gradients; kl already carries scale.
         double loss = -c0 * (ll + llY - klFactor * kl);
-        int ready = gradientReady is null ? 0 : batch is null ? l.MuE : l.MuU;
+        int ready = adam is null ? 0 : batch is null ? l.MuE : l.MuU;
         return new ElboTerms(ll, llY, kl, elbo, loss, ready);
     }
 
@@ -359,6 +359,22 @@ internal sealed class PmfGrnModel<T> where T : unmanaged
     {
         if (typeof(T) == typeof(float)) VariationalKernels.AddProducts(F(x), F(y), sum);
         else VariationalKernels.AddProducts(D(x), D(y), sum);
+    }
+
+    /// <summary>
+    /// The latent gradient and Adam step of one column, the parameters mu at [<paramref name="muAt"/>, + length) and ls at
+    /// [<paramref name="lsAt"/>, + length) of the parameter vector (and of Adam's moments).
+    /// </summary>
+    private static double LatentStep(Span<T> mu, Span<T> ls, ReadOnlySpan<T> std, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll, ReadOnlySpan<T> priorMeans,
+        double priorMean, double priorStd, double klWeight, double c0, AdamUpdate<T> adam, int muAt, int lsAt)
+    {
+        int n = mu.Length;
+        Span<T> meanMu = adam.Mean.AsSpan(muAt, n), squareMu = adam.Square.AsSpan(muAt, n), meanLs = adam.Mean.AsSpan(lsAt, n), squareLs = adam.Square.AsSpan(lsAt, n);
+        return typeof(T) == typeof(float)
+            ? LatentKernels.LatentStep(F(mu), F(ls), F(std), F(eps), F(dll), F(priorMeans), priorMean, priorStd, klWeight, c0,
+                new AdamMoments<float>(F(meanMu), F(squareMu), F(meanLs), F(squareLs)), adam.Step)
+            : LatentKernels.LatentStep(D(mu), D(ls), D(std), D(eps), D(dll), D(priorMeans), priorMean, priorStd, klWeight, c0,
+                new AdamMoments<double>(D(meanMu), D(squareMu), D(meanLs), D(squareLs)), adam.Step);
     }
 
     /// <summary>One clipped Adam step in the work precision.</summary>

@@ -184,6 +184,79 @@ public class LatentKernelTests
         }
     }
 
+    /// <summary>The fused gradient and Adam step: its twin's bits, and the bits of LatentGradient then Adam on the stored (rounded) gradient.</summary>
+    [Fact]
+    public void LatentStepIsLatentGradientThenAdam()
+    {
+        foreach (int n in TestData.Lengths())
+        {
+            var rng = new Random(25000 + n);
+            var mu = Values(rng, n, 1); var ls = Values(rng, n, 0.3); var eps = Values(rng, n, 0.3); var dll = Values(rng, n, 1);
+            var prior = Values(rng, n, 1);
+            var moments = Enumerable.Range(0, 4).Select(_ => Array.ConvertAll(Values(rng, n, 0.01), Math.Abs)).ToArray();
+            double sigma = 0.5 + rng.NextDouble(), w = rng.NextDouble() * 2, c0 = 1e-3 * (1 + rng.NextDouble());
+            var step = AdamStep.At(1 + rng.Next(50), 0.1, 0.9, 0.99, 1e-8, rng.Next(2) == 0 ? 1e-4 : double.PositiveInfinity);
+            foreach (bool shared in new[] { false, true })
+            {
+                var means = shared ? [] : prior;
+                Check(mu, ls, Array.ConvertAll(ls, Elementary.Exp), eps, dll, means, moments);
+                Check(F(mu), F(ls), Array.ConvertAll(F(ls), v => (float)Elementary.Exp(v)), F(eps), F(dll), F(means), moments.Select(F).ToArray());
+            }
+
+            void Check<T>(T[] mu0, T[] ls0, T[] std, T[] eps0, T[] dll0, T[] means, T[][] m0) where T : unmanaged
+            {
+                var runs = new (T[] Mu, T[] Ls, T[][] M, double Kl)[3];
+                for (int run = 0; run < 3; run++)
+                {
+                    T[] m = (T[])mu0.Clone(), l = (T[])ls0.Clone();
+                    var mo = m0.Select(x => (T[])x.Clone()).ToArray();
+                    double kl;
+                    if (typeof(T) == typeof(double))
+                    {
+                        var (dm, dl, dmo) = ((double[])(object)m, (double[])(object)l, mo.Select(x => (double[])(object)x).ToArray());
+                        var (ds, de, dd, dp) = ((double[])(object)std, (double[])(object)eps0, (double[])(object)dll0, (double[])(object)means);
+                        var am = new AdamMoments<double>(dmo[0], dmo[1], dmo[2], dmo[3]);
+                        if (run == 0) kl = LatentKernels.LatentStep(dm, dl, ds, de, dd, dp, 0.25, sigma, w, c0, am, step);
+                        else if (run == 1) kl = LatentScalarKernels.LatentStep(dm, dl, ds, de, dd, dp, 0.25, sigma, w, c0, am, step);
+                        else
+                        {
+                            var (gm, gl) = (new double[n], new double[n]);
+                            kl = dp.Length == 0 && n > 0 ? LatentKernels.LatentGradient(dm, dl, ds, de, dd, 0.25, sigma, w, c0, gm, gl)
+                                : LatentKernels.LatentGradient(dm, dl, ds, de, dd, dp.Length == 0 ? new double[n] : dp, sigma, w, c0, gm, gl);
+                            VariationalKernels.Adam(dm, dmo[0], dmo[1], gm, step);
+                            VariationalKernels.Adam(dl, dmo[2], dmo[3], gl, step);
+                        }
+                    }
+                    else
+                    {
+                        var (fm, fl, fmo) = ((float[])(object)m, (float[])(object)l, mo.Select(x => (float[])(object)x).ToArray());
+                        var (fs, fe, fd, fp) = ((float[])(object)std, (float[])(object)eps0, (float[])(object)dll0, (float[])(object)means);
+                        var am = new AdamMoments<float>(fmo[0], fmo[1], fmo[2], fmo[3]);
+                        if (run == 0) kl = LatentKernels.LatentStep(fm, fl, fs, fe, fd, fp, 0.25, sigma, w, c0, am, step);
+                        else if (run == 1) kl = LatentScalarKernels.LatentStep(fm, fl, fs, fe, fd, fp, 0.25, sigma, w, c0, am, step);
+                        else
+                        {
+                            var (gm, gl) = (new float[n], new float[n]);
+                            kl = fp.Length == 0 && n > 0 ? LatentKernels.LatentGradient(fm, fl, fs, fe, fd, 0.25, sigma, w, c0, gm, gl)
+                                : LatentKernels.LatentGradient(fm, fl, fs, fe, fd, fp.Length == 0 ? new float[n] : fp, sigma, w, c0, gm, gl);
+                            VariationalKernels.Adam(fm, fmo[0], fmo[1], gm, step);
+                            VariationalKernels.Adam(fl, fmo[2], fmo[3], gl, step);
+                        }
+                    }
+                    runs[run] = (m, l, mo, kl);
+                }
+                for (int run = 1; run < 3; run++)
+                {
+                    string what = $"{typeof(T).Name} n={n} shared={means.Length == 0} against {(run == 1 ? "twin" : "LatentGradient + Adam")}";
+                    Assert.True(TestData.SameValue(runs[0].Kl, runs[run].Kl), $"KL {what}: {runs[0].Kl} vs {runs[run].Kl}");
+                    Assert.True(runs[0].Mu.AsSpan().SequenceEqual(runs[run].Mu), $"mu {what}");
+                    Assert.True(runs[0].Ls.AsSpan().SequenceEqual(runs[run].Ls), $"ls {what}");
+                    for (int q = 0; q < 4; q++) Assert.True(runs[0].M[q].AsSpan().SequenceEqual(runs[run].M[q]), $"moment {q} {what}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void DataGradientsMatchTwins()
     {
