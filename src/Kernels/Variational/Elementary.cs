@@ -73,6 +73,63 @@ public static class Elementary
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 
+    // Single precision: the same method with float constants, k in float's exponent field and the Taylor polynomial to
+    // degree 7 (truncation below 5e-9 relative on |r| <= 0.35, under float's half ulp).
+    private const float InvLn2F = 1.44269504f, Ln2HiF = 0.693359375f, Ln2LoF = -2.12194440e-4f;
+    private const float RoundF = 12582912f; // 1.5 * 2^23
+    private const int RoundBitsF = 0x4B400000;
+    private const float HighestF = 88.0296919f, LowestF = -87.3365448f; // 127 ln 2, -126 ln 2
+    private const float F7 = 1f / 5040f, F6 = 1f / 720f, F5 = 1f / 120f, F4 = 1f / 24f, F3 = 1f / 6f, F2 = 0.5f;
+
+    /// <summary>
+    /// exp in float arithmetic: within 2 ulp (float) of the exact value where the result is a normal float; flushed to
+    /// 0 below 2^-126 (x &lt; -87.34) and to +inf above 2^127 (x &gt; 88.03); exp(NaN) = NaN.
+    /// </summary>
+    public static float Exp(float x)
+    {
+        float xc = MathF.Min(MathF.Max(x, LowestF), HighestF);
+        float t = MathF.FusedMultiplyAdd(xc, InvLn2F, RoundF);
+        float k = t - RoundF;
+        float r = MathF.FusedMultiplyAdd(-k, Ln2LoF, MathF.FusedMultiplyAdd(-k, Ln2HiF, xc));
+        float r2 = r * r, r4 = r2 * r2;
+        float q0 = MathF.FusedMultiplyAdd(r2, MathF.FusedMultiplyAdd(F3, r, F2), 1 + r);
+        float q1 = MathF.FusedMultiplyAdd(r2, MathF.FusedMultiplyAdd(F7, r, F6), MathF.FusedMultiplyAdd(F5, r, F4));
+        float p = MathF.FusedMultiplyAdd(r4, q1, q0);
+        int ki = BitConverter.SingleToInt32Bits(t) - RoundBitsF;
+        float result = p * BitConverter.Int32BitsToSingle((ki + 127) << 23);
+        if (x > HighestF) result = float.PositiveInfinity;
+        if (x < LowestF) result = 0;
+        return float.IsNaN(x) ? x : result;
+    }
+
+    /// <inheritdoc cref="Exp(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        var xc = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(LowestF)), Vector256.Create(HighestF));
+        var t = Vector256.FusedMultiplyAdd(xc, Vector256.Create(InvLn2F), Vector256.Create(RoundF));
+        var k = t - Vector256.Create(RoundF);
+        var r = Vector256.FusedMultiplyAdd(-k, Vector256.Create(Ln2LoF), Vector256.FusedMultiplyAdd(-k, Vector256.Create(Ln2HiF), xc));
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var q0 = Vector256.FusedMultiplyAdd(r2, Vector256.FusedMultiplyAdd(Vector256.Create(F3), r, Vector256.Create(F2)), Vector256<float>.One + r);
+        var q1 = Vector256.FusedMultiplyAdd(r2, Vector256.FusedMultiplyAdd(Vector256.Create(F7), r, Vector256.Create(F6)),
+            Vector256.FusedMultiplyAdd(Vector256.Create(F5), r, Vector256.Create(F4)));
+        var p = Vector256.FusedMultiplyAdd(r4, q1, q0);
+        var ki = t.AsInt32() - Vector256.Create(RoundBitsF);
+        var result = p * Vector256.ShiftLeft(ki + Vector256.Create(127), 23).AsSingle();
+        result = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(HighestF)), Vector256.Create(float.PositiveInfinity), result);
+        result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(LowestF)), Vector256<float>.Zero, result);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
+    }
+
+    /// <summary>1 / (1 + exp(-x)) in float arithmetic.</summary>
+    public static float Sigmoid(float x) => 1 / (1 + Exp(-x));
+
+    /// <inheritdoc cref="Sigmoid(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Exp(-x));
+
     /// <summary>1 / (1 + exp(-x)): 0 below about -709, 1 above about 37.</summary>
     public static double Sigmoid(double x) => 1 / (1 + Exp(-x));
 

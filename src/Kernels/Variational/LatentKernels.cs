@@ -9,8 +9,9 @@ namespace GrnFast.Kernels.Variational;
 /// <summary>
 /// Fused element-wise passes over the Gaussian latents of the variational (PMF-GRN) backend, one pass per latent block,
 /// each with a plain twin in <see cref="LatentScalarKernels"/> that gives the same bits. Every span of one call holds the
-/// same precision, float or double (the fit's work precision); each element is computed in double (float is widened
-/// exactly on load) and rounded once on store. A latent is
+/// same precision, float or double (the fit's work precision). Double spans are computed in double; float spans in
+/// float arithmetic with a float exp and logistic (<see cref="Elementary.Exp(float)"/>, 2.5x the elements per second of
+/// the double exp), as a float32 fit in PyTorch computes; the sums (KL, cross term) are taken in double in both. A latent is
 /// x = mu + exp(ls) * eps (reparameterised draw with log standard deviation ls and standard-normal noise eps).
 /// <para>exp is <see cref="Elementary.Exp(Vector256{double})"/> in the kernels and <see cref="Elementary.Exp(double)"/> in
 /// their twins and tails: the same operations lane by lane, so the two agree to the bit.</para>
@@ -24,7 +25,7 @@ namespace GrnFast.Kernels.Variational;
 /// terms summed in the fixed order of 8 lanes (term i into lane i mod 8, lanes folded by halving, then the constant
 /// n * (log sigma - 1/2) added).</para>
 /// </summary>
-public static class LatentKernels
+public static partial class LatentKernels
 {
     internal const int Lanes = 8;
 
@@ -36,7 +37,7 @@ public static class LatentKernels
     /// <inheritdoc cref="SampleSigmoidProduct(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double}, Span{double}, Span{double}, Span{double})"/>
     public static void SampleSigmoidProduct(ReadOnlySpan<float> muA, ReadOnlySpan<float> lsA, ReadOnlySpan<float> epsA,
         ReadOnlySpan<float> muB, ReadOnlySpan<float> lsB, ReadOnlySpan<float> epsB, Span<float> a, Span<float> b, Span<float> v, Span<float> stdA, Span<float> stdB)
-        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v, stdA, stdB);
+        => SampleSigmoidProductSingle(muA, lsA, epsA, muB, lsB, epsB, a, b, v, stdA, stdB);
 
     /// <summary>u = exp(mu + exp(ls) eps), du = d * u.</summary>
     public static void SampleScaledLogNormal(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
@@ -44,7 +45,7 @@ public static class LatentKernels
 
     /// <inheritdoc cref="SampleScaledLogNormal(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double}, Span{double})"/>
     public static void SampleScaledLogNormal(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> d,
-        Span<float> u, Span<float> du, Span<float> std) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du, std);
+        Span<float> u, Span<float> du, Span<float> std) => SampleScaledLogNormalSingle(mu, ls, eps, d, u, du, std);
 
     /// <summary>The gradient of one latent block with a prior mean per element; see the class summary.</summary>
     public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
@@ -59,7 +60,7 @@ public static class LatentKernels
         ReadOnlySpan<float> priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
     {
         KernelArguments.SameLength(mu.Length, priorMean.Length, nameof(priorMean));
-        return LatentGradientCore<float, PerElementMean>(mu, ls, std, eps, dll, priorMean, 0, priorStd, klWeight, c0, gradMu, gradLs);
+        return LatentGradientSingle<PerElementMean>(mu, ls, std, eps, dll, priorMean, 0, priorStd, klWeight, c0, gradMu, gradLs);
     }
 
     /// <summary>The gradient of one latent block with one prior mean; see the class summary.</summary>
@@ -70,7 +71,7 @@ public static class LatentKernels
     /// <inheritdoc cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, double, Span{double}, Span{double})"/>
     public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
         double priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
-        => LatentGradientCore<float, SharedMean>(mu, ls, std, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+        => LatentGradientSingle<SharedMean>(mu, ls, std, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
 
     /// <summary>
     /// <see cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, Span{double}, Span{double})"/>
@@ -89,8 +90,8 @@ public static class LatentKernels
     public static double LatentStep(Span<float> mu, Span<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
         ReadOnlySpan<float> priorMeans, double priorMean, double priorStd, double klWeight, double c0, AdamMoments<float> moments, in AdamStep step)
         => priorMeans.IsEmpty
-            ? LatentStepCore<float, SharedMean>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step)
-            : LatentStepCore<float, PerElementMean>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step);
+            ? LatentStepSingle<SharedMean>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step)
+            : LatentStepSingle<PerElementMean>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step);
 
     /// <summary>
     /// The data term of the log activities' gradient: dll_i = factor * d_i * h_i * u_i (h = d ll / d (d U) before
@@ -102,7 +103,7 @@ public static class LatentKernels
 
     /// <inheritdoc cref="ActivityDataGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, Span{double})"/>
     public static double ActivityDataGradient(ReadOnlySpan<float> h, ReadOnlySpan<float> du, ReadOnlySpan<float> u, ReadOnlySpan<float> d, double factor, Span<float> dll)
-        => ActivityDataGradientCore(h, du, u, d, factor, dll);
+        => ActivityDataGradientSingle(h, du, u, d, factor, dll);
 
     /// <summary>
     /// The data terms of the edge latents' gradients from d ll / d V (dv, before <paramref name="factor"/>):
@@ -113,7 +114,7 @@ public static class LatentKernels
 
     /// <inheritdoc cref="EdgeDataGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, Span{double}, Span{double})"/>
     public static void EdgeDataGradient(ReadOnlySpan<float> dv, ReadOnlySpan<float> a, ReadOnlySpan<float> b, double factor, Span<float> dllA, Span<float> dllB)
-        => EdgeDataGradientCore(dv, a, b, factor, dllA, dllB);
+        => EdgeDataGradientSingle(dv, a, b, factor, dllA, dllB);
 
     private static double ActivityDataGradientCore<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> du, ReadOnlySpan<T> u, ReadOnlySpan<T> d, double factor, Span<T> dll)
         where T : unmanaged

@@ -4,10 +4,10 @@ using GrnFast.Kernels.Vectors;
 namespace GrnFast.Kernels.Variational;
 
 /// <summary>
-/// The plain-loop twins of <see cref="LatentKernels"/>: they define what each kernel computes, bit for bit (every
-/// element in double, float widened on load and rounded once on store).
+/// The plain-loop twins of <see cref="LatentKernels"/>: they define what each kernel computes, bit for bit (double
+/// spans in double; float spans in float arithmetic with <see cref="Elementary.Exp(float)"/>, sums in double).
 /// </summary>
-public static class LatentScalarKernels
+public static partial class LatentScalarKernels
 {
     public static void SampleSigmoidProduct(ReadOnlySpan<double> muA, ReadOnlySpan<double> lsA, ReadOnlySpan<double> epsA,
         ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<double> v, Span<double> stdA, Span<double> stdB)
@@ -15,13 +15,13 @@ public static class LatentScalarKernels
 
     public static void SampleSigmoidProduct(ReadOnlySpan<float> muA, ReadOnlySpan<float> lsA, ReadOnlySpan<float> epsA,
         ReadOnlySpan<float> muB, ReadOnlySpan<float> lsB, ReadOnlySpan<float> epsB, Span<float> a, Span<float> b, Span<float> v, Span<float> stdA, Span<float> stdB)
-        => SampleSigmoidProductCore(muA, lsA, epsA, muB, lsB, epsB, a, b, v, stdA, stdB);
+        => SampleSigmoidProductSingle(muA, lsA, epsA, muB, lsB, epsB, a, b, v, stdA, stdB);
 
     public static void SampleScaledLogNormal(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
         Span<double> u, Span<double> du, Span<double> std) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du, std);
 
     public static void SampleScaledLogNormal(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> eps, ReadOnlySpan<float> d,
-        Span<float> u, Span<float> du, Span<float> std) => SampleScaledLogNormalCore(mu, ls, eps, d, u, du, std);
+        Span<float> u, Span<float> du, Span<float> std) => SampleScaledLogNormalSingle(mu, ls, eps, d, u, du, std);
 
     public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
         ReadOnlySpan<double> priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
@@ -29,7 +29,7 @@ public static class LatentScalarKernels
 
     public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
         ReadOnlySpan<float> priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
-        => LatentGradientCore(mu, ls, std, eps, dll, priorMean, double.NaN, priorStd, klWeight, c0, gradMu, gradLs);
+        => LatentGradientSingle(mu, ls, std, eps, dll, priorMean, double.NaN, priorStd, klWeight, c0, gradMu, gradLs);
 
     public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
         double priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
@@ -37,7 +37,7 @@ public static class LatentScalarKernels
 
     public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
         double priorMean, double priorStd, double klWeight, double c0, Span<float> gradMu, Span<float> gradLs)
-        => LatentGradientCore(mu, ls, std, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+        => LatentGradientSingle(mu, ls, std, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
 
     public static double LatentStep(Span<double> mu, Span<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
         ReadOnlySpan<double> priorMeans, double priorMean, double priorStd, double klWeight, double c0, AdamMoments<double> moments, in AdamStep step)
@@ -54,7 +54,10 @@ public static class LatentScalarKernels
     {
         var gradMu = new T[mu.Length];
         var gradLs = new T[mu.Length];
-        double kl = LatentGradientCore<T>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+        double kl = typeof(T) == typeof(float)
+            ? LatentGradientSingle(Cast<T, float>(mu), Cast<T, float>(ls), Cast<T, float>(std), Cast<T, float>(eps), Cast<T, float>(dll), Cast<T, float>(priorMeans),
+                priorMean, priorStd, klWeight, c0, (float[])(object)gradMu, (float[])(object)gradLs)
+            : LatentGradientCore<T>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
         VariationalScalarKernels.AdamCore(mu, moments.MeanMu, moments.SquareMu, gradMu, step);
         VariationalScalarKernels.AdamCore(ls, moments.MeanLs, moments.SquareLs, gradLs, step);
         return kl;
@@ -64,13 +67,15 @@ public static class LatentScalarKernels
         => ActivityDataGradientCore(h, du, u, d, factor, dll);
 
     public static double ActivityDataGradient(ReadOnlySpan<float> h, ReadOnlySpan<float> du, ReadOnlySpan<float> u, ReadOnlySpan<float> d, double factor, Span<float> dll)
-        => ActivityDataGradientCore(h, du, u, d, factor, dll);
+        => ActivityDataGradientSingle(h, du, u, d, factor, dll);
 
     public static void EdgeDataGradient(ReadOnlySpan<double> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
         => EdgeDataGradientCore(dv, a, b, factor, dllA, dllB);
 
     public static void EdgeDataGradient(ReadOnlySpan<float> dv, ReadOnlySpan<float> a, ReadOnlySpan<float> b, double factor, Span<float> dllA, Span<float> dllB)
-        => EdgeDataGradientCore(dv, a, b, factor, dllA, dllB);
+        => EdgeDataGradientSingle(dv, a, b, factor, dllA, dllB);
+
+    private static ReadOnlySpan<TTo> Cast<TFrom, TTo>(ReadOnlySpan<TFrom> x) where TFrom : struct where TTo : struct => System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(x);
 
     private static double D<T>(T x) where T : unmanaged => WideningLoads.ToDouble(x);
 

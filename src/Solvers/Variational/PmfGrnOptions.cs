@@ -2,8 +2,9 @@ namespace GrnFast.Solvers.Variational;
 
 /// <summary>
 /// The fit's work precision: the cells x genes work (data copy, model mean, residual and the GEMMs) and the stored state
-/// (guide parameters, Adam's moments, noise draws, the latents' draws and gradients). Each element-wise step computes in
-/// double and rounds once on store; sums (ELBO, KL, sums of squares) are taken in double in both precisions.
+/// (guide parameters, Adam's moments, noise draws, the latents' draws and gradients). Float32 computes the element-wise
+/// steps in float arithmetic (a float exp, as a float32 PyTorch run does); sums (ELBO, KL, sums of squares) are taken in
+/// double in both precisions.
 /// </summary>
 public enum VariationalPrecision { Float64, Float32 }
 

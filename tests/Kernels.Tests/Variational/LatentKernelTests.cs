@@ -35,12 +35,12 @@ public class LatentKernelTests
             Assert.Equal(Elementary.Exp(x * 0.5), v[2]);
             Assert.Equal(1.0, v[3]);
         }
-        Assert.Equal(1.0, Elementary.Exp(0));
+        Assert.Equal(1.0, Elementary.Exp(0.0));
         Assert.Equal(1.0, Elementary.Exp(-0.0));
-        Assert.Equal(Math.E, Elementary.Exp(1), 1e-15);
-        Assert.Equal(double.PositiveInfinity, Elementary.Exp(710));
+        Assert.Equal(Math.E, Elementary.Exp(1.0), 1e-15);
+        Assert.Equal(double.PositiveInfinity, Elementary.Exp(710.0));
         Assert.Equal(double.PositiveInfinity, Elementary.Exp(double.PositiveInfinity));
-        Assert.Equal(0.0, Elementary.Exp(-709));
+        Assert.Equal(0.0, Elementary.Exp(-709.0));
         Assert.Equal(0.0, Elementary.Exp(double.NegativeInfinity));
         Assert.True(double.IsNaN(Elementary.Exp(double.NaN)));
         Assert.True(Elementary.Exp(709.08) is > 8e307 and < double.MaxValue);
@@ -50,10 +50,61 @@ public class LatentKernelTests
         Assert.Equal(0.0, edges[1]);
         Assert.True(double.IsNaN(edges[2]));
         Assert.Equal(Elementary.Exp(709.08), edges[3]);
-        Assert.Equal(0.5, Elementary.Sigmoid(0));
-        Assert.Equal(1.0, Elementary.Sigmoid(800));
-        Assert.Equal(0.0, Elementary.Sigmoid(-800));
+        Assert.Equal(0.5, Elementary.Sigmoid(0.0));
+        Assert.Equal(1.0, Elementary.Sigmoid(800.0));
+        Assert.Equal(0.0, Elementary.Sigmoid(-800.0));
         Assert.Equal(1 / (1 + Math.Exp(-2.5)), Elementary.Sigmoid(2.5), 1e-15);
+    }
+
+    /// <summary>Relative distance in float ulps (at the exact value's binade) for normal results.</summary>
+    private static double FloatUlps(float got, double exact) => Math.Abs(got - exact) / ((double)MathF.BitIncrement((float)exact) - (float)exact);
+
+    [Fact]
+    public void FloatExpIsWithinTwoUlpAndVectorEqualsScalar()
+    {
+        var rng = new Random(501);
+        for (int i = 0; i < 200_000; i++)
+        {
+            float x = i < 100_000 ? (float)(rng.NextDouble() * 180 - 90) : (float)(rng.NextDouble() * 40 - 20);
+            double e = Math.Exp(x);
+            float got = Elementary.Exp(x);
+            if (e > 1.2e-38 && e < 1.7e38) Assert.True(FloatUlps(got, e) <= 2, $"exp({x:R}) = {got:R}, exact {e:R}");
+            var v = Elementary.Exp(Vector256.Create(x, -x, x * 0.5f, 0f, x * 0.25f, -x * 0.5f, 1f, -1f));
+            Assert.Equal(got, v[0]);
+            Assert.Equal(Elementary.Exp(-x), v[1]);
+            Assert.Equal(Elementary.Exp(x * 0.5f), v[2]);
+            Assert.Equal(1f, v[3]);
+            Assert.Equal(Elementary.Exp(x * 0.25f), v[4]);
+            Assert.Equal(Elementary.Exp(-x * 0.5f), v[5]);
+            Assert.Equal(Elementary.Sigmoid(x), (Vector256<float>.One / (Vector256<float>.One + Elementary.Exp(Vector256.Create(-x))))[0]);
+        }
+        Assert.Equal(float.PositiveInfinity, Elementary.Exp(89f));
+        Assert.Equal(float.PositiveInfinity, Elementary.Exp(float.PositiveInfinity));
+        Assert.Equal(0f, Elementary.Exp(-88f));
+        Assert.Equal(0f, Elementary.Exp(float.NegativeInfinity));
+        Assert.True(float.IsNaN(Elementary.Exp(float.NaN)));
+        var edges = Elementary.Exp(Vector256.Create(float.PositiveInfinity, float.NegativeInfinity, float.NaN, 88f, -87f, 89f, -88f, 0f));
+        Assert.Equal(float.PositiveInfinity, edges[0]);
+        Assert.Equal(0f, edges[1]);
+        Assert.True(float.IsNaN(edges[2]));
+        Assert.Equal(Elementary.Exp(88f), edges[3]);
+        Assert.Equal(Elementary.Exp(-87f), edges[4]);
+        Assert.Equal(float.PositiveInfinity, edges[5]);
+        Assert.Equal(0f, edges[6]);
+        Assert.Equal(0.5f, Elementary.Sigmoid(0f));
+        Assert.Equal(1f, Elementary.Sigmoid(100f));
+        Assert.Equal(0f, Elementary.Sigmoid(-100f));
+    }
+
+    /// <summary>Float results against the double twin on the same (widened) inputs, where both are finite and not tiny.</summary>
+    private static void AssertCloseToDouble(float[] got, double[] expected, double relative, string what)
+    {
+        for (int i = 0; i < got.Length; i++)
+        {
+            double e = expected[i];
+            if (!double.IsFinite(e) || Math.Abs(e) < 1e-30 || Math.Abs(e) > 1e37) continue;
+            if (!(Math.Abs(got[i] - e) <= relative * Math.Abs(e))) Assert.Fail($"{what} i={i}: float {got[i]:R}, double {e:R}");
+        }
     }
 
     [Fact]
@@ -82,7 +133,7 @@ public class LatentKernelTests
                     Assert.True(Math.Abs(a2[i] - 1 / (1 + Math.Exp(-x))) <= 1e-15, $"sigmoid n={n} i={i}");
             }
 
-            // Float: the same computation in double on the widened inputs, each output rounded once.
+            // Float: float arithmetic, the twin's bits, and the double computation's values to float accuracy.
             var (fa1, fb1, fv1, fa2, fb2, fv2) = (Floats(n), Floats(n), Floats(n), Floats(n), Floats(n), Floats(n));
             var (fmuA, flsA, fepsA, fmuB, flsB, fepsB) = (F(muA), F(lsA), F(epsA), F(muB), F(lsB), F(epsB));
             var (fsa1, fsb1, fsa2, fsb2) = (Floats(n), Floats(n), Floats(n), Floats(n));
@@ -95,10 +146,19 @@ public class LatentKernelTests
             Assert.Equal(-1, TestData.FirstDifference(fv1, fv2));
             LatentScalarKernels.SampleSigmoidProduct(Array.ConvertAll(fmuA, v => (double)v), Array.ConvertAll(flsA, v => (double)v), Array.ConvertAll(fepsA, v => (double)v),
                 Array.ConvertAll(fmuB, v => (double)v), Array.ConvertAll(flsB, v => (double)v), Array.ConvertAll(fepsB, v => (double)v), a2, b2, v2, sa2, sb2);
+            AssertCloseToDouble(fsa2, sa2, 4e-7, $"std a (float) n={n}");
+            AssertCloseToDouble(fsb2, sb2, 4e-7, $"std b (float) n={n}");
             for (int i = 0; i < n; i++)
-                if (!TestData.SameValue((float)a2[i], fa2[i]) || !TestData.SameValue((float)b2[i], fb2[i]) || !TestData.SameValue((float)v2[i], fv2[i])
-                    || !TestData.SameValue((float)sa2[i], fsa2[i]) || !TestData.SameValue((float)sb2[i], fsb2[i]))
-                    Assert.Fail($"float sample is not the rounded double one, n={n} i={i}");
+            {
+                // a = sigmoid(mu + s eps): the float argument's rounding, relative to the size of its terms, passes to a.
+                double terms = Math.Abs(fmuA[i]) + Math.Abs(sa2[i] * fepsA[i]);
+                if (double.IsFinite(terms) && a2[i] > 1e-30 && !(Math.Abs(fa2[i] - a2[i]) <= 4e-7 * (1 + terms) * a2[i])) Assert.Fail($"a (float) n={n} i={i}: {fa2[i]} vs {a2[i]}");
+                // b = mu + s eps and v = a b cancel where mu ~ -s eps: compare against the size of the terms.
+                double scale = Math.Abs(fmuB[i]) + Math.Abs(sb2[i] * fepsB[i]);
+                if (double.IsFinite(scale) && double.IsFinite(b2[i]) && !(Math.Abs(fb2[i] - b2[i]) <= 1e-6 * scale)) Assert.Fail($"b (float) n={n} i={i}: {fb2[i]} vs {b2[i]}");
+                double tolerance = 4e-7 * (1 + terms) * Math.Abs(v2[i]) + 2e-6 * scale * Math.Abs(a2[i]) + 1e-38;
+                if (double.IsFinite(scale) && double.IsFinite(terms) && double.IsFinite(v2[i]) && !(Math.Abs(fv2[i] - v2[i]) <= tolerance)) Assert.Fail($"v (float) n={n} i={i}: {fv2[i]} vs {v2[i]}");
+            }
         }
     }
 
@@ -125,6 +185,16 @@ public class LatentKernelTests
             Assert.Equal(-1, TestData.FirstDifference(fs1, fs2));
             Assert.Equal(-1, TestData.FirstDifference(fu1, fu2));
             Assert.Equal(-1, TestData.FirstDifference(fdu1, fdu2));
+            var w = (float[] f) => Array.ConvertAll(f, v => (double)v);
+            LatentScalarKernels.SampleScaledLogNormal(w(F(mu)), w(F(ls)), w(F(eps)), w(F(d)), u1, du1, s1);
+            AssertCloseToDouble(fs2, s1, 4e-7, $"std (float) n={n}");
+            for (int i = 0; i < n; i++)
+            {
+                // u = exp(mu + s eps): the float argument's rounding, relative to the size of its terms, passes to u.
+                double terms = Math.Abs(F(mu)[i]) + Math.Abs(s1[i] * F(eps)[i]);
+                if (double.IsFinite(u1[i]) && u1[i] > 1e-30 && u1[i] < 1e37 && double.IsFinite(terms))
+                    Assert.True(Math.Abs(fu2[i] - u1[i]) <= 4e-7 * (1 + terms) * u1[i], $"u (float) n={n} i={i}: {fu2[i]} vs {u1[i]}");
+            }
             for (int i = 0; i < n; i++)
             {
                 double x = mu[i] + Math.Exp(ls[i]) * eps[i], expected = Math.Exp(x);
@@ -276,7 +346,7 @@ public class LatentKernelTests
             Assert.True(TestData.SameValue(LatentKernels.ActivityDataGradient(hf, duf, uf, df, factor, fl1), LatentScalarKernels.ActivityDataGradient(hf, duf, uf, df, factor, fl2)), $"cross (float) n={n}");
             Assert.Equal(-1, TestData.FirstDifference(fl1, fl2));
             for (int i = 0; i < n; i++)
-                if (!TestData.SameValue(fl2[i], (float)(factor * (double)df[i] * hf[i] * uf[i]))) Assert.Fail($"activity definition (float) n={n} i={i}");
+                if (!TestData.SameValue(fl2[i], (float)factor * df[i] * hf[i] * uf[i])) Assert.Fail($"activity definition (float) n={n} i={i}");
 
             var a = TestData.Doubles(rng, n, SpecialRate); var b = TestData.Doubles(rng, n, SpecialRate);
             var (a1, b1, a2, b2) = (new double[n], new double[n], new double[n], new double[n]);
@@ -297,8 +367,8 @@ public class LatentKernelTests
             Assert.Equal(-1, TestData.FirstDifference(fb1, fb2));
             for (int i = 0; i < n; i++)
             {
-                double g = factor * hf[i];
-                if (!TestData.SameValue(fa2[i], (float)(g * bf[i] * af[i] * (1 - (double)af[i]))) || !TestData.SameValue(fb2[i], (float)(g * af[i])))
+                float g = (float)factor * hf[i];
+                if (!TestData.SameValue(fa2[i], g * bf[i] * af[i] * (1 - af[i])) || !TestData.SameValue(fb2[i], g * af[i]))
                     Assert.Fail($"edge definition (float) n={n} i={i}");
             }
         }
