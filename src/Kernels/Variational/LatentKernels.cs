@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -52,7 +51,7 @@ public static partial class LatentKernels
         ReadOnlySpan<double> priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
     {
         KernelArguments.SameLength(mu.Length, priorMean.Length, nameof(priorMean));
-        return LatentGradientCore<double, PerElementMean>(mu, ls, std, eps, dll, priorMean, 0, priorStd, klWeight, c0, gradMu, gradLs);
+        return LatentGradientCore<PerElementMean>(mu, ls, std, eps, dll, priorMean, 0, priorStd, klWeight, c0, gradMu, gradLs);
     }
 
     /// <inheritdoc cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, Span{double}, Span{double})"/>
@@ -66,7 +65,7 @@ public static partial class LatentKernels
     /// <summary>The gradient of one latent block with one prior mean; see the class summary.</summary>
     public static double LatentGradient(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
         double priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
-        => LatentGradientCore<double, SharedMean>(mu, ls, std, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
+        => LatentGradientCore<SharedMean>(mu, ls, std, eps, dll, default, priorMean, priorStd, klWeight, c0, gradMu, gradLs);
 
     /// <inheritdoc cref="LatentGradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, double, Span{double}, Span{double})"/>
     public static double LatentGradient(ReadOnlySpan<float> mu, ReadOnlySpan<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
@@ -83,8 +82,8 @@ public static partial class LatentKernels
     public static double LatentStep(Span<double> mu, Span<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
         ReadOnlySpan<double> priorMeans, double priorMean, double priorStd, double klWeight, double c0, AdamMoments<double> moments, in AdamStep step)
         => priorMeans.IsEmpty
-            ? LatentStepCore<double, SharedMean>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step)
-            : LatentStepCore<double, PerElementMean>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step);
+            ? LatentStepCore<SharedMean>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step)
+            : LatentStepCore<PerElementMean>(mu, ls, std, eps, dll, priorMeans, priorMean, priorStd, klWeight, c0, moments, step);
 
     /// <inheritdoc cref="LatentStep(Span{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, double, double, double, double, AdamMoments{double}, in AdamStep)"/>
     public static double LatentStep(Span<float> mu, Span<float> ls, ReadOnlySpan<float> std, ReadOnlySpan<float> eps, ReadOnlySpan<float> dll,
@@ -116,8 +115,7 @@ public static partial class LatentKernels
     public static void EdgeDataGradient(ReadOnlySpan<float> dv, ReadOnlySpan<float> a, ReadOnlySpan<float> b, double factor, Span<float> dllA, Span<float> dllB)
         => EdgeDataGradientSingle(dv, a, b, factor, dllA, dllB);
 
-    private static double ActivityDataGradientCore<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> du, ReadOnlySpan<T> u, ReadOnlySpan<T> d, double factor, Span<T> dll)
-        where T : unmanaged
+    private static double ActivityDataGradientCore(ReadOnlySpan<double> h, ReadOnlySpan<double> du, ReadOnlySpan<double> u, ReadOnlySpan<double> d, double factor, Span<double> dll)
     {
         int length = h.Length;
         KernelArguments.SameLength(length, du.Length, nameof(du));
@@ -125,8 +123,8 @@ public static partial class LatentKernels
         KernelArguments.SameLength(length, d.Length, nameof(d));
         KernelArguments.SameLength(length, dll.Length, nameof(dll));
         nuint n = (nuint)length, i = 0;
-        ref T hr = ref MemoryMarshal.GetReference(h), dur = ref MemoryMarshal.GetReference(du);
-        ref T ur = ref MemoryMarshal.GetReference(u), dr = ref MemoryMarshal.GetReference(d), lr = ref MemoryMarshal.GetReference(dll);
+        ref double hr = ref MemoryMarshal.GetReference(h), dur = ref MemoryMarshal.GetReference(du);
+        ref double ur = ref MemoryMarshal.GetReference(u), dr = ref MemoryMarshal.GetReference(d), lr = ref MemoryMarshal.GetReference(dll);
         Span<double> lanes = stackalloc double[Lanes];
         lanes.Clear();
         ref double lane = ref MemoryMarshal.GetReference(lanes);
@@ -149,15 +147,14 @@ public static partial class LatentKernels
         }
         for (nuint j = i % Lanes; i < n; i++, j = (j + 1) % Lanes)
         {
-            double hv = WideningLoads.ToDouble(Unsafe.Add(ref hr, i));
-            Unsafe.Add(ref lr, i) = WideningLoads.FromDouble<T>(factor * WideningLoads.ToDouble(Unsafe.Add(ref dr, i)) * hv * WideningLoads.ToDouble(Unsafe.Add(ref ur, i)));
-            Unsafe.Add(ref lane, j) += WideningLoads.ToDouble(Unsafe.Add(ref dur, i)) * hv;
+            double hv = Unsafe.Add(ref hr, i);
+            Unsafe.Add(ref lr, i) = factor * Unsafe.Add(ref dr, i) * hv * Unsafe.Add(ref ur, i);
+            Unsafe.Add(ref lane, j) += Unsafe.Add(ref dur, i) * hv;
         }
         return FoldLanes(lanes);
     }
 
-    private static void EdgeDataGradientCore<T>(ReadOnlySpan<T> dv, ReadOnlySpan<T> a, ReadOnlySpan<T> b, double factor, Span<T> dllA, Span<T> dllB)
-        where T : unmanaged
+    private static void EdgeDataGradientCore(ReadOnlySpan<double> dv, ReadOnlySpan<double> a, ReadOnlySpan<double> b, double factor, Span<double> dllA, Span<double> dllB)
     {
         int length = dv.Length;
         KernelArguments.SameLength(length, a.Length, nameof(a));
@@ -165,8 +162,8 @@ public static partial class LatentKernels
         KernelArguments.SameLength(length, dllA.Length, nameof(dllA));
         KernelArguments.SameLength(length, dllB.Length, nameof(dllB));
         nuint n = (nuint)length, i = 0;
-        ref T vr = ref MemoryMarshal.GetReference(dv), ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b);
-        ref T lar = ref MemoryMarshal.GetReference(dllA), lbr = ref MemoryMarshal.GetReference(dllB);
+        ref double vr = ref MemoryMarshal.GetReference(dv), ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b);
+        ref double lar = ref MemoryMarshal.GetReference(dllA), lbr = ref MemoryMarshal.GetReference(dllB);
         if (Vector256.IsHardwareAccelerated)
         {
             var f = Vector256.Create(factor);
@@ -183,9 +180,9 @@ public static partial class LatentKernels
         }
         for (; i < n; i++)
         {
-            double g = factor * WideningLoads.ToDouble(Unsafe.Add(ref vr, i)), av = WideningLoads.ToDouble(Unsafe.Add(ref ar, i));
-            Unsafe.Add(ref lar, i) = WideningLoads.FromDouble<T>(g * WideningLoads.ToDouble(Unsafe.Add(ref br, i)) * av * (1 - av));
-            Unsafe.Add(ref lbr, i) = WideningLoads.FromDouble<T>(g * av);
+            double g = factor * Unsafe.Add(ref vr, i), av = Unsafe.Add(ref ar, i);
+            Unsafe.Add(ref lar, i) = g * Unsafe.Add(ref br, i) * av * (1 - av);
+            Unsafe.Add(ref lbr, i) = g * av;
         }
     }
 
@@ -193,8 +190,8 @@ public static partial class LatentKernels
     private struct PerElementMean : IMeanMode { public static bool PerElement => true; }
     private struct SharedMean : IMeanMode { public static bool PerElement => false; }
 
-    private static void SampleSigmoidProductCore<T>(ReadOnlySpan<T> muA, ReadOnlySpan<T> lsA, ReadOnlySpan<T> epsA,
-        ReadOnlySpan<T> muB, ReadOnlySpan<T> lsB, ReadOnlySpan<T> epsB, Span<T> a, Span<T> b, Span<T> v, Span<T> stdA, Span<T> stdB) where T : unmanaged
+    private static void SampleSigmoidProductCore(ReadOnlySpan<double> muA, ReadOnlySpan<double> lsA, ReadOnlySpan<double> epsA,
+        ReadOnlySpan<double> muB, ReadOnlySpan<double> lsB, ReadOnlySpan<double> epsB, Span<double> a, Span<double> b, Span<double> v, Span<double> stdA, Span<double> stdB)
     {
         int length = muA.Length;
         KernelArguments.SameLength(length, lsA.Length, nameof(lsA));
@@ -208,10 +205,10 @@ public static partial class LatentKernels
         KernelArguments.SameLength(length, stdA.Length, nameof(stdA));
         KernelArguments.SameLength(length, stdB.Length, nameof(stdB));
         nuint n = (nuint)length, i = 0;
-        ref T sa = ref MemoryMarshal.GetReference(stdA), sb = ref MemoryMarshal.GetReference(stdB);
-        ref T ma = ref MemoryMarshal.GetReference(muA), la = ref MemoryMarshal.GetReference(lsA), ea = ref MemoryMarshal.GetReference(epsA);
-        ref T mb = ref MemoryMarshal.GetReference(muB), lb = ref MemoryMarshal.GetReference(lsB), eb = ref MemoryMarshal.GetReference(epsB);
-        ref T ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b), vr = ref MemoryMarshal.GetReference(v);
+        ref double sa = ref MemoryMarshal.GetReference(stdA), sb = ref MemoryMarshal.GetReference(stdB);
+        ref double ma = ref MemoryMarshal.GetReference(muA), la = ref MemoryMarshal.GetReference(lsA), ea = ref MemoryMarshal.GetReference(epsA);
+        ref double mb = ref MemoryMarshal.GetReference(muB), lb = ref MemoryMarshal.GetReference(lsB), eb = ref MemoryMarshal.GetReference(epsB);
+        ref double ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b), vr = ref MemoryMarshal.GetReference(v);
         if (Vector256.IsHardwareAccelerated)
         {
             for (; i + 8 <= n; i += 8)
@@ -229,14 +226,14 @@ public static partial class LatentKernels
         {
             double av = Elementary.Sigmoid(Draw(ref ma, ref la, ref ea, ref sa, i));
             double bv = Draw(ref mb, ref lb, ref eb, ref sb, i);
-            Unsafe.Add(ref ar, i) = WideningLoads.FromDouble<T>(av);
-            Unsafe.Add(ref br, i) = WideningLoads.FromDouble<T>(bv);
-            Unsafe.Add(ref vr, i) = WideningLoads.FromDouble<T>(av * bv);
+            Unsafe.Add(ref ar, i) = av;
+            Unsafe.Add(ref br, i) = bv;
+            Unsafe.Add(ref vr, i) = av * bv;
         }
     }
 
-    private static void SampleScaledLogNormalCore<T>(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> eps, ReadOnlySpan<T> d,
-        Span<T> u, Span<T> du, Span<T> std) where T : unmanaged
+    private static void SampleScaledLogNormalCore(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> eps, ReadOnlySpan<double> d,
+        Span<double> u, Span<double> du, Span<double> std)
     {
         int length = mu.Length;
         KernelArguments.SameLength(length, ls.Length, nameof(ls));
@@ -246,9 +243,9 @@ public static partial class LatentKernels
         KernelArguments.SameLength(length, du.Length, nameof(du));
         KernelArguments.SameLength(length, std.Length, nameof(std));
         nuint n = (nuint)length, i = 0;
-        ref T sr = ref MemoryMarshal.GetReference(std);
-        ref T mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
-        ref T dr = ref MemoryMarshal.GetReference(d), ur = ref MemoryMarshal.GetReference(u), dur = ref MemoryMarshal.GetReference(du);
+        ref double sr = ref MemoryMarshal.GetReference(std);
+        ref double mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
+        ref double dr = ref MemoryMarshal.GetReference(d), ur = ref MemoryMarshal.GetReference(u), dur = ref MemoryMarshal.GetReference(du);
         if (Vector256.IsHardwareAccelerated)
         {
             for (; i + 8 <= n; i += 8)
@@ -264,14 +261,14 @@ public static partial class LatentKernels
         for (; i < n; i++)
         {
             double uv = Elementary.Exp(Draw(ref mr, ref lr, ref er, ref sr, i));
-            Unsafe.Add(ref ur, i) = WideningLoads.FromDouble<T>(uv);
-            Unsafe.Add(ref dur, i) = WideningLoads.FromDouble<T>(WideningLoads.ToDouble(Unsafe.Add(ref dr, i)) * uv);
+            Unsafe.Add(ref ur, i) = uv;
+            Unsafe.Add(ref dur, i) = Unsafe.Add(ref dr, i) * uv;
         }
     }
 
-    private static double LatentGradientCore<T, TMean>(ReadOnlySpan<T> mu, ReadOnlySpan<T> ls, ReadOnlySpan<T> std, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll,
-        ReadOnlySpan<T> priorMeans, double priorMean, double priorStd, double klWeight, double c0, Span<T> gradMu, Span<T> gradLs)
-        where T : unmanaged where TMean : struct, IMeanMode
+    private static double LatentGradientCore<TMean>(ReadOnlySpan<double> mu, ReadOnlySpan<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
+        ReadOnlySpan<double> priorMeans, double priorMean, double priorStd, double klWeight, double c0, Span<double> gradMu, Span<double> gradLs)
+        where TMean : struct, IMeanMode
     {
         int length = mu.Length;
         KernelArguments.SameLength(length, ls.Length, nameof(ls));
@@ -282,10 +279,10 @@ public static partial class LatentKernels
         KernelArguments.SameLength(length, gradLs.Length, nameof(gradLs));
         double iv = 1 / (priorStd * priorStd), wiv = klWeight * iv;
         nuint n = (nuint)length, i = 0;
-        ref T mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
-        ref T sr = ref MemoryMarshal.GetReference(std);
-        ref T dr = ref MemoryMarshal.GetReference(dll), pr = ref MemoryMarshal.GetReference(priorMeans);
-        ref T gm = ref MemoryMarshal.GetReference(gradMu), gl = ref MemoryMarshal.GetReference(gradLs);
+        ref double mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
+        ref double sr = ref MemoryMarshal.GetReference(std);
+        ref double dr = ref MemoryMarshal.GetReference(dll), pr = ref MemoryMarshal.GetReference(priorMeans);
+        ref double gm = ref MemoryMarshal.GetReference(gradMu), gl = ref MemoryMarshal.GetReference(gradLs);
         Span<double> lanes = stackalloc double[Lanes];
         lanes.Clear();
         ref double lane = ref MemoryMarshal.GetReference(lanes);
@@ -312,19 +309,19 @@ public static partial class LatentKernels
         }
         for (nuint j = i % Lanes; i < n; i++, j = (j + 1) % Lanes)
         {
-            double m = WideningLoads.ToDouble(Unsafe.Add(ref mr, i)), l = WideningLoads.ToDouble(Unsafe.Add(ref lr, i)), s = WideningLoads.ToDouble(Unsafe.Add(ref sr, i));
-            double diff = m - (TMean.PerElement ? WideningLoads.ToDouble(Unsafe.Add(ref pr, i)) : priorMean);
-            double dl = WideningLoads.ToDouble(Unsafe.Add(ref dr, i)), s2 = s * s;
-            Unsafe.Add(ref gm, i) = WideningLoads.FromDouble<T>(c0 * (wiv * diff - dl));
-            Unsafe.Add(ref gl, i) = WideningLoads.FromDouble<T>(c0 * (klWeight * (s2 * iv - 1) - dl * WideningLoads.ToDouble(Unsafe.Add(ref er, i)) * s));
+            double m = Unsafe.Add(ref mr, i), l = Unsafe.Add(ref lr, i), s = Unsafe.Add(ref sr, i);
+            double diff = m - (TMean.PerElement ? Unsafe.Add(ref pr, i) : priorMean);
+            double dl = Unsafe.Add(ref dr, i), s2 = s * s;
+            Unsafe.Add(ref gm, i) = c0 * (wiv * diff - dl);
+            Unsafe.Add(ref gl, i) = c0 * (klWeight * (s2 * iv - 1) - dl * Unsafe.Add(ref er, i) * s);
             Unsafe.Add(ref lane, j) += 0.5 * (s2 + diff * diff) * iv - l;
         }
         return FoldLanes(lanes) + length * (Math.Log(priorStd) - 0.5);
     }
 
-    private static double LatentStepCore<T, TMean>(Span<T> mu, Span<T> ls, ReadOnlySpan<T> std, ReadOnlySpan<T> eps, ReadOnlySpan<T> dll,
-        ReadOnlySpan<T> priorMeans, double priorMean, double priorStd, double klWeight, double c0, AdamMoments<T> moments, in AdamStep step)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TMean : struct, IMeanMode
+    private static double LatentStepCore<TMean>(Span<double> mu, Span<double> ls, ReadOnlySpan<double> std, ReadOnlySpan<double> eps, ReadOnlySpan<double> dll,
+        ReadOnlySpan<double> priorMeans, double priorMean, double priorStd, double klWeight, double c0, AdamMoments<double> moments, in AdamStep step)
+        where TMean : struct, IMeanMode
     {
         int length = mu.Length;
         KernelArguments.SameLength(length, ls.Length, nameof(ls));
@@ -337,20 +334,20 @@ public static partial class LatentKernels
         KernelArguments.SameLength(length, moments.MeanLs.Length, nameof(moments));
         KernelArguments.SameLength(length, moments.SquareLs.Length, nameof(moments));
         double iv = 1 / (priorStd * priorStd), wiv = klWeight * iv;
-        var adam = new AdamConstants<T>(step);
+        var adam = new AdamConstants<double>(step);
         nuint n = (nuint)length, i = 0;
-        ref T mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
-        ref T sr = ref MemoryMarshal.GetReference(std);
-        ref T dr = ref MemoryMarshal.GetReference(dll), pr = ref MemoryMarshal.GetReference(priorMeans);
-        ref T amu = ref MemoryMarshal.GetReference(moments.MeanMu), vmu = ref MemoryMarshal.GetReference(moments.SquareMu);
-        ref T als = ref MemoryMarshal.GetReference(moments.MeanLs), vls = ref MemoryMarshal.GetReference(moments.SquareLs);
+        ref double mr = ref MemoryMarshal.GetReference(mu), lr = ref MemoryMarshal.GetReference(ls), er = ref MemoryMarshal.GetReference(eps);
+        ref double sr = ref MemoryMarshal.GetReference(std);
+        ref double dr = ref MemoryMarshal.GetReference(dll), pr = ref MemoryMarshal.GetReference(priorMeans);
+        ref double amu = ref MemoryMarshal.GetReference(moments.MeanMu), vmu = ref MemoryMarshal.GetReference(moments.SquareMu);
+        ref double als = ref MemoryMarshal.GetReference(moments.MeanLs), vls = ref MemoryMarshal.GetReference(moments.SquareLs);
         Span<double> lanes = stackalloc double[Lanes];
         lanes.Clear();
         ref double lane = ref MemoryMarshal.GetReference(lanes);
         if (Vector256.IsHardwareAccelerated && n >= Lanes)
         {
             var k = new LatentTerms(c0, klWeight, iv, priorMean);
-            var a = new AdamVectors<T>(adam);
+            var a = new AdamVectors<double>(adam);
             Vector256<double> k0 = default, k1 = default;
             for (; i + Lanes <= n; i += Lanes)
             {
@@ -363,19 +360,21 @@ public static partial class LatentKernels
                 if (TMean.PerElement) WideningLoads.Load256(ref pr, i, out p0, out p1);
                 k.Gradient(m0, l0, s0, e0, d0, p0, out var gm0, out var gl0, ref k0);
                 k.Gradient(m1, l1, s1, e1, d1, p1, out var gm1, out var gl1, ref k1);
-                a.Step(gm0, gm1, ref mr, ref amu, ref vmu, i);
-                a.Step(gl0, gl1, ref lr, ref als, ref vls, i);
+                a.Step(gm0, ref mr, ref amu, ref vmu, i);
+                a.Step(gm1, ref mr, ref amu, ref vmu, i + 4);
+                a.Step(gl0, ref lr, ref als, ref vls, i);
+                a.Step(gl1, ref lr, ref als, ref vls, i + 4);
             }
             k0.StoreUnsafe(ref lane, 0);
             k1.StoreUnsafe(ref lane, 4);
         }
         for (nuint j = i % Lanes; i < n; i++, j = (j + 1) % Lanes)
         {
-            double m = WideningLoads.ToDouble(Unsafe.Add(ref mr, i)), l = WideningLoads.ToDouble(Unsafe.Add(ref lr, i)), s = WideningLoads.ToDouble(Unsafe.Add(ref sr, i));
-            double diff = m - (TMean.PerElement ? WideningLoads.ToDouble(Unsafe.Add(ref pr, i)) : priorMean);
-            double dl = WideningLoads.ToDouble(Unsafe.Add(ref dr, i)), s2 = s * s;
-            T gradMu = WideningLoads.FromDouble<T>(c0 * (wiv * diff - dl));
-            T gradLs = WideningLoads.FromDouble<T>(c0 * (klWeight * (s2 * iv - 1) - dl * WideningLoads.ToDouble(Unsafe.Add(ref er, i)) * s));
+            double m = Unsafe.Add(ref mr, i), l = Unsafe.Add(ref lr, i), s = Unsafe.Add(ref sr, i);
+            double diff = m - (TMean.PerElement ? Unsafe.Add(ref pr, i) : priorMean);
+            double dl = Unsafe.Add(ref dr, i), s2 = s * s;
+            double gradMu = c0 * (wiv * diff - dl);
+            double gradLs = c0 * (klWeight * (s2 * iv - 1) - dl * Unsafe.Add(ref er, i) * s);
             Unsafe.Add(ref lane, j) += 0.5 * (s2 + diff * diff) * iv - l;
             adam.Apply(gradMu, ref Unsafe.Add(ref mr, i), ref Unsafe.Add(ref amu, i), ref Unsafe.Add(ref vmu, i));
             adam.Apply(gradLs, ref Unsafe.Add(ref lr, i), ref Unsafe.Add(ref als, i), ref Unsafe.Add(ref vls, i));
@@ -404,7 +403,7 @@ public static partial class LatentKernels
 
     /// <summary>Elements [i, i + 8) of mu + s eps with s = exp(ls), s stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Draw<T>(ref T mu, ref T ls, ref T eps, ref T std, nuint i, out Vector256<double> lower, out Vector256<double> upper) where T : unmanaged
+    private static void Draw(ref double mu, ref double ls, ref double eps, ref double std, nuint i, out Vector256<double> lower, out Vector256<double> upper)
     {
         WideningLoads.Load256(ref mu, i, out var m0, out var m1);
         WideningLoads.Load256(ref ls, i, out var l0, out var l1);
@@ -418,11 +417,11 @@ public static partial class LatentKernels
 
     /// <summary>Element i of mu + s eps with s = exp(ls), s stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Draw<T>(ref T mu, ref T ls, ref T eps, ref T std, nuint i) where T : unmanaged
+    private static double Draw(ref double mu, ref double ls, ref double eps, ref double std, nuint i)
     {
-        double s = Elementary.Exp(WideningLoads.ToDouble(Unsafe.Add(ref ls, i)));
-        Unsafe.Add(ref std, i) = WideningLoads.FromDouble<T>(s);
-        return WideningLoads.ToDouble(Unsafe.Add(ref mu, i)) + s * WideningLoads.ToDouble(Unsafe.Add(ref eps, i));
+        double s = Elementary.Exp(Unsafe.Add(ref ls, i));
+        Unsafe.Add(ref std, i) = s;
+        return Unsafe.Add(ref mu, i) + s * Unsafe.Add(ref eps, i);
     }
 
     internal static double FoldLanes(Span<double> lanes)

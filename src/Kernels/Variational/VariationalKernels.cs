@@ -218,19 +218,6 @@ internal readonly struct AdamVectors<T>(AdamConstants<T> c) where T : unmanaged,
         vi.StoreUnsafe(ref v, i);
         (Vector256.LoadUnsafe(ref p, i) - _step * mi / (Vector256.Sqrt(vi) * _vScale + _eps)).StoreUnsafe(ref p, i);
     }
-
-    /// <summary>The step on elements [i, i + 8) with the gradient given as two double vectors, rounded to T first.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Step(Vector256<double> lower, Vector256<double> upper, ref T p, ref T m, ref T v, nuint i)
-    {
-        if (typeof(T) == typeof(float))
-            Step(Vector256.Narrow(lower, upper).As<float, T>(), ref p, ref m, ref v, i);
-        else
-        {
-            Step(lower.As<double, T>(), ref p, ref m, ref v, i);
-            Step(upper.As<double, T>(), ref p, ref m, ref v, i + 4);
-        }
-    }
 }
 
 /// <summary>

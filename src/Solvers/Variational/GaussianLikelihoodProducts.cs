@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GrnFast.Kernels.Blas;
 using GrnFast.Kernels.Variational;
@@ -127,7 +126,7 @@ internal sealed class GaussianLikelihoodProducts<T> where T : unmanaged
                 for (int r = 0; r < k; r++)
                 {
                     int at = ldv * r;
-                    for (int gene = from; gene < to; gene++) z[nb + (long)ldz * gene + r] = Negate(_v[at + gene]);
+                    for (int gene = from; gene < to; gene++) z[nb + (long)ldz * gene + r] = PmfGrnModel<T>.FromDouble(-PmfGrnModel<T>.ToDouble(_v[at + gene]));
                 }
             });
             Syrk(blas, k, g, _v, ldv, _v.AsSpan(g), ldv, negate: true);
@@ -189,17 +188,6 @@ internal sealed class GaussianLikelihoodProducts<T> where T : unmanaged
     private static double MaskedResidual(ReadOnlySpan<T> w, ReadOnlySpan<T> mask, Span<T> m, double tau) => typeof(T) == typeof(float)
         ? VariationalKernels.MaskedResidual(MemoryMarshal.Cast<T, float>(w), MemoryMarshal.Cast<T, float>(mask), MemoryMarshal.Cast<T, float>(m), tau)
         : VariationalKernels.MaskedResidual(MemoryMarshal.Cast<T, double>(w), MemoryMarshal.Cast<T, double>(mask), MemoryMarshal.Cast<T, double>(m), tau);
-
-    private static T Negate(T x)
-    {
-        if (typeof(T) == typeof(float))
-        {
-            float f = -Unsafe.As<T, float>(ref x);
-            return Unsafe.As<float, T>(ref f);
-        }
-        double d = -Unsafe.As<T, double>(ref x);
-        return Unsafe.As<double, T>(ref d);
-    }
 
     /// <summary>C = op(A) op(B) (alpha 1, beta 0) in the work precision.</summary>
     internal static void Gemm(IBlas blas, Transpose ta, Transpose tb, int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
