@@ -50,7 +50,8 @@ internal static class NetRexRun
         var per = result.Fit.IterationSeconds.Order().ToArray();
         if (per.Length > 0)
             log.Info($"netrex-cf timings: gram {result.Timings.Gram:F3} s, start (ALS + NCA) {result.InitializationSeconds:F3} s, "
-                + $"outer iteration median {per[per.Length / 2]:F4} s (min {per[0]:F4}, {per.Length} iterations), refits {result.RefitSeconds:F3} s");
+                + $"outer iteration median {per[per.Length / 2]:F4} s (min {per[0]:F4}, {per.Length} iterations), refits {result.RefitSeconds:F3} s; "
+                + $"the iterations' steps: {result.Fit.Phases}");
         if (result.Fit.Status != SolverStatus.Converged)
             log.Warn($"netrex-cf stopped {(result.Fit.Status == SolverStatus.MaxIterations ? "at the iteration limit" : $"with status {result.Fit.Status}")} before the objective settled (relative change {c.RelativeChange:G3} > {c.Tolerance:G3}); raise --iterations for a tighter fit");
         if (c.LargestIncrease > 1e-9) log.Warn($"the objective rose by {c.LargestIncrease:G3} (relative) in some iteration; PALM should never increase it");

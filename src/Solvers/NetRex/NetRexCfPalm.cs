@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GrnFast.Kernels.Blas;
 using GrnFast.Kernels.Factorization;
 using GrnFast.Kernels.Vectors;
@@ -33,6 +34,8 @@ internal sealed class NetRexCfPalm
     private readonly SparseNetwork _sparse;
     // The state whose E A^T, A A^T and sparse S the buffers hold (set by Activities, kept current by Iterate).
     private NetRexCfState? _current;
+    // Stopwatch ticks per step of Iterate (A, S, X, Y, F), summed over a Run.
+    private readonly long[] _phaseTicks = new long[5];
 
     public NetRexCfPalm(NetRexCfEdges edges, double[] gram, NetRexCfOptions options, SolverContext context)
     {
@@ -64,10 +67,11 @@ internal sealed class NetRexCfPalm
     public NetRexCfFit Run(NetRexCfState state, int maxIterations, Random rng)
     {
         var history = new List<double> { Objective(state) };
+        Array.Clear(_phaseTicks);
         double change = double.PositiveInfinity, increase = 0;
         var status = double.IsFinite(history[0]) ? SolverStatus.MaxIterations : SolverStatus.NumericalFailure;
         var seconds = new List<double>();
-        var clock = new System.Diagnostics.Stopwatch();
+        var clock = new Stopwatch();
         for (int k = 0; k < maxIterations && status != SolverStatus.NumericalFailure; k++)
         {
             if (_context.Cancellation.IsCancellationRequested) { status = SolverStatus.Cancelled; break; }
@@ -82,7 +86,10 @@ internal sealed class NetRexCfPalm
             if (change <= _o.Tolerance) { status = SolverStatus.Converged; break; }
         }
         var certificate = new NetRexCfCertificate(history.ToArray(), change, _o.Tolerance, history.Count - 1, increase);
-        return new NetRexCfFit(status, certificate, state, seconds.ToArray());
+        double hz = Stopwatch.Frequency;
+        var phases = new NetRexCfPhaseSeconds(_phaseTicks[0] / hz, _phaseTicks[1] / hz, _phaseTicks[2] / hz,
+            _phaseTicks[3] / hz, _phaseTicks[4] / hz);
+        return new NetRexCfFit(status, certificate, state, seconds.ToArray(), phases);
     }
 
     /// <summary>One outer iteration (A, S, X, Y); returns F after it.</summary>
@@ -90,6 +97,7 @@ internal sealed class NetRexCfPalm
     {
         int g = _g, t = _t;
         if (!ReferenceEquals(_current, s)) Objective(s);
+        long mark = Stopwatch.GetTimestamp();
         // A-step: Z <- M^-1 (S^T + (mu_A/2) Z), M = S^T S + (lambda_a + mu_A/2) I. The new E A^T = K Z'^T follows from the
         // old one without K Z'^T: K Z'^T = (K S + (mu_A/2) K Z^T) M^-1, with K S sparse in S.
         _sparse.Gram(_sts, _context.Threads, Blas, s.S);
@@ -105,6 +113,7 @@ internal sealed class NetRexCfPalm
         Blas.Gemm(Transpose.No, Transpose.No, t, g, t, 1.0, _inverse, t, _rhs, t, 0.0, s.Z, t);
         // A A^T = Z (E A^T)
         Blas.Gemm(Transpose.No, Transpose.No, t, t, g, 1.0, s.Z, t, _eat, g, 0.0, _aat, t);
+        mark = Lap(0, mark);
 
         // S-step on the new activities: grad/2 = S A A^T + lambda_s S - E A^T, S A A^T row by row from the sparse S.
         double muS = 2 * FrobeniusWithShift(_aat, t, _o.LambdaS);
@@ -122,6 +131,7 @@ internal sealed class NetRexCfPalm
         ElementStrips(_grad.Length, (a, n) => FactorizationKernels.HardThresholdStep(state.S.AsSpan(a, n), _grad.AsSpan(a, n), e.Prior.AsSpan(a, n),
             e.Alpha.AsSpan(a, n), e.Beta.AsSpan(a, n), e.Eta.AsSpan(a, n), _r.AsSpan(a, n), e.Lambda, step, state.S.AsSpan(a, n)));
         _sparse.Load(s.S);
+        mark = Lap(1, mark);
 
         // X and Y: the CF weights depend on the support of the new S only.
         ElementStrips(_grad.Length, (a, n) => FactorizationKernels.CollaborativeFilterWeights(state.S.AsSpan(a, n), e.Prior.AsSpan(a, n), e.Alpha.AsSpan(a, n),
@@ -129,9 +139,21 @@ internal sealed class NetRexCfPalm
         var genes = Block(g, rng);
         var regulators = Block(t, rng);
         NetRexCfFactorStep.Update(s.X, s.Y, s.Factors, g, t, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, genes, byRows: true, _context);
+        mark = Lap(2, mark);
         NetRexCfFactorStep.Update(s.Y, s.X, s.Factors, t, g, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, regulators, byRows: false, _context);
+        mark = Lap(3, mark);
         Prediction(s);
-        return ObjectiveAtCurrentProducts(s);
+        double objective = ObjectiveAtCurrentProducts(s);
+        Lap(4, mark);
+        return objective;
+    }
+
+    /// <summary>Adds the ticks since <paramref name="mark"/> to step <paramref name="phase"/>; returns now.</summary>
+    private long Lap(int phase, long mark)
+    {
+        long now = Stopwatch.GetTimestamp();
+        _phaseTicks[phase] += now - mark;
+        return now;
     }
 
     /// <summary>

@@ -25,8 +25,22 @@ public sealed record NetRexCfCertificate(double[] ObjectiveHistory, double Relat
     public double Objective => ObjectiveHistory[^1];
 }
 
-/// <summary>One PALM run: how it ended, its certificate, its final iterates and the wall-clock seconds of each outer iteration.</summary>
-public sealed record NetRexCfFit(SolverStatus Status, NetRexCfCertificate Certificate, NetRexCfState State, double[] IterationSeconds);
+/// <summary>
+/// One PALM run: how it ended, its certificate, its final iterates, the wall-clock seconds of each outer iteration and
+/// where they went (summed over the iterations).
+/// </summary>
+public sealed record NetRexCfFit(SolverStatus Status, NetRexCfCertificate Certificate, NetRexCfState State, double[] IterationSeconds,
+    NetRexCfPhaseSeconds Phases);
+
+/// <summary>
+/// Wall-clock seconds of each step of the outer iterations, summed over them: the A-step (S^T S, M^-1, K S and the
+/// activity products), the S-step (gradient and hard threshold), the X- and Y-steps (with their CF weights), and F.
+/// </summary>
+public sealed record NetRexCfPhaseSeconds(double Activities, double Network, double GeneFactors, double RegulatorFactors, double Objective)
+{
+    public override string ToString()
+        => $"A-step {Activities:F3} s, S-step {Network:F3} s, X-step {GeneFactors:F3} s, Y-step {RegulatorFactors:F3} s, F {Objective:F3} s";
+}
 
 /// <summary>
 /// A NetREX-CF network: the full fit, and the edge confidence (G x T column-major, in [0, 1]): for each half-sample
