@@ -14,6 +14,8 @@ internal sealed class TargetWorkspace
     private CrossProducts _cross = null!;
     private int[] _slot = [];
     private double[] _columns = [];
+    /// <summary>One Gram column in candidate order, before <see cref="GatherGramColumn"/> permutes it.</summary>
+    private double[] _gathered = [];
     private int _slots;
     private int[] _working = [];
     private int _workingCount;
@@ -50,7 +52,7 @@ internal sealed class TargetWorkspace
         Candidates = s;
         Ensure(ref Candidate, s); Ensure(ref Weight, s); Ensure(ref Theta, s); Ensure(ref Gradient, s);
         Ensure(ref Diagonal, s); Ensure(ref CrossProduct, s); Ensure(ref L1Weight, s); Ensure(ref L2Weight, s);
-        Ensure(ref PreviousGradient, s); Ensure(ref ExtrapolatedTheta, s); Ensure(ref ExtrapolatedGradient, s); Ensure(ref _slot, s); Ensure(ref _inWorking, s); Ensure(ref _working, s);
+        Ensure(ref PreviousGradient, s); Ensure(ref ExtrapolatedTheta, s); Ensure(ref ExtrapolatedGradient, s); Ensure(ref _slot, s); Ensure(ref _inWorking, s); Ensure(ref _working, s); Ensure(ref _gathered, s);
         Ensure(ref PathTheta, s * pathLength);
         candidates.CopyTo(Candidate);
         weights.CopyTo(Weight);
@@ -93,7 +95,13 @@ internal sealed class TargetWorkspace
     public void GatherGramColumn(int i, ReadOnlySpan<int> rows, Span<double> dst)
     {
         var gcol = _cross.Column(Candidate[i]); // G is symmetric: column S_i holds G[r, S_i] for every regulator r
-        for (int t = 0; t < rows.Length; t++) dst[t] = gcol[Candidate[rows[t]]];
+        // First in candidate order: the candidates are sorted, so the reads walk up the column and the prefetcher
+        // streams it (in the permuted row order they were scattered over its cache lines). Then permuted, in L1.
+        int s = rows.Length;
+        var candidate = Candidate.AsSpan(0, s);
+        var gathered = _gathered.AsSpan(0, s);
+        for (int t = 0; t < candidate.Length; t++) gathered[t] = gcol[candidate[t]];
+        for (int t = 0; t < rows.Length; t++) dst[t] = gathered[rows[t]];
     }
 
     /// <summary>Copies G[S, S_i] into a new slot, the first time coordinate i moves.</summary>
