@@ -79,7 +79,8 @@ internal static class HelpText
           --select S            how one alpha is chosen: ebic (default), ebic:GAMMA, cv:K (K-fold over cells)
           --tol T               duality-gap tolerance, scaled like scikit-learn's (default 1e-4)
           --precision P         float64 (default) or float32 for standardisation and the Gram GEMM
-          --solver S            auto (default: homotopy for a lasso path), cd (coordinate descent), homotopy
+          --solver S            auto (default: homotopy for a lasso path), cd (coordinate descent), homotopy,
+                                homotopy-events (every breakpoint: exact entry alphas, slower)
           --threads T           0 = all cores (default)
           --seed S              seed for cross-validation folds (default 0)
 

@@ -114,9 +114,15 @@ internal static class InferOptionRules
             if (genesByCells && h5ad) throw o.Invalid("--genes-by-cells", $"{o.Name("--genes-by-cells")} applies to text input; .h5ad input is cells x genes (obs x var)");
         }
 
-        var solver = o.Choice("--solver", "auto", "cd", "homotopy") switch { "cd" => PathSolver.CoordinateDescent, "homotopy" => PathSolver.Homotopy, _ => PathSolver.Auto };
-        if (solver == PathSolver.Homotopy && l1 != 1)
-            throw o.Invalid("--solver", $"{o.Name("--solver")} homotopy solves the lasso only: use {o.Name("--method")} lasso (got l1 ratio {l1.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+        var solver = o.Choice("--solver", "auto", "cd", "homotopy", "homotopy-events") switch
+        {
+            "cd" => PathSolver.CoordinateDescent,
+            "homotopy" => PathSolver.Homotopy,
+            "homotopy-events" => PathSolver.HomotopyEvents,
+            _ => PathSolver.Auto,
+        };
+        if (solver is PathSolver.Homotopy or PathSolver.HomotopyEvents && l1 != 1)
+            throw o.Invalid("--solver", $"{o.Name("--solver")} {(solver == PathSolver.Homotopy ? "homotopy" : "homotopy-events")} solves the lasso only: use {o.Name("--method")} lasso (got l1 ratio {l1.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
         var options = new ElasticNetOptions
         {
             L1Ratio = l1,

@@ -13,8 +13,13 @@ public enum PathSolver
     /// <summary>
     /// The exact lasso path by homotopy (LARS with the lasso modification), l1 ratio 1 only. A target it cannot
     /// finish (a zero weight, collinear candidates, a gap above the tolerance) continues by coordinate descent.
+    /// Between grid alphas it jumps: the candidates whose bounds the current line crosses join at once and the
+    /// grid point is solved and checked for optimality, falling back to the breakpoints one by one when that fails.
+    /// The coefficients are the same; an entry alpha inside a grid interval is then estimated to first order.
     /// </summary>
     Homotopy,
+    /// <summary>The homotopy visiting every breakpoint (no jumps): exact entry alphas, slower on long paths.</summary>
+    HomotopyEvents,
 }
 
 /// <summary>How one alpha is chosen from a regularization path.</summary>
@@ -77,7 +82,7 @@ public sealed record ElasticNetOptions
     /// <summary>Precision of the Gram / cross-product computation.</summary>
     public GramPrecision Precision { get; init; } = GramPrecision.Float64;
 
-    /// <summary>Path algorithm; <see cref="PathSolver.Homotopy"/> needs <see cref="L1Ratio"/> = 1.</summary>
+    /// <summary>Path algorithm; the homotopies need <see cref="L1Ratio"/> = 1.</summary>
     public PathSolver Solver { get; init; } = PathSolver.Auto;
 
     /// <summary>When set, every target also reports its coefficients at this 0-based path index (for agreement checks).</summary>
@@ -95,7 +100,7 @@ public sealed record ElasticNetOptions
         if (!(PathMinRatio > 0 && PathMinRatio <= 1)) throw new ArgumentOutOfRangeException(nameof(PathMinRatio), PathMinRatio, "path min ratio must be in (0, 1]");
         if (!(Tolerance > 0 && double.IsFinite(Tolerance))) throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "tolerance must be > 0");
         if (MaxSweeps < 1) throw new ArgumentOutOfRangeException(nameof(MaxSweeps), MaxSweeps, "max sweeps must be >= 1");
-        if (Solver == PathSolver.Homotopy && L1Ratio != 1) throw new ArgumentOutOfRangeException(nameof(Solver), Solver, "the homotopy solves the lasso only (l1 ratio 1)");
+        if (Solver is PathSolver.Homotopy or PathSolver.HomotopyEvents && L1Ratio != 1) throw new ArgumentOutOfRangeException(nameof(Solver), Solver, "the homotopy solves the lasso only (l1 ratio 1)");
         if (SnapshotPathIndex is { } si && (si < 0 || si >= PathLength)) throw new ArgumentOutOfRangeException(nameof(SnapshotPathIndex), si, "the snapshot index must lie on the path");
         if (Selection is ModelSelection.CrossValidation { Folds: < 2 } cv) throw new ArgumentOutOfRangeException(nameof(Selection), cv.Folds, "cross-validation needs at least 2 folds");
         if (Selection is ModelSelection.Ebic { Gamma: var g } && !(g >= 0)) throw new ArgumentOutOfRangeException(nameof(Selection), g, "EBIC gamma must be >= 0");

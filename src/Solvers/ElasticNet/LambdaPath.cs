@@ -54,7 +54,7 @@ internal static class LambdaPath
         var solvedBy = PathSolvedBy.CoordinateDescent;
         if (UsesHomotopy(options, l1Ratio, alphas.Length) && LassoHomotopy.Applies(ws, alphas))
         {
-            start = LassoHomotopy.Run(ws, alphas, qy, options.Tolerance, certificates, statuses, rss, entry, cancellation);
+            start = LassoHomotopy.Run(ws, alphas, qy, options.Tolerance, jumps: options.Solver != PathSolver.HomotopyEvents, certificates, statuses, rss, entry, cancellation);
             if (start == alphas.Length) return PathSolvedBy.Homotopy;
             solvedBy = PathSolvedBy.HomotopyThenCoordinateDescent;
         }
@@ -100,7 +100,7 @@ internal static class LambdaPath
     /// </summary>
     public static bool UsesHomotopy(ElasticNetOptions options, double l1Ratio, int pathLength) => options.Solver switch
     {
-        PathSolver.Homotopy => l1Ratio == 1,
+        PathSolver.Homotopy or PathSolver.HomotopyEvents => l1Ratio == 1,
         PathSolver.Auto => l1Ratio == 1 && pathLength > 1,
         _ => false,
     };

@@ -50,7 +50,8 @@ internal static class LassoHomotopy
     /// warm start.
     /// </summary>
     /// <param name="tolerance">Unscaled tolerance (the gap must be at most tolerance * qy, as for coordinate descent).</param>
-    public static int Run(TargetWorkspace ws, ReadOnlySpan<double> alphas, double qy, double tolerance,
+    /// <param name="jumps">Try to reach each grid alpha in one jump (<see cref="HomotopyBuffers.TryJump"/>) before following its breakpoints.</param>
+    public static int Run(TargetWorkspace ws, ReadOnlySpan<double> alphas, double qy, double tolerance, bool jumps,
         Span<Certificate> certificates, Span<SolverStatus> statuses, Span<double> rss, Span<double> entry, CancellationToken cancellation)
     {
         int s = ws.Candidates;
@@ -81,6 +82,7 @@ internal static class LassoHomotopy
         double eventAlpha = double.NegativeInfinity;
         int kind = 0, who = -1;
         double joinSign = 0;
+        int jumpFailedAt = -1;     // the grid interval whose jump failed: it is followed event by event
         for (int k = 0; k < pathLength;)
         {
             double target = alphas[k];
@@ -90,6 +92,23 @@ internal static class LassoHomotopy
                 if (!Record(ws, k, alphas, qy, tol, ref stepsSinceGrid, certificates, statuses, rss, entry)) return Stop(ws, k);
                 k++;
                 continue;
+            }
+            if (jumps && jumpFailedAt != k)
+            {
+                if (h.TryJump(ws, alpha, target, theta, g, lastEntry))
+                {
+                    alpha = target;
+                    stepsSinceGrid++;
+                    needDirection = true;
+                    excluded = -1;
+                    joined = -1;
+                    if (!Record(ws, k, alphas, qy, tol, ref stepsSinceGrid, certificates, statuses, rss, entry)) return Stop(ws, k);
+                    k++;
+                    if (k < pathLength && cancellation.IsCancellationRequested) return Stop(ws, k);
+                    continue;
+                }
+                jumpFailedAt = k;
+                needDirection = true;
             }
             if (needDirection)
             {
@@ -268,7 +287,19 @@ internal sealed class HomotopyBuffers
     /// <summary>y = L^-1 (w s)_A, valid on positions [0, _forwardValid): a join appends one entry, a leave at p invalidates p on.</summary>
     private double[] _forward = [];
     private int _forwardValid;
-    private double[] _scratch = [];
+    /// <summary>y_c = L^-1 c_A, valid on positions [0, _crossValid), kept like <see cref="_forward"/>.</summary>
+    private double[] _forwardCross = [];
+    private int _crossValid;
+    private double[] _scratch = [], _scratchCross = [];
+    /// <summary>
+    /// For the jumps: e = G_AA^-1 c_A per active position (so theta_A(alpha) = e - alpha d on the current set), and
+    /// u = G[I, A] e per inactive row. With d and a = G[I, A] d they give g_I(alpha) = c_I - u + alpha a, linear in
+    /// alpha. Valid while <see cref="_jumpVersion"/> equals <see cref="_version"/> (bumped by every change of the set).
+    /// </summary>
+    private double[] _solution = [], _crossStep = [];
+    private int _version, _jumpVersion = -1;
+    private int[] _violators = [];
+    private double[] _violatorSign = [], _violatorEntry = [], _joinEntry = [];
 
     /// <summary>Active-set size |A|.</summary>
     public int Size { get; private set; }
@@ -298,9 +329,13 @@ internal sealed class HomotopyBuffers
             _cholesky = new double[_stride * _stride];
             Active = new int[_stride]; _activeSlot = new int[_stride]; Position = new int[_stride]; _slotOf = new int[_stride]; _rows = new int[_stride]; _rowOf = new int[_stride]; _signedWeight = new double[_stride]; _forward = new double[_stride];
             Direction = new double[_stride]; Step = new double[_stride]; _scratch = new double[_stride]; LastEntry = new double[_stride];
+            _forwardCross = new double[_stride]; _scratchCross = new double[_stride]; _solution = new double[_stride]; _crossStep = new double[_stride];
+            _violators = new int[_stride]; _violatorSign = new double[_stride]; _violatorEntry = new double[_stride]; _joinEntry = new double[_stride];
         }
         Size = 0;
         _forwardValid = 0;
+        _crossValid = 0;
+        _version++;
         Array.Fill(Position, -1, 0, s);
         _candidates = s;
         _slots = 0;
@@ -340,6 +375,8 @@ internal sealed class HomotopyBuffers
         for (int p = 0; p < Size; p++) Position[Active[p]] = -1;
         Size = 0;
         _forwardValid = 0;
+        _crossValid = 0;
+        _version++;
     }
 
     private Span<double> Row(int p) => _cholesky.AsSpan(p * _stride, p + 1);
@@ -405,6 +442,7 @@ internal sealed class HomotopyBuffers
         _signedWeight[m] = sign * ws.L1Weight[j];
         Position[j] = m;
         Size = m + 1;
+        _version++;
         return true;
     }
     /// <summary>
@@ -462,5 +500,138 @@ internal sealed class HomotopyBuffers
         }
         Size = m - 1;
         _forwardValid = Math.Min(_forwardValid, p);
+        _crossValid = Math.Min(_crossValid, p);
+        _version++;
+    }
+
+    /// <summary>Most joins a jump makes in one grid interval before it hands the interval to the event-by-event path.</summary>
+    private const int JumpRounds = 4;
+
+    /// <summary>
+    /// Moves from the solution at <paramref name="from"/> straight to the one at the grid alpha <paramref name="to"/>
+    /// without visiting the breakpoints in between. On the current set with its signs, theta_A(to) = e - to d and
+    /// g_I(to) = c_I - u + to a; the inactive candidates with |g_j(to)| &gt; to w_j join with the sign of g_j(to), all at
+    /// once, and the same is done on the grown set, up to <see cref="JumpRounds"/> times. It succeeds when every active
+    /// coefficient keeps its sign and no inactive candidate violates its bound: those are the lasso's optimality
+    /// conditions at <paramref name="to"/>, so theta is the solution there, the one the breakpoints would have led to.
+    /// A joiner whose coefficient comes out with the wrong sign is dropped again and the set re-solved. A sign of a
+    /// coordinate active at <paramref name="from"/> that would flip (it leaves inside the interval), a tiny pivot, or
+    /// more than <see cref="JumpRounds"/> rounds undo the joins and return false: the caller then follows the
+    /// interval event by event. On success theta and g hold the solution at
+    /// <paramref name="to"/>; each joiner's entry alpha is where its |g_j| met alpha w_j on the line before it joined
+    /// (the exact breakpoint when it is the interval's first event).
+    /// </summary>
+    public bool TryJump(TargetWorkspace ws, double from, double to, Span<double> theta, Span<double> g, Span<double> lastEntry)
+    {
+        int m0 = Size, s = _candidates, joins = 0;
+        var c = ws.CrossProduct;
+        var w = ws.L1Weight;
+        for (int round = 0; round <= JumpRounds; round++)
+        {
+            int m = Size;
+            var d = Direction.AsSpan(0, m);
+            var e = _solution.AsSpan(0, m);
+            var a = Step.AsSpan(0, s - m);
+            var u = _crossStep.AsSpan(0, s - m);
+            if (_jumpVersion != _version)
+            {
+                // y_v = L^-1 (w s)_A, y_c = L^-1 c_A on the positions that joined since; then d = L^-T y_v, e = L^-T y_c.
+                var yv = _forward.AsSpan(0, m);
+                var yc = _forwardCross.AsSpan(0, m);
+                for (int p = _forwardValid; p < m; p++)
+                {
+                    var row = Row(p);
+                    yv[p] = (_signedWeight[p] - RowDot(row[..p], yv[..p])) / row[p];
+                }
+                for (int p = _crossValid; p < m; p++)
+                {
+                    var row = Row(p);
+                    yc[p] = (c[Active[p]] - RowDot(row[..p], yc[..p])) / row[p];
+                }
+                _forwardValid = _crossValid = m;
+                var zv = _scratch.AsSpan(0, m);
+                var zc = _scratchCross.AsSpan(0, m);
+                yv.CopyTo(zv);
+                yc.CopyTo(zc);
+                for (int p = m - 1; p >= 0; p--)
+                {
+                    var row = Row(p);
+                    double dp = zv[p] / row[p], ep = zc[p] / row[p];
+                    d[p] = dp;
+                    e[p] = ep;
+                    VectorKernels.Axpy(-dp, row[..p], zv[..p]);
+                    VectorKernels.Axpy(-ep, row[..p], zc[..p]);
+                }
+                var columns = _columns.AsSpan(0, _slots * s);
+                var slots = _activeSlot.AsSpan(0, m);
+                a.Clear();
+                u.Clear();
+                FactorizationKernels.AddColumnCombination(columns, s, slots, d, a);
+                FactorizationKernels.AddColumnCombination(columns, s, slots, e, u);
+                _jumpVersion = _version;
+            }
+            var rows = InactiveRows;
+            int violators = 0;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                int j = rows[i];
+                if (!double.IsFinite(w[j])) continue;
+                double slope = c[j] - u[i], gj = slope + to * a[i];
+                if (!(Math.Abs(gj) > to * w[j])) continue;
+                double sign = gj > 0 ? 1 : -1;
+                _violators[violators] = j;
+                _violatorSign[violators] = sign;
+                // |g_j(alpha)| = alpha w_j on this line: slope + alpha a_j = sign alpha w_j
+                double den = sign * w[j] - a[i];
+                _violatorEntry[violators] = den != 0 ? Math.Clamp(slope / den, to, from) : from;
+                violators++;
+            }
+            if (violators == 0)
+            {
+                // Signs are checked on the final set only: a coordinate that would cross zero on the set before the
+                // joins need not on the set after them. One that was active at the start would leave inside the
+                // interval: the events handle that. One this jump added with the wrong sign should not have joined
+                // (its bound was crossed only on the line before the other joins): it is dropped and the set re-solved.
+                for (int p = 0; p < m0; p++)
+                    if (!((e[p] - to * d[p]) * _signedWeight[p] > 0)) return Undo(m0);
+                int dropped = 0;
+                for (int p = m - 1; p >= m0; p--)
+                {
+                    if ((e[p] - to * d[p]) * _signedWeight[p] > 0) continue;
+                    Leave(p);
+                    joins--;
+                    for (int q = p - m0; q < joins; q++) _joinEntry[q] = _joinEntry[q + 1];
+                    dropped++;
+                }
+                if (dropped > 0) continue;
+                for (int p = 0; p < m; p++)
+                {
+                    int i = Active[p];
+                    theta[i] = e[p] - to * d[p];
+                    g[i] = to * _signedWeight[p];
+                }
+                for (int i = 0; i < rows.Length; i++) g[rows[i]] = c[rows[i]] - u[i] + to * a[i];
+                for (int p = m0; p < m; p++) lastEntry[Active[p]] = _joinEntry[p - m0];
+                return true;
+            }
+            if (round == JumpRounds) return Undo(m0);
+            for (int v = 0; v < violators; v++)
+            {
+                if (!Join(ws, _violators[v], _violatorSign[v])) return Undo(m0);
+                _joinEntry[joins++] = _violatorEntry[v];
+            }
+        }
+        return Undo(m0);
+    }
+
+    /// <summary>Drops the coordinates a failed jump joined (the last ones of the factor): the set is again the one at m0.</summary>
+    private bool Undo(int m0)
+    {
+        for (int p = m0; p < Size; p++) Position[Active[p]] = -1;
+        if (Size != m0) _version++;
+        Size = m0;
+        _forwardValid = Math.Min(_forwardValid, m0);
+        _crossValid = Math.Min(_crossValid, m0);
+        return false;
     }
 }

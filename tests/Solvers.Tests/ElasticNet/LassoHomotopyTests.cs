@@ -79,6 +79,45 @@ public class LassoHomotopyTests
             Assert.True(t.WorstCertificate.DualityGap <= t.WorstCertificate.Tolerance, $"target {t.Target} ({t.SolvedBy}): gap {t.WorstCertificate.DualityGap} > {t.WorstCertificate.Tolerance}");
     }
 
+    /// <summary>
+    /// Jumps between grid alphas reach the points the breakpoints lead to (both are exact), and each edge's entry alpha
+    /// stays inside the grid interval where the breakpoints put it; on n &lt; p problems, where coordinates leave, some
+    /// intervals fall back to the breakpoints.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Problems))]
+    public void JumpsReachTheBreakpointsSolution(int cells, int genes, int regulators, bool weighted)
+    {
+        var data = new SyntheticProblem(cells, genes, regulators, seed: 7 * cells + genes + (weighted ? 1 : 0));
+        var weights = new PenaltyWeights();
+        if (weighted)
+        {
+            var rng = new Random(5);
+            for (int j = 0; j < genes; j++)
+                for (int r = 0; r < regulators; r++)
+                    if (rng.NextDouble() < 0.4) weights.Set(r, j, 0.2 + 2.5 * rng.NextDouble());
+        }
+        var problem = data.Problem(weights);
+        double minRatio = cells < regulators ? 1e-2 : 1e-3;
+        var events = Path(data, problem, Options(PathSolver.HomotopyEvents) with { PathMinRatio = minRatio }, out var eventFit);
+        var jumps = Path(data, problem, Options(PathSolver.Homotopy) with { PathMinRatio = minRatio }, out var jumpFit);
+        AssertSamePath(events, jumps, 1e-9, $"jumps against breakpoints, {cells}x{genes}");
+        double interval = Math.Pow(minRatio, -1.0 / (PathLength - 1)); // alpha_(k-1) / alpha_k
+        for (int j = 0; j < eventFit.Targets.Length; j++)
+        {
+            var e = eventFit.Targets[j];
+            var t = jumpFit.Targets[j];
+            Assert.Equal(PathSolvedBy.Homotopy, t.SolvedBy);
+            Assert.Equal(e.Regulators, t.Regulators);
+            for (int k = 0; k < e.Importance.Length; k++)
+            {
+                double ratio = t.Importance[k] / e.Importance[k];
+                Assert.True(ratio <= interval * (1 + 1e-9) && ratio >= (1 - 1e-9) / interval,
+                    $"target {j}, regulator {e.Regulators[k]}: entry importance {t.Importance[k]:R} with jumps, {e.Importance[k]:R} at the breakpoint");
+            }
+        }
+    }
+
     /// <summary>At every grid alpha the homotopy's point is exact: its duality gap is round-off, far below the default tolerance.</summary>
     [Fact]
     public void CertificateIsRoundOffAtEveryGridAlpha()
