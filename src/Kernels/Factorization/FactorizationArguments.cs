@@ -53,6 +53,16 @@ internal static class FactorizationArguments
         if (rhs != rows) throw new ArgumentException($"the right-hand side has {rhs} entries, the triangle {rows} rows", "b");
     }
 
+    /// <summary>A triangle and <paramref name="count"/> right-hand sides of <paramref name="rows"/> entries, ldb apart.</summary>
+    public static void Triangles(int length, int ld, int rows, int rhsLength, int ldb, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Triangle(length, ld, rows, rows);
+        if (count > 0 && ldb < rows) throw new ArgumentException($"right-hand sides {ldb} apart overlap their {rows} rows", nameof(ldb));
+        if (count > 0 && (long)(count - 1) * ldb + rows > rhsLength)
+            throw new ArgumentException($"{count} right-hand sides of {rows} entries, {ldb} apart, need {(long)(count - 1) * ldb + rows} elements, the buffer has {rhsLength}", "b");
+    }
+
     public static void Combinations(int length, int ld, int rows, ReadOnlySpan<int> columns, int weights, ReadOnlySpan<int> starts, int destLength, int destLd)
     {
         if (weights != columns.Length) Throw(columns.Length, weights, columns.Length, columns.Length, columns.Length, columns.Length);

@@ -127,7 +127,7 @@ public static class FactorizationScalarKernels
         }
     }
 
-    /// <summary>Rows solved together by <see cref="ForwardSubstitute"/>; also its lane count.</summary>
+    /// <summary>Rows solved together by <see cref="ForwardSubstitute(ReadOnlySpan{double}, int, int, Span{double})"/>; also its lane count.</summary>
     public const int SubstitutionBlock = 8;
 
     /// <summary>
@@ -151,6 +151,16 @@ public static class FactorizationScalarKernels
             for (int q = p0; q < p; q++) t -= l[p * ld + q] * b[q];
             b[p] = t / l[p * ld + p];
         }
+    }
+
+    /// <summary>
+    /// Solves L Z = B for <paramref name="count"/> right-hand sides, column r of B at <c>b[r * ldb ..]</c>: each one exactly
+    /// as <see cref="ForwardSubstitute(ReadOnlySpan{double}, int, int, Span{double})"/> solves it alone (same bits).
+    /// </summary>
+    public static void ForwardSubstitute(ReadOnlySpan<double> l, int ld, int rows, Span<double> b, int ldb, int count)
+    {
+        FactorizationArguments.Triangles(l.Length, ld, rows, b.Length, ldb, count);
+        for (int r = 0; r < count; r++) ForwardSubstitute(l, ld, rows, b.Slice(r * ldb, rows));
     }
 
     /// <summary>lane j += lane j + half for half = n/2, n/4, ..., 1 (n = lanes.Length, a power of two); returns lane 0.</summary>

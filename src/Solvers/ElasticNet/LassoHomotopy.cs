@@ -421,6 +421,48 @@ internal sealed class HomotopyBuffers
         return Math.Abs(aj - target) <= ConsistencyTolerance * Math.Abs(target) && d[pj] * target > 0;
     }
 
+    /// <summary>
+    /// Appends <paramref name="joiners"/> at once, in order: their rows of L against the current set solve
+    /// L Z = G[A, J] together (four right-hand sides share each load of L), then each row's entries against the
+    /// joiners before it and its pivot follow as in <see cref="Join"/>. False on a tiny pivot, with the joiners before
+    /// that one appended (the caller undoes them).
+    /// </summary>
+    private bool JoinAll(TargetWorkspace ws, ReadOnlySpan<int> joiners, ReadOnlySpan<double> signs)
+    {
+        int m = Size, s = _candidates, count = joiners.Length;
+        for (int v = 0; v < count; v++)
+        {
+            int slot = Column(ws, joiners[v]); // first: it may grow _columns
+            var column = _columns.AsSpan(slot * s, s);
+            var row = _cholesky.AsSpan((m + v) * _stride, m);
+            for (int p = 0; p < m; p++) row[p] = column[_rowOf[Active[p]]];
+        }
+        FactorizationKernels.ForwardSubstitute(_cholesky, _stride, m, _cholesky.AsSpan(m * _stride), _stride, count);
+        for (int v = 0; v < count; v++)
+        {
+            int j = joiners[v], n = m + v, slot = _slotOf[j];
+            var column = _columns.AsSpan(slot * s, s);
+            var row = _cholesky.AsSpan(n * _stride, n + 1);
+            for (int q = m; q < n; q++)
+            {
+                var earlier = Row(q);
+                row[q] = (column[_rowOf[Active[q]]] - RowDot(earlier[..q], row[..q])) / earlier[q];
+            }
+            double gjj = column[_rowOf[j]];
+            double pivot = gjj - RowDot(row[..n], row[..n]);
+            if (!(pivot > PivotTolerance * gjj)) return false;
+            row[n] = Math.Sqrt(pivot);
+            SwapRows(_rowOf[j], s - n - 1);
+            Active[n] = j;
+            _activeSlot[n] = slot;
+            _signedWeight[n] = signs[v] * ws.L1Weight[j];
+            Position[j] = n;
+            Size = n + 1;
+            _version++;
+        }
+        return true;
+    }
+
     /// <summary>Appends candidate j with sign <paramref name="sign"/>: L[m, 0..m) solves L z = G[A, j], L[m, m] = sqrt(G_jj - z^T z). False on a tiny pivot.</summary>
     public bool Join(TargetWorkspace ws, int j, double sign)
     {
@@ -615,11 +657,9 @@ internal sealed class HomotopyBuffers
                 return true;
             }
             if (round == JumpRounds) return Undo(m0);
-            for (int v = 0; v < violators; v++)
-            {
-                if (!Join(ws, _violators[v], _violatorSign[v])) return Undo(m0);
-                _joinEntry[joins++] = _violatorEntry[v];
-            }
+            if (!JoinAll(ws, _violators.AsSpan(0, violators), _violatorSign.AsSpan(0, violators))) return Undo(m0);
+            _violatorEntry.AsSpan(0, violators).CopyTo(_joinEntry.AsSpan(joins));
+            joins += violators;
         }
         return Undo(m0);
     }

@@ -26,6 +26,45 @@ public class FactorizationKernelTests
         return b;
     }
 
+    /// <summary>
+    /// Several right-hand sides at once: each column gets the one-at-a-time kernel's bits (and so the twin's), at every
+    /// size 0..300, for counts that leave 0 to 3 columns after the groups of four, with specials in L and B.
+    /// </summary>
+    [Fact]
+    public void ForwardSubstituteManyGivesEachColumnItsOwnBits()
+    {
+        foreach (int rows in Enumerable.Range(0, 301))
+        {
+            int seed = 16_000 + rows, ld = Math.Max(1, rows + rows % 5), count = rows % 11, ldb = rows + rows % 2;
+            var rng = new Random(seed);
+            var l = new double[ld * Math.Max(1, rows)];
+            for (int p = 0; p < rows; p++)
+            {
+                for (int q = 0; q < p; q++) l[p * ld + q] = (rng.NextDouble() - 0.5) / Math.Sqrt(rows);
+                l[p * ld + p] = 1 + rng.NextDouble();
+            }
+            if (rows > 0 && rows % 4 == 0) l[rng.Next(rows) * ld] = double.NaN;
+            var b = TestData.Doubles(rng, Math.Max(1, count * ldb), SpecialRate);
+            var many = (double[])b.Clone();
+            var twin = (double[])b.Clone();
+            FactorizationKernels.ForwardSubstitute(l, ld, rows, many, ldb, count);
+            FactorizationScalarKernels.ForwardSubstitute(l, ld, rows, twin, ldb, count);
+            for (int r = 0; r < count; r++)
+            {
+                var one = b.AsSpan(r * ldb, rows).ToArray();
+                FactorizationKernels.ForwardSubstitute(l, ld, rows, one);
+                string where = $"rows={rows} count={count} column {r} seed={seed} [{KernelInfo.InstructionSet}]";
+                if (TestData.FirstDifference(many.AsSpan(r * ldb, rows), one) is int at and >= 0) Assert.Fail($"{where}: z[{at}] {many[r * ldb + at]:R} vs one at a time {one[at]:R}");
+                if (TestData.FirstDifference(twin.AsSpan(r * ldb, rows), one) is int at2 and >= 0) Assert.Fail($"{where}: twin z[{at2}] {twin[r * ldb + at2]:R} vs {one[at2]:R}");
+            }
+            // Entries between the columns (ldb > rows) are not touched.
+            for (int r = 0; r + 1 < count; r++)
+                for (int k = rows; k < ldb; k++) Assert.Equal(b[r * ldb + k], many[r * ldb + k]);
+        }
+        Assert.Equal("ldb", Assert.Throws<ArgumentException>(() => FactorizationKernels.ForwardSubstitute(new double[9], 3, 3, new double[8], 2, 2)).ParamName);
+        Assert.Equal("b", Assert.Throws<ArgumentException>(() => FactorizationKernels.ForwardSubstitute(new double[9], 3, 3, new double[8], 4, 3)).ParamName);
+    }
+
     /// <summary>Row-blocked forward substitution: the twin's bits at every size 0..300 (specials included), and it solves.</summary>
     [Fact]
     public void ForwardSubstituteMatchesTwinAndSolves()
