@@ -267,12 +267,15 @@ public static class FactorizationKernels
         {
             const int block = FactorizationScalarKernels.SubstitutionBlock;
             Span<double> sums = stackalloc double[4 * block];
-            for (; r + 4 <= count; r += 4)
+            // Groups of four; a last group of two or three repeats its last column in the spare lanes (their sums are
+            // computed but not used), so it still shares the loads.
+            for (; r + 1 < count; r += 4)
             {
+                int group = Math.Min(4, count - r);
                 ref double b0 = ref Unsafe.Add(ref br, (nint)r * ldb);
                 ref double b1 = ref Unsafe.Add(ref b0, ldb);
-                ref double b2 = ref Unsafe.Add(ref b1, ldb);
-                ref double b3 = ref Unsafe.Add(ref b2, ldb);
+                ref double b2 = ref group > 2 ? ref Unsafe.Add(ref b1, ldb) : ref b1;
+                ref double b3 = ref group > 3 ? ref Unsafe.Add(ref b2, ldb) : ref b2;
                 for (int p0 = 0; p0 < rows; p0 += block)
                 {
                     int n = Math.Min(block, rows - p0);
@@ -285,13 +288,63 @@ public static class FactorizationKernels
                         ref double row = ref Unsafe.Add(ref lr, (nint)p * ld);
                         Finish(ref row, ref b0, p0, p, sums[4 * i]);
                         Finish(ref row, ref b1, p0, p, sums[4 * i + 1]);
-                        Finish(ref row, ref b2, p0, p, sums[4 * i + 2]);
-                        Finish(ref row, ref b3, p0, p, sums[4 * i + 3]);
+                        if (group > 2) Finish(ref row, ref b2, p0, p, sums[4 * i + 2]);
+                        if (group > 3) Finish(ref row, ref b3, p0, p, sums[4 * i + 3]);
                     }
                 }
             }
         }
         for (; r < count; r++) ForwardSubstitute(l, ld, rows, b.Slice(r * ldb, rows));
+    }
+
+    /// <inheritdoc cref="FactorizationScalarKernels.BackSubstitute"/>
+    /// <remarks>Two right-hand sides at a time share each load of a row of L.</remarks>
+    public static void BackSubstitute(ReadOnlySpan<double> l, int ld, int rows, Span<double> b, int ldb, int count)
+    {
+        FactorizationArguments.Triangles(l.Length, ld, rows, b.Length, ldb, count);
+        ref double lr = ref MemoryMarshal.GetReference(l);
+        ref double br = ref MemoryMarshal.GetReference(b);
+        for (int r = 0; r < count; r += 2)
+        {
+            ref double z0 = ref Unsafe.Add(ref br, (nint)r * ldb);
+            bool pair = r + 1 < count;
+            ref double z1 = ref pair ? ref Unsafe.Add(ref z0, ldb) : ref z0;
+            for (int p = rows - 1; p >= 0; p--)
+            {
+                ref double row = ref Unsafe.Add(ref lr, (nint)p * ld);
+                double d = Unsafe.Add(ref row, p);
+                double a0 = Unsafe.Add(ref z0, p) / d, a1 = pair ? Unsafe.Add(ref z1, p) / d : 0;
+                Unsafe.Add(ref z0, p) = a0;
+                if (pair) Unsafe.Add(ref z1, p) = a1;
+                nuint q = 0, n = (nuint)p;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<double> v0 = Vector512.Create(-a0), v1 = Vector512.Create(-a1);
+                    for (; q + 8 <= n; q += 8)
+                    {
+                        var x = Vector512.LoadUnsafe(ref row, q);
+                        (x * v0 + Vector512.LoadUnsafe(ref z0, q)).StoreUnsafe(ref z0, q);
+                        if (pair) (x * v1 + Vector512.LoadUnsafe(ref z1, q)).StoreUnsafe(ref z1, q);
+                    }
+                }
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<double> v0 = Vector256.Create(-a0), v1 = Vector256.Create(-a1);
+                    for (; q + 4 <= n; q += 4)
+                    {
+                        var x = Vector256.LoadUnsafe(ref row, q);
+                        (x * v0 + Vector256.LoadUnsafe(ref z0, q)).StoreUnsafe(ref z0, q);
+                        if (pair) (x * v1 + Vector256.LoadUnsafe(ref z1, q)).StoreUnsafe(ref z1, q);
+                    }
+                }
+                for (; q < n; q++)
+                {
+                    double x = Unsafe.Add(ref row, q);
+                    Unsafe.Add(ref z0, q) = x * -a0 + Unsafe.Add(ref z0, q);
+                    if (pair) Unsafe.Add(ref z1, q) = x * -a1 + Unsafe.Add(ref z1, q);
+                }
+            }
+        }
     }
 
     /// <summary>z_p = (b_p - s - sum_{p0 &lt;= q &lt; p} L[p, q] z_q) / L[p, p], the in-block terms one by one in q order.</summary>

@@ -163,6 +163,27 @@ public static class FactorizationScalarKernels
         for (int r = 0; r < count; r++) ForwardSubstitute(l, ld, rows, b.Slice(r * ldb, rows));
     }
 
+    /// <summary>
+    /// Solves L^T z = b in place for <paramref name="count"/> right-hand sides (column r at <c>b[r * ldb ..]</c>), L row-major
+    /// lower-triangular as in <see cref="ForwardSubstitute(ReadOnlySpan{double}, int, int, Span{double})"/>: for p from the
+    /// last row up, z_p = b_p / L[p, p], then b_q = L[p, q] (-z_p) + b_q for q &lt; p (row p of L is column p of L^T;
+    /// multiply then add, unfused).
+    /// </summary>
+    public static void BackSubstitute(ReadOnlySpan<double> l, int ld, int rows, Span<double> b, int ldb, int count)
+    {
+        FactorizationArguments.Triangles(l.Length, ld, rows, b.Length, ldb, count);
+        for (int r = 0; r < count; r++)
+        {
+            var z = b.Slice(r * ldb, rows);
+            for (int p = rows - 1; p >= 0; p--)
+            {
+                double zp = z[p] / l[p * ld + p];
+                z[p] = zp;
+                for (int q = 0; q < p; q++) z[q] = l[p * ld + q] * -zp + z[q];
+            }
+        }
+    }
+
     /// <summary>lane j += lane j + half for half = n/2, n/4, ..., 1 (n = lanes.Length, a power of two); returns lane 0.</summary>
     internal static double Fold(Span<double> lanes)
     {

@@ -290,7 +290,8 @@ internal sealed class HomotopyBuffers
     /// <summary>y_c = L^-1 c_A, valid on positions [0, _crossValid), kept like <see cref="_forward"/>.</summary>
     private double[] _forwardCross = [];
     private int _crossValid;
-    private double[] _scratch = [], _scratchCross = [];
+    /// <summary>Two columns of _stride for the back substitutions.</summary>
+    private double[] _scratch = [];
     /// <summary>
     /// For the jumps: e = G_AA^-1 c_A per active position (so theta_A(alpha) = e - alpha d on the current set), and
     /// u = G[I, A] e per inactive row. With d and a = G[I, A] d they give g_I(alpha) = c_I - u + alpha a, linear in
@@ -328,8 +329,8 @@ internal sealed class HomotopyBuffers
             _stride = Math.Max(s, 2 * _stride);
             _cholesky = new double[_stride * _stride];
             Active = new int[_stride]; _activeSlot = new int[_stride]; Position = new int[_stride]; _slotOf = new int[_stride]; _rows = new int[_stride]; _rowOf = new int[_stride]; _signedWeight = new double[_stride]; _forward = new double[_stride];
-            Direction = new double[_stride]; Step = new double[_stride]; _scratch = new double[_stride]; LastEntry = new double[_stride];
-            _forwardCross = new double[_stride]; _scratchCross = new double[_stride]; _solution = new double[_stride]; _crossStep = new double[_stride];
+            Direction = new double[_stride]; Step = new double[_stride]; _scratch = new double[2 * _stride]; LastEntry = new double[_stride];
+            _forwardCross = new double[_stride]; _solution = new double[_stride]; _crossStep = new double[_stride];
             _violators = new int[_stride]; _violatorSign = new double[_stride]; _violatorEntry = new double[_stride]; _joinEntry = new double[_stride];
         }
         Size = 0;
@@ -395,17 +396,9 @@ internal sealed class HomotopyBuffers
             y[p] = (_signedWeight[p] - RowDot(row[..p], y[..p])) / row[p];
         }
         _forwardValid = m;
-        var z = _scratch.AsSpan(0, m);
-        y.CopyTo(z);
         var d = Direction.AsSpan(0, m);
-        for (int p = m - 1; p >= 0; p--)
-        {
-            var row = Row(p);
-            double dp = z[p] / row[p];
-            d[p] = dp;
-            // z[0..p) -= d_p L[p, 0..p): row p of L is column p of L^T
-            VectorKernels.Axpy(-dp, row[..p], z[..p]);
-        }
+        y.CopyTo(d);
+        FactorizationKernels.BackSubstitute(_cholesky, _stride, m, d, _stride, 1);
         // a = sum_p d_p G[I, A_p] on the inactive rows I: one pass over a with every column, s - |A| rows (the
         // homotopy's largest cost).
         var a = Step.AsSpan(0, s - m);
@@ -591,19 +584,13 @@ internal sealed class HomotopyBuffers
                     yc[p] = (c[Active[p]] - RowDot(row[..p], yc[..p])) / row[p];
                 }
                 _forwardValid = _crossValid = m;
-                var zv = _scratch.AsSpan(0, m);
-                var zc = _scratchCross.AsSpan(0, m);
-                yv.CopyTo(zv);
-                yc.CopyTo(zc);
-                for (int p = m - 1; p >= 0; p--)
-                {
-                    var row = Row(p);
-                    double dp = zv[p] / row[p], ep = zc[p] / row[p];
-                    d[p] = dp;
-                    e[p] = ep;
-                    VectorKernels.Axpy(-dp, row[..p], zv[..p]);
-                    VectorKernels.Axpy(-ep, row[..p], zc[..p]);
-                }
+                // Both back substitutions in one pass over L: columns 0 and 1 of the scratch, _stride apart.
+                var z = _scratch.AsSpan(0, _stride + m);
+                yv.CopyTo(z);
+                yc.CopyTo(z[_stride..]);
+                FactorizationKernels.BackSubstitute(_cholesky, _stride, m, z, _stride, 2);
+                z[..m].CopyTo(d);
+                z.Slice(_stride, m).CopyTo(e);
                 var columns = _columns.AsSpan(0, _slots * s);
                 var slots = _activeSlot.AsSpan(0, m);
                 a.Clear();
