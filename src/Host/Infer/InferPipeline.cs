@@ -133,7 +133,7 @@ internal static class InferPipeline
             // A cancelled fit returns targets marked Cancelled; none of them is a result.
             cancellation.ThrowIfCancellationRequested();
 
-            return InferOutcome.Of(NetworkEdges.From(result, problem, data.GeneNames), result, problem, data, context, blas, load,
+            return InferOutcome.Of(NetworkEdges.From(result, problem, data.GeneNames, context.Threads), result, problem, data, context, blas, load,
                 momentsSeconds + result.Timings.Standardize) with { Shard = shard };
         }
         finally

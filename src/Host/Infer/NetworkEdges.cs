@@ -7,22 +7,37 @@ namespace GrnFast.Host.Infer;
 /// <summary>Names the solver's index-based results.</summary>
 internal static class NetworkEdges
 {
-    /// <summary>Every edge with nonzero importance.</summary>
-    public static List<NetworkEdge> From(GrnFitResult result, RegulatorTargetProblem problem, IReadOnlyList<string> genes)
+    /// <summary>Every edge with nonzero importance, in target order.</summary>
+    /// <param name="threads">Threads that fill the list (ranges of targets; the order does not depend on it).</param>
+    public static List<NetworkEdge> From(GrnFitResult result, RegulatorTargetProblem problem, IReadOnlyList<string> genes, int threads = 1)
     {
-        // Counted first: growing a list of 100 000 edges by doubling copied and page-faulted ~3x its size (D1: 10 ms).
-        int count = 0;
-        foreach (var fit in result.Targets)
-            foreach (var importance in fit.Importance)
-                if (importance != 0) count++;
-        var edges = new List<NetworkEdge>(count);
-        foreach (var fit in result.Targets)
+        // Counted first, per target: each target's edges then have a fixed place, so ranges of targets fill in parallel
+        // (D1, 100 000 edges: 4-6 ms on one thread; growing a list by doubling had cost 10 ms).
+        var fits = result.Targets;
+        var start = new int[fits.Length + 1];
+        for (int t = 0; t < fits.Length; t++)
         {
-            string target = genes[problem.TargetColumns[fit.Target]];
-            for (int k = 0; k < fit.Regulators.Length; k++)
-                if (fit.Importance[k] != 0)
-                    edges.Add(new NetworkEdge(genes[problem.RegulatorColumns[fit.Regulators[k]]], target, fit.Importance[k], fit.Coefficients[k]));
+            int n = 0;
+            foreach (var importance in fits[t].Importance) if (importance != 0) n++;
+            start[t + 1] = start[t] + n;
         }
+        var regulatorNames = problem.RegulatorColumns.Select(c => genes[c]).ToArray();
+        var edges = new List<NetworkEdge>(start[^1]);
+        System.Runtime.InteropServices.CollectionsMarshal.SetCount(edges, start[^1]);
+        int workers = Math.Max(1, threads), ranges = Math.Min(fits.Length, 4 * workers);
+        Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = workers }, range =>
+        {
+            var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(edges);
+            for (int t = (int)((long)fits.Length * range / ranges), end = (int)((long)fits.Length * (range + 1) / ranges); t < end; t++)
+            {
+                var fit = fits[t];
+                string target = genes[problem.TargetColumns[fit.Target]];
+                int at = start[t];
+                for (int k = 0; k < fit.Regulators.Length; k++)
+                    if (fit.Importance[k] != 0)
+                        all[at++] = new NetworkEdge(regulatorNames[fit.Regulators[k]], target, fit.Importance[k], fit.Coefficients[k]);
+            }
+        });
         return edges;
     }
 

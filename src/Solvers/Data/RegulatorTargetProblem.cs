@@ -35,7 +35,8 @@ public sealed class RegulatorTargetProblem
     /// sorted by regulator, with no per-target lists or comparison delegates (it runs serially before the
     /// parallel fits: on D1's 100 000 edges, lists and a lambda sort took 10-20 ms).
     /// </summary>
-    public (int[] Regulators, double[] Weights)[] Candidates()
+    /// <param name="threads">Threads for the per-target part (each target's bucket is its own; the result does not depend on it).</param>
+    public (int[] Regulators, double[] Weights)[] Candidates(int threads = 1)
     {
         int q = RegulatorColumns.Length, t = TargetColumns.Length;
         var stored = Weights.Stored;
@@ -61,9 +62,8 @@ public sealed class RegulatorTargetProblem
         var selfOf = new Dictionary<int, int>(q);
         for (int r = 0; r < q; r++) selfOf[RegulatorColumns[r]] = r;
         bool mask = double.IsPositiveInfinity(Weights.DefaultWeight);
-        var dense = mask ? null : new double[q];
         var result = new (int[], double[])[t];
-        for (int j = 0; j < t; j++)
+        Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, () => mask ? null : new double[q], (j, _, dense) =>
         {
             int self = selfOf.TryGetValue(TargetColumns[j], out var sr) ? sr : -1;
             int from = start[j], n = start[j + 1] - from;
@@ -92,7 +92,8 @@ public sealed class RegulatorTargetProblem
                     if (r != self && double.IsFinite(w[r])) { regs[c] = r; ws[c++] = w[r]; }
                 result[j] = (regs, ws);
             }
-        }
+            return dense;
+        }, _ => { });
         return result;
     }
 }

@@ -150,7 +150,7 @@ public static class ElasticNetGrn
         ColumnPlan columns, int cells, Func<int, CrossProducts>? heldFold, double standardizeSeconds, double gramSeconds)
     {
         var clock = Stopwatch.StartNew();
-        var candidates = problem.Candidates();
+        var candidates = problem.Candidates(context.Threads);
         int targets = problem.TargetColumns.Length;
         int pathLength = options.Alpha is null ? options.PathLength : 1;
         var plan = new TargetPlan[targets];
@@ -163,15 +163,15 @@ public static class ElasticNetGrn
         // Every target's alpha grid comes from the full data, so cross-validation folds share it (as glmnet's cv does).
         var alphaGrid = new double[targets * pathLength];
         var alphaMax = new double[targets];
-        for (int j = 0; j < targets; j++)
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = context.Threads };
+        Parallel.For(0, targets, parallel, j =>
         {
             var p = plan[j];
             alphaMax[j] = LambdaPath.AlphaMax(cross.Column(p.ZColumn), p.Candidates, p.Scale, p.Weights, options.L1Ratio);
             var grid = alphaGrid.AsSpan(j * pathLength, pathLength);
             if (options.Alpha is { } a) grid[0] = a;
             else LambdaPath.Grid(alphaMax[j], options.PathMinRatio, grid);
-        }
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = context.Threads };
+        });
 
         double[]? cvError = null;
         if (heldFold is not null && options.Selection is ModelSelection.CrossValidation cv)

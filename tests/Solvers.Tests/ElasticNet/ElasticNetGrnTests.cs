@@ -120,6 +120,31 @@ public class ElasticNetGrnTests
         }
     }
 
+    /// <summary>Candidates per target, built on several threads, are the one-thread lists: hard mask and soft weights.</summary>
+    [Fact]
+    public void CandidatesDoNotDependOnThreads()
+    {
+        var rng = new Random(8);
+        foreach (double fallback in new[] { double.PositiveInfinity, 1.0 })
+        {
+            var weights = new PenaltyWeights(fallback);
+            for (int t = 0; t < 200; t++)
+                for (int r = 0; r < 30; r++)
+                    if (rng.NextDouble() < 0.3) weights.Set(r, t, rng.NextDouble() < 0.1 ? double.PositiveInfinity : 0.1 + rng.NextDouble());
+            // Regulators 0..29 are also genes 0..29, so targets below 30 drop themselves.
+            var problem = new RegulatorTargetProblem(Enumerable.Range(0, 30).ToArray(), Enumerable.Range(0, 200).ToArray(), weights);
+            var one = problem.Candidates(1);
+            var many = problem.Candidates(4);
+            for (int t = 0; t < 200; t++)
+            {
+                Assert.Equal(one[t].Regulators, many[t].Regulators);
+                Assert.Equal(one[t].Weights, many[t].Weights);
+                Assert.DoesNotContain(t, t < 30 ? one[t].Regulators : []);
+                Assert.True(one[t].Regulators.SequenceEqual(one[t].Regulators.Order()), $"target {t}: regulators not sorted");
+            }
+        }
+    }
+
     [Fact]
     public void Float32GramIsCloseToFloat64()
     {
