@@ -445,6 +445,7 @@ internal sealed class HomotopyBuffers
             double pivot = gjj - RowDot(row[..n], row[..n]);
             if (!(pivot > PivotTolerance * gjj)) return false;
             row[n] = Math.Sqrt(pivot);
+            // Its row moves to the end of the inactive rows, which then become one fewer.
             SwapRows(_rowOf[j], s - n - 1);
             Active[n] = j;
             _activeSlot[n] = slot;
@@ -457,29 +458,8 @@ internal sealed class HomotopyBuffers
     }
 
     /// <summary>Appends candidate j with sign <paramref name="sign"/>: L[m, 0..m) solves L z = G[A, j], L[m, m] = sqrt(G_jj - z^T z). False on a tiny pivot.</summary>
-    public bool Join(TargetWorkspace ws, int j, double sign)
-    {
-        int m = Size, s = _candidates;
-        int slot = Column(ws, j);
-        var column = _columns.AsSpan(slot * s, s);
-        var row = _cholesky.AsSpan(m * _stride, m + 1);
-        for (int p = 0; p < m; p++) row[p] = column[_rowOf[Active[p]]];
-        // L z = G[A, j] in row blocks (a row's dot does not wait for the row before it).
-        FactorizationKernels.ForwardSubstitute(_cholesky, _stride, m, row[..m]);
-        double gjj = column[_rowOf[j]];
-        double pivot = gjj - RowDot(row[..m], row[..m]);
-        if (!(pivot > PivotTolerance * gjj)) return false;
-        row[m] = Math.Sqrt(pivot);
-        // Its row moves to the end of the inactive rows, which then become one fewer.
-        SwapRows(_rowOf[j], s - m - 1);
-        Active[m] = j;
-        _activeSlot[m] = slot;
-        _signedWeight[m] = sign * ws.L1Weight[j];
-        Position[j] = m;
-        Size = m + 1;
-        _version++;
-        return true;
-    }
+    public bool Join(TargetWorkspace ws, int j, double sign) => JoinAll(ws, new ReadOnlySpan<int>(in j), new ReadOnlySpan<double>(in sign));
+
     /// <summary>
     /// x^T y for a row of the factor, in a fixed order (the new entry of y = L^-1 (w s)_A, and a join's pivot). Rows of
     /// tens (D1's |A|) use four running sums: the 32-lane order of VectorKernels.Dot has a fixed cost that dominated

@@ -26,6 +26,18 @@ public class FactorizationKernelTests
         return b;
     }
 
+    /// <summary>A row-major lower triangle with unit-ish diagonal and small off-diagonal entries (well conditioned).</summary>
+    private static double[] WellConditionedFactor(Random rng, int rows, int ld)
+    {
+        var l = new double[ld * Math.Max(1, rows)];
+        for (int p = 0; p < rows; p++)
+        {
+            for (int q = 0; q < p; q++) l[p * ld + q] = (rng.NextDouble() - 0.5) / Math.Sqrt(rows);
+            l[p * ld + p] = 1 + rng.NextDouble();
+        }
+        return l;
+    }
+
     /// <summary>
     /// Several right-hand sides at once: each column gets the one-at-a-time kernel's bits (and so the twin's), at every
     /// size 0..300, for counts that leave 0 to 3 columns after the groups of four, with specials in L and B.
@@ -37,12 +49,7 @@ public class FactorizationKernelTests
         {
             int seed = 16_000 + rows, ld = Math.Max(1, rows + rows % 5), count = rows % 11, ldb = rows + rows % 2;
             var rng = new Random(seed);
-            var l = new double[ld * Math.Max(1, rows)];
-            for (int p = 0; p < rows; p++)
-            {
-                for (int q = 0; q < p; q++) l[p * ld + q] = (rng.NextDouble() - 0.5) / Math.Sqrt(rows);
-                l[p * ld + p] = 1 + rng.NextDouble();
-            }
+            var l = WellConditionedFactor(rng, rows, ld);
             if (rows > 0 && rows % 4 == 0) l[rng.Next(rows) * ld] = double.NaN;
             var b = TestData.Doubles(rng, Math.Max(1, count * ldb), SpecialRate);
             var many = (double[])b.Clone();
@@ -76,12 +83,7 @@ public class FactorizationKernelTests
         {
             int seed = 17_000 + rows, ld = Math.Max(1, rows + rows % 3), count = rows % 5, ldb = rows + rows % 2;
             var rng = new Random(seed);
-            var l = new double[ld * Math.Max(1, rows)];
-            for (int p = 0; p < rows; p++)
-            {
-                for (int q = 0; q < p; q++) l[p * ld + q] = (rng.NextDouble() - 0.5) / Math.Sqrt(rows);
-                l[p * ld + p] = 1 + rng.NextDouble();
-            }
+            var l = WellConditionedFactor(rng, rows, ld);
             var b = TestData.Doubles(rng, Math.Max(1, count * ldb));
             var zv = (double[])b.Clone();
             var zs = (double[])b.Clone();
@@ -132,13 +134,7 @@ public class FactorizationKernelTests
                     Assert.Fail($"{what}rows={rows} seed={seed} [{KernelInfo.InstructionSet}]: z[{at}] {zv[at]:R} vs {zs[at]:R}");
                 return zv;
             }
-            // A well-conditioned factor: unit-ish diagonal, small off-diagonal entries.
-            var l = new double[ld * Math.Max(1, rows)];
-            for (int p = 0; p < rows; p++)
-            {
-                for (int q = 0; q < p; q++) l[p * ld + q] = (rng.NextDouble() - 0.5) / Math.Sqrt(rows);
-                l[p * ld + p] = 1 + rng.NextDouble();
-            }
+            var l = WellConditionedFactor(rng, rows, ld);
             var b = TestData.Doubles(rng, rows);
             var z = Solve(l, b, "");
             for (int p = 0; p < rows; p++)
