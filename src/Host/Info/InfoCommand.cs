@@ -19,6 +19,8 @@ internal static class InfoCommand
         stdout.WriteLine("environment:");
         foreach (var name in new[] { BlasResolver.EnvironmentVariable, Infer.ElasticNetWarmup.EnvironmentVariable, "DOTNET_EnableAVX512", "DOTNET_EnableAVX2", "DOTNET_EnableHWIntrinsic" })
             stdout.WriteLine($"  {name,-26}{Environment.GetEnvironmentVariable(name) ?? "(unset)"}");
+        // OpenBLAS's idle workers spin for 2^n cycles after a call; GrnFast loads it with n = 4 unless this is set.
+        stdout.WriteLine($"  {"OPENBLAS_THREAD_TIMEOUT",-26}{Environment.GetEnvironmentVariable("OPENBLAS_THREAD_TIMEOUT") ?? "(unset: GrnFast sets 4 before loading OpenBLAS)"}");
         return 0;
     }
 

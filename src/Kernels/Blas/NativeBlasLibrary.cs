@@ -15,8 +15,32 @@ namespace GrnFast.Kernels.Blas;
 /// is inside the library.
 /// </para>
 /// </summary>
-internal sealed unsafe class NativeBlasLibrary
+internal sealed unsafe partial class NativeBlasLibrary
 {
+    /// <summary>
+    /// OpenBLAS's worker threads spin after each call for 2^n cycles before they sleep (its default n = 28, ~0.1 s at
+    /// 3 GHz), taking a core from whatever runs next. NetREX-CF alternates native GEMMs with managed parallel loops,
+    /// so on 2 cores the spinning workers took ~20 % of a run's samples (in the kernel's sched_yield) and one outer
+    /// iteration on D1 went 0.107-0.130 -> 0.087-0.091 s with n = 4; PMF-GRN's epochs did not change. Set before the
+    /// library is loaded (it reads the variable once, then), and only when the environment does not set it.
+    /// </summary>
+    public const string ThreadTimeoutVariable = "OPENBLAS_THREAD_TIMEOUT";
+    private const string ThreadTimeoutDefault = "4";
+
+    [LibraryImport("libc.so.6", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetNativeEnvironment(string name, string value, int overwrite);
+
+    /// <summary>Sets <see cref="ThreadTimeoutVariable"/> in the native environment unless it is already set (Linux only).</summary>
+    private static void DefaultThreadTimeout()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try { SetNativeEnvironment(ThreadTimeoutVariable, ThreadTimeoutDefault, overwrite: 0); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No glibc: the library keeps its own default.
+        }
+    }
+
     public const int ColMajor = 102, NoTrans = 111, Trans = 112, Upper = 121;
 
     private static readonly ConcurrentDictionary<string, NativeBlasLibrary> Loaded = new(StringComparer.Ordinal);
@@ -88,6 +112,7 @@ internal sealed unsafe class NativeBlasLibrary
     public static bool TryLoad(string nameOrPath, out NativeBlasLibrary? library, out string error)
     {
         if (Loaded.TryGetValue(nameOrPath, out library)) { error = ""; return true; }
+        DefaultThreadTimeout();
         if (!NativeLibrary.TryLoad(nameOrPath, out nint handle))
         {
             library = null;

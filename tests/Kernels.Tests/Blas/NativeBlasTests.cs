@@ -22,6 +22,26 @@ public class NativeBlasTests(ITestOutputHelper output)
         Assert.IsType<ManagedBlas>(BlasResolver.Resolve("MANAGED", 0));
     }
 
+    [System.Runtime.InteropServices.DllImport("libc.so.6", EntryPoint = "getenv")]
+    private static extern nint NativeGetEnvironment([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string name);
+
+    /// <summary>
+    /// Loading a BLAS leaves OPENBLAS_THREAD_TIMEOUT in the native environment (where OpenBLAS reads it): the
+    /// variable's own value when the process was started with one, else GrnFast's 4.
+    /// </summary>
+    [Fact]
+    public void LoadingTheBlasSetsOpenBlasIdleTimeoutUnlessGiven()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string? given = Environment.GetEnvironmentVariable(NativeBlasLibrary.ThreadTimeoutVariable);
+        var blas = Native();
+        output.WriteLine(blas is null ? "no native BLAS loaded" : blas.Name);
+        if (blas is null) return;
+        nint value = NativeGetEnvironment(NativeBlasLibrary.ThreadTimeoutVariable);
+        Assert.NotEqual(0, value);
+        Assert.Equal(given ?? "4", System.Runtime.InteropServices.Marshal.PtrToStringUTF8(value));
+    }
+
     [Fact]
     public void ANamedLibraryThatCannotBeUsedIsAnErrorNamingIt()
     {
