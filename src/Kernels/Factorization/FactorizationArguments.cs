@@ -63,6 +63,24 @@ internal static class FactorizationArguments
             throw new ArgumentException($"{count} right-hand sides of {rows} entries, {ldb} apart, need {(long)(count - 1) * ldb + rows} elements, the buffer has {rhsLength}", "b");
     }
 
+    /// <summary>C (rows x count, ldc) -= A (rows x depth, lda) B^T (B count x depth, ldb), all column-major.</summary>
+    public static void Products(int aLength, int lda, int rows, int depth, int bLength, int ldb, int count, int cLength, int ldc)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(depth);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (lda < rows || lda < 1) throw new ArgumentException($"leading dimension {lda} is below the {rows} rows", nameof(lda));
+        if (ldb < count || ldb < 1) throw new ArgumentException($"leading dimension {ldb} is below the {count} columns", nameof(ldb));
+        if (ldc < rows || ldc < 1) throw new ArgumentException($"leading dimension {ldc} is below the {rows} rows", nameof(ldc));
+        if (rows == 0 || count == 0) return;
+        if (depth > 0 && (long)(depth - 1) * lda + rows > aLength)
+            throw new ArgumentException($"a {rows} x {depth} matrix with columns {lda} apart needs {(long)(depth - 1) * lda + rows} elements, the buffer has {aLength}", "a");
+        if (depth > 0 && (long)(depth - 1) * ldb + count > bLength)
+            throw new ArgumentException($"a {count} x {depth} matrix with columns {ldb} apart needs {(long)(depth - 1) * ldb + count} elements, the buffer has {bLength}", "b");
+        if ((long)(count - 1) * ldc + rows > cLength)
+            throw new ArgumentException($"a {rows} x {count} matrix with columns {ldc} apart needs {(long)(count - 1) * ldc + rows} elements, the buffer has {cLength}", "c");
+    }
+
     public static void Combinations(int length, int ld, int rows, ReadOnlySpan<int> columns, int weights, ReadOnlySpan<int> starts, int destLength, int destLd)
     {
         if (weights != columns.Length) Throw(columns.Length, weights, columns.Length, columns.Length, columns.Length, columns.Length);

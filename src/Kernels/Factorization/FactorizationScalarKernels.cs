@@ -184,6 +184,46 @@ public static class FactorizationScalarKernels
         }
     }
 
+    /// <summary>
+    /// C -= A B^T, all column-major: c[r + q ldc] -= s with s = sum_{p &lt; depth} a[r + p lda] b[q + p ldb] taken by fused
+    /// multiply-adds in p order from 0, for r &lt; rows and q &lt; count (A rows x depth, B count x depth, C rows x count).
+    /// The regions may share one array when C does not overlap A or B.
+    /// </summary>
+    public static void SubtractProducts(ReadOnlySpan<double> a, int lda, int rows, int depth, ReadOnlySpan<double> b, int ldb, int count,
+        Span<double> c, int ldc)
+    {
+        FactorizationArguments.Products(a.Length, lda, rows, depth, b.Length, ldb, count, c.Length, ldc);
+        for (int q = 0; q < count; q++)
+            for (int r = 0; r < rows; r++)
+            {
+                double s = 0;
+                for (int p = 0; p < depth; p++) s = Math.FusedMultiplyAdd(a[r + p * lda], b[q + p * ldb], s);
+                c[r + q * ldc] -= s;
+            }
+    }
+
+    /// <summary>
+    /// Solves L^T z = b in place for a column-major lower-triangular L (column p at p * ld, entries p..rows-1; L[p, p]
+    /// &#8800; 0), that is U z = b for the row-major upper triangle U = L^T, in blocks of 8 rows counted from the last:
+    /// z_p = (b_p - S_p - sum_{p &lt; q &lt; p1} L[q, p] z_q) / L[p, p], where p's block ends at p1 = rows - 8 floor((rows - 1 - p) / 8),
+    /// the in-block terms go one by one in q order, and S_p = sum_{q &gt;= p1} L[q, p] z_q in 8 lanes (lane k takes the
+    /// q - p1 = k mod 8 terms in q order, folded as <see cref="Fold"/>): a block's rows take their sums at once.
+    /// </summary>
+    public static void BackSubstituteColumnMajor(ReadOnlySpan<double> l, int ld, int rows, Span<double> b)
+    {
+        FactorizationArguments.Triangle(l.Length, ld, rows, b.Length);
+        Span<double> lanes = stackalloc double[SubstitutionBlock];
+        for (int p = rows - 1; p >= 0; p--)
+        {
+            int p1 = rows - (rows - 1 - p) / SubstitutionBlock * SubstitutionBlock;
+            lanes.Clear();
+            for (int q = p1; q < rows; q++) lanes[(q - p1) % SubstitutionBlock] += l[p * ld + q] * b[q];
+            double t = b[p] - Fold(lanes);
+            for (int q = p + 1; q < p1; q++) t -= l[p * ld + q] * b[q];
+            b[p] = t / l[p * ld + p];
+        }
+    }
+
     /// <summary>lane j += lane j + half for half = n/2, n/4, ..., 1 (n = lanes.Length, a power of two); returns lane 0.</summary>
     internal static double Fold(Span<double> lanes)
     {

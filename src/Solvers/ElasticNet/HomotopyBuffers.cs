@@ -4,68 +4,61 @@ using GrnFast.Kernels.Vectors;
 namespace GrnFast.Solvers.ElasticNet;
 
 /// <summary>
-/// The active set of <see cref="LassoHomotopy"/> with its signs and the Cholesky factor of G_AA; per thread,
-/// grown to the largest target seen.
+/// The active set of <see cref="LassoHomotopy"/> with its signs and a partial Cholesky factor of the target's Gram slice;
+/// per thread, grown to the largest target seen.
+/// <para>
+/// The factor F is column-major with one row per candidate, in the order <see cref="Active"/>: the active set A first
+/// (rows 0..|A|-1, their rows of L with G_AA = L L^T), then the inactive candidates. Every inactive row i holds
+/// z_i = L^-1 G[A, i] in columns 0..|A|-1: the row it would add to L on joining. With y_v = L^-1 (w s)_A and
+/// y_c = L^-1 c_A, the quantities the path needs on the inactive rows are dot products the factor keeps current:
+/// a_i = G[i, A] d = z_i . y_v (d = G_AA^-1 (w s)_A) and u_i = G[i, A] e = z_i . y_c (e = G_AA^-1 c_A). A block of
+/// joiners appends its columns to every row below it at once (a GEMM over the rows, left-looking by groups of four),
+/// after which a and u take one axpy per new column; the coefficients take one back substitution per grid alpha.
+/// Before, each join's row of L was a triangular solve and a, u were recomputed from every active Gram column after
+/// every change of the set.
+/// </para>
 /// </summary>
 internal sealed class HomotopyBuffers
 {
     /// <summary>Smallest pivot^2 / G_jj accepted when a coordinate joins: below it the candidate is (nearly) a combination of the active set.</summary>
     private const double PivotTolerance = 1e-10;
 
-    /// <summary>
-    /// Largest |a_j - w_j s_j| / w_j accepted for the coordinate that just joined, after its direction solve. Loose
-    /// on purpose: a Gram from float32 GEMMs is symmetric only to ~1e-7 (the factor reads one triangle, a = G[j, A] d
-    /// the other), which 1e-6 did not absorb on D1; the duality gap at every grid alpha is the real check.
-    /// </summary>
-    private const double ConsistencyTolerance = 1e-4;
+    /// <summary>Joiners whose columns are formed together: four share each load of the rows they update.</summary>
+    private const int JoinGroup = 4;
 
-    private int _stride;
-    /// <summary>Cholesky factor L of G_AA (G_AA = L L^T), row-major lower triangle with row stride _stride.</summary>
-    private double[] _cholesky = [];
-    private double[] _signedWeight = [];
-    /// <summary>
-    /// The Gram columns G[S, S_i] of the candidates that have joined, column-major with leading dimension s, their rows
-    /// in the order <see cref="_rows"/>: the inactive candidates first, the active ones last. So a = G[S, A] d is
-    /// needed, and computed, only on the leading s - |A| rows (on the active rows it is (w s)_A by construction): a
-    /// third of the work over a whole path. A join or leave swaps one row pair in every stored column.
-    /// </summary>
-    private double[] _columns = [];
-    private int _candidates, _slots;
-    private int[] _slotOf = [];
-    /// <summary>Candidate in each row of the stored columns, and each candidate's row.</summary>
+    private int _ld;
+    /// <summary>F, column-major with leading dimension _ld (see the class remarks).</summary>
+    private double[] _factor = [];
+    private int _candidates;
+    /// <summary>Candidate in each row of F (the active set first), and each candidate's row.</summary>
     private int[] _rows = [], _rowOf = [];
-    /// <summary>y = L^-1 (w s)_A, valid on positions [0, _forwardValid): a join appends one entry, a leave at p invalidates p on.</summary>
-    private double[] _forward = [];
-    private int _forwardValid;
-    /// <summary>y_c = L^-1 c_A, valid on positions [0, _crossValid), kept like <see cref="_forward"/>.</summary>
-    private double[] _forwardCross = [];
-    private int _crossValid;
-    /// <summary>Two columns of _stride for the back substitutions.</summary>
+    /// <summary>a_i = z_i . y_v and u_i = z_i . y_c per row (meaningful on the inactive rows).</summary>
+    private double[] _step = [], _crossStep = [];
+    /// <summary>y_v = L^-1 (w s)_A and y_c = L^-1 c_A per active position.</summary>
+    private double[] _forward = [], _forwardCross = [];
+    private double[] _signedWeight = [];
     private double[] _scratch = [];
-    /// <summary>
-    /// For the jumps: e = G_AA^-1 c_A per active position (so theta_A(alpha) = e - alpha d on the current set), and
-    /// u = G[I, A] e per inactive row. With d and a = G[I, A] d they give g_I(alpha) = c_I - u + alpha a, linear in
-    /// alpha. Valid while <see cref="_jumpVersion"/> equals <see cref="_version"/> (bumped by every change of the set).
-    /// </summary>
-    private double[] _solution = [], _crossStep = [];
-    private int _version, _jumpVersion = -1;
+    /// <summary>theta_A at a jump's grid alpha.</summary>
+    private double[] _solution = [];
+    /// <summary>a and u by candidate before a jump's first join, restored exactly when the jump is undone.</summary>
+    private double[] _savedStep = [], _savedCrossStep = [];
+    private bool _saved;
     private int[] _violators = [];
     private double[] _violatorSign = [], _violatorEntry = [], _joinEntry = [];
 
     /// <summary>Active-set size |A|.</summary>
     public int Size { get; private set; }
-    /// <summary>Candidate at each active position.</summary>
-    public int[] Active = [];
-    /// <summary>Slot of each active candidate's column in <see cref="_columns"/>.</summary>
-    private int[] _activeSlot = [];
+    /// <summary>Candidate at each active position (positions 0..Size-1; the inactive candidates follow).</summary>
+    public int[] Active => _rows;
     /// <summary>Active position of each candidate, -1 when inactive.</summary>
     public int[] Position = [];
-    /// <summary>d per active position, and a = G[j, A] d per inactive row (candidate <see cref="InactiveRows"/>[i]).</summary>
+    /// <summary>d per active position, set by <see cref="SolveDirection"/>.</summary>
     public double[] Direction = [];
-    public double[] Step = [];
 
-    /// <summary>The inactive candidates, in the row order of <see cref="Step"/>.</summary>
-    public ReadOnlySpan<int> InactiveRows => _rows.AsSpan(0, _candidates - Size);
+    /// <summary>The inactive candidates, in the order of <see cref="InactiveStep"/>.</summary>
+    public ReadOnlySpan<int> InactiveRows => _rows.AsSpan(Size, _candidates - Size);
+    /// <summary>a = G[j, A] d per inactive candidate, in the order of <see cref="InactiveRows"/>.</summary>
+    public ReadOnlySpan<double> InactiveStep => _step.AsSpan(Size, _candidates - Size);
 
     /// <summary>(w s)_A per active position.</summary>
     public ReadOnlySpan<double> SignedWeight => _signedWeight.AsSpan(0, Size);
@@ -74,211 +67,180 @@ internal sealed class HomotopyBuffers
 
     public void Prepare(int s)
     {
-        if (_stride < s)
+        if (_ld < s)
         {
-            _stride = Math.Max(s, 2 * _stride);
-            _cholesky = new double[_stride * _stride];
-            Active = new int[_stride]; _activeSlot = new int[_stride]; Position = new int[_stride]; _slotOf = new int[_stride]; _rows = new int[_stride]; _rowOf = new int[_stride]; _signedWeight = new double[_stride]; _forward = new double[_stride];
-            Direction = new double[_stride]; Step = new double[_stride]; _scratch = new double[2 * _stride]; LastEntry = new double[_stride];
-            _forwardCross = new double[_stride]; _solution = new double[_stride]; _crossStep = new double[_stride];
-            _violators = new int[_stride]; _violatorSign = new double[_stride]; _violatorEntry = new double[_stride]; _joinEntry = new double[_stride];
+            _ld = Math.Max(s, 2 * _ld);
+            _factor = new double[(long)_ld * _ld];
+            Position = new int[_ld]; _rows = new int[_ld]; _rowOf = new int[_ld]; _signedWeight = new double[_ld]; _forward = new double[_ld];
+            _forwardCross = new double[_ld]; _step = new double[_ld]; _crossStep = new double[_ld]; Direction = new double[_ld]; _scratch = new double[_ld]; _solution = new double[_ld];
+            LastEntry = new double[_ld]; _savedStep = new double[_ld]; _savedCrossStep = new double[_ld];
+            _violators = new int[_ld]; _violatorSign = new double[_ld]; _violatorEntry = new double[_ld]; _joinEntry = new double[_ld];
         }
         Size = 0;
-        _forwardValid = 0;
-        _crossValid = 0;
-        _version++;
-        Array.Fill(Position, -1, 0, s);
         _candidates = s;
-        _slots = 0;
-        Array.Fill(_slotOf, -1, 0, s);
+        _saved = false;
+        Array.Fill(Position, -1, 0, s);
+        Array.Clear(_step, 0, s);
+        Array.Clear(_crossStep, 0, s);
         for (int t = 0; t < s; t++) { _rows[t] = t; _rowOf[t] = t; }
-    }
-
-    /// <summary>The stored column of candidate j (gathered in the current row order the first time).</summary>
-    private int Column(TargetWorkspace ws, int j)
-    {
-        if (_slotOf[j] >= 0) return _slotOf[j];
-        int s = _candidates, slot = _slots++;
-        if ((long)_slots * s > _columns.Length) Array.Resize(ref _columns, Math.Max(_slots * s, 2 * _columns.Length));
-        ws.GatherGramColumn(j, _rows.AsSpan(0, s), _columns.AsSpan(slot * s, s));
-        _slotOf[j] = slot;
-        return slot;
-    }
-
-    /// <summary>Exchanges rows r1 and r2 of the order and of every stored column.</summary>
-    private void SwapRows(int r1, int r2)
-    {
-        if (r1 == r2) return;
-        int s = _candidates;
-        (_rows[r1], _rows[r2]) = (_rows[r2], _rows[r1]);
-        _rowOf[_rows[r1]] = r1;
-        _rowOf[_rows[r2]] = r2;
-        for (int k = 0; k < _slots; k++)
-        {
-            int o = k * s;
-            (_columns[o + r1], _columns[o + r2]) = (_columns[o + r2], _columns[o + r1]);
-        }
     }
 
     /// <summary>Empties the active set.</summary>
     public void Clear()
     {
-        for (int p = 0; p < Size; p++) Position[Active[p]] = -1;
+        for (int p = 0; p < Size; p++) Position[_rows[p]] = -1;
         Size = 0;
-        _forwardValid = 0;
-        _crossValid = 0;
-        _version++;
+        _saved = false;
     }
 
-    private Span<double> Row(int p) => _cholesky.AsSpan(p * _stride, p + 1);
+    /// <summary>Exchanges inactive rows r1 and r2 (their candidates, z, a and u).</summary>
+    private void SwapRows(int r1, int r2)
+    {
+        if (r1 == r2) return;
+        (_rows[r1], _rows[r2]) = (_rows[r2], _rows[r1]);
+        _rowOf[_rows[r1]] = r1;
+        _rowOf[_rows[r2]] = r2;
+        (_step[r1], _step[r2]) = (_step[r2], _step[r1]);
+        (_crossStep[r1], _crossStep[r2]) = (_crossStep[r2], _crossStep[r1]);
+        var f = _factor;
+        for (long o = 0, end = (long)Size * _ld; o < end; o += _ld) (f[o + r1], f[o + r2]) = (f[o + r2], f[o + r1]);
+    }
 
     /// <summary>
-    /// d = G_AA^-1 (w s)_A by L y = (w s)_A and L^T d = y, then a = G[I, A] d on the inactive rows I. False when the
-    /// coordinate that just joined misses its (w s)_j (an ill-conditioned factor) or would move against its sign.
+    /// d = G_AA^-1 (w s)_A by one back substitution of y_v (a = G[I, A] d is kept current). False when the coordinate
+    /// that just joined would move against its sign.
     /// </summary>
     public bool SolveDirection(TargetWorkspace ws, int joined)
     {
-        int m = Size, s = ws.Candidates;
+        int m = Size;
         var d = Direction.AsSpan(0, m);
-        // A jump that just failed on this same set has left d and a in place (the same computation, the same bits).
-        if (_jumpVersion != _version)
-        {
-            ExtendForward(_forward, ref _forwardValid, _signedWeight, byCandidate: false);
-            _forward.AsSpan(0, m).CopyTo(d);
-            FactorizationKernels.BackSubstitute(_cholesky, _stride, m, d, _stride, 1);
-            // a = sum_p d_p G[I, A_p] on the inactive rows I: one pass over a with every column, s - |A| rows (the
-            // homotopy's largest cost).
-            var a = Step.AsSpan(0, s - m);
-            a.Clear();
-            FactorizationKernels.AddColumnCombination(_columns.AsSpan(0, _slots * s), s, _activeSlot.AsSpan(0, m), d, a);
-        }
+        _forward.AsSpan(0, m).CopyTo(d);
+        FactorizationKernels.BackSubstituteColumnMajor(_factor, _ld, m, d);
         if (joined < 0) return true;
-        // The coordinate that just joined: G[j, A] d must give back its signed weight (else the factor is
-        // ill-conditioned) and it must move in the direction of its sign.
-        int pj = Position[joined], joinedRow = _rowOf[joined];
-        double aj = 0;
-        for (int p = 0; p < m; p++) aj += d[p] * _columns[_activeSlot[p] * s + joinedRow];
-        double target = _signedWeight[pj];
-        return Math.Abs(aj - target) <= ConsistencyTolerance * Math.Abs(target) && d[pj] * target > 0;
+        int pj = Position[joined];
+        return d[pj] * _signedWeight[pj] > 0;
     }
 
+    /// <summary>Appends candidate j with sign <paramref name="sign"/>. False on a tiny pivot.</summary>
+    public bool Join(TargetWorkspace ws, int j, double sign) => JoinAll(ws, new ReadOnlySpan<int>(in j), new ReadOnlySpan<double>(in sign));
+
     /// <summary>
-    /// Appends <paramref name="joiners"/> at once, in order: their rows of L against the current set solve
-    /// L Z = G[A, J] together (four right-hand sides share each load of L), then each row's entries against the
-    /// joiners before it and its pivot follow as in <see cref="Join"/>. False on a tiny pivot, with the joiners before
-    /// that one appended (the caller undoes them).
+    /// Appends <paramref name="joiners"/> in order. Their rows move to the front of the inactive block; their Gram columns
+    /// are gathered onto the rows from there down; then, by groups of <see cref="JoinGroup"/>, the columns subtract the
+    /// products with every earlier column (one GEMM), each column its group's earlier ones, and is divided by its pivot
+    /// sqrt(G_jj - |z_j|^2), which it holds on the joiner's own row. y_v, y_c extend by one entry per joiner from the
+    /// joiner's a and u, and a, u on the rows below take one axpy per column. False on a tiny pivot, with the joiners
+    /// before that one appended.
     /// </summary>
     private bool JoinAll(TargetWorkspace ws, ReadOnlySpan<int> joiners, ReadOnlySpan<double> signs)
     {
-        int m = Size, s = _candidates, count = joiners.Length;
-        for (int v = 0; v < count; v++)
+        int m = Size, s = _candidates, count = joiners.Length, ld = _ld;
+        var f = _factor;
+        for (int v = 0; v < count; v++) SwapRows(_rowOf[joiners[v]], m + v);
+        var below = _rows.AsSpan(m, s - m);
+        for (int v = 0; v < count; v++) ws.GatherGramColumn(joiners[v], below, f.AsSpan((m + v) * ld + m, s - m));
+        var c = ws.CrossProduct;
+        var w = ws.L1Weight;
+        for (int g0 = 0; g0 < count; g0 += JoinGroup)
         {
-            int slot = Column(ws, joiners[v]); // first: it may grow _columns
-            var column = _columns.AsSpan(slot * s, s);
-            var row = _cholesky.AsSpan((m + v) * _stride, m);
-            for (int p = 0; p < m; p++) row[p] = column[_rowOf[Active[p]]];
-        }
-        FactorizationKernels.ForwardSubstitute(_cholesky, _stride, m, _cholesky.AsSpan(m * _stride), _stride, count);
-        for (int v = 0; v < count; v++)
-        {
-            int j = joiners[v], n = m + v, slot = _slotOf[j];
-            var column = _columns.AsSpan(slot * s, s);
-            var row = _cholesky.AsSpan(n * _stride, n + 1);
-            for (int q = m; q < n; q++)
+            int n0 = m + g0, group = Math.Min(JoinGroup, count - g0);
+            // Columns n0.. on rows n0..s-1 minus their products with columns 0..n0-1 (the joiner rows n0.. hold z there).
+            FactorizationKernels.SubtractProducts(f.AsSpan(n0), ld, s - n0, n0, f.AsSpan(n0), ld, group, f.AsSpan(n0 * ld + n0), ld);
+            for (int q = 0; q < group; q++)
             {
-                var earlier = Row(q);
-                row[q] = (column[_rowOf[Active[q]]] - RowDot(earlier[..q], row[..q])) / earlier[q];
+                int n = n0 + q, j = joiners[g0 + q];
+                var column = f.AsSpan(n * ld + n, s - n);
+                for (int k = n0; k < n; k++) VectorKernels.Axpy(-f[n + k * ld], f.AsSpan(k * ld + n, s - n), column);
+                double pivot = column[0], gjj = ws.Diagonal[j];
+                if (!(pivot > PivotTolerance * gjj)) return false;
+                double diagonal = Math.Sqrt(pivot);
+                column[0] = diagonal;
+                var rest = column[1..];
+                System.Numerics.Tensors.TensorPrimitives.Divide(rest, diagonal, rest);
+                double signed = signs[g0 + q] * w[j];
+                double yv = (signed - _step[n]) / diagonal, yc = (c[j] - _crossStep[n]) / diagonal;
+                _forward[n] = yv;
+                _forwardCross[n] = yc;
+                VectorKernels.Axpy(yv, rest, _step.AsSpan(n + 1, s - n - 1));
+                VectorKernels.Axpy(yc, rest, _crossStep.AsSpan(n + 1, s - n - 1));
+                _signedWeight[n] = signed;
+                Position[j] = n;
+                Size = n + 1;
             }
-            double gjj = column[_rowOf[j]];
-            double pivot = gjj - RowDot(row[..n], row[..n]);
-            if (!(pivot > PivotTolerance * gjj)) return false;
-            row[n] = Math.Sqrt(pivot);
-            // Its row moves to the end of the inactive rows, which then become one fewer.
-            SwapRows(_rowOf[j], s - n - 1);
-            Active[n] = j;
-            _activeSlot[n] = slot;
-            _signedWeight[n] = signs[v] * ws.L1Weight[j];
-            Position[j] = n;
-            Size = n + 1;
-            _version++;
         }
         return true;
     }
 
     /// <summary>
-    /// y = L^-1 b on the positions [valid, |A|) that joined since y was last extended (the earlier entries do not change
-    /// when rows are appended), b_p = values[p], or values[Active[p]] when <paramref name="byCandidate"/>.
+    /// Deletes active position p: rows p+1..|A|-1 move up, the leaver's row goes to the first inactive row, and Givens
+    /// rotations of columns (i, i+1) restore the triangle, applied to every row below (the inactive rows' z and the
+    /// leaver's included) and to y_v, y_c, which keeps z_i . y_v unchanged; the last column then leaves, with its share
+    /// of a and u.
     /// </summary>
-    private void ExtendForward(double[] y, ref int valid, ReadOnlySpan<double> values, bool byCandidate)
-    {
-        for (int p = valid; p < Size; p++)
-        {
-            var row = Row(p);
-            y[p] = (values[byCandidate ? Active[p] : p] - RowDot(row[..p], y.AsSpan(0, p))) / row[p];
-        }
-        valid = Size;
-    }
-
-    /// <summary>Appends candidate j with sign <paramref name="sign"/>: L[m, 0..m) solves L z = G[A, j], L[m, m] = sqrt(G_jj - z^T z). False on a tiny pivot.</summary>
-    public bool Join(TargetWorkspace ws, int j, double sign) => JoinAll(ws, new ReadOnlySpan<int>(in j), new ReadOnlySpan<double>(in sign));
-
-    /// <summary>
-    /// x^T y for a row of the factor, in a fixed order (the new entry of y = L^-1 (w s)_A, and a join's pivot). Rows of
-    /// tens (D1's |A|) use four running sums: the 32-lane order of VectorKernels.Dot has a fixed cost that dominated
-    /// there; long rows (D2's |A| ~ 200) use VectorKernels.Dot. The choice depends only on the length, so results stay
-    /// deterministic.
-    /// </summary>
-    private static double RowDot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        int n = x.Length;
-        if (n >= 64) return VectorKernels.Dot(x, y[..n]);
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        y = y[..n];
-        for (; i + 4 <= n; i += 4)
-        {
-            s0 += x[i] * y[i]; s1 += x[i + 1] * y[i + 1]; s2 += x[i + 2] * y[i + 2]; s3 += x[i + 3] * y[i + 3];
-        }
-        for (; i < n; i++) s0 += x[i] * y[i];
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /// <summary>Deletes active position p: drops row p of L, then rotates columns (i, i+1) to clear the superdiagonal that leaves.</summary>
     public void Leave(int p)
     {
-        int m = Size, stride = _stride;
-        var l = _cholesky;
-        for (int r = p + 1; r < m; r++)
-            l.AsSpan(r * stride, r + 1).CopyTo(l.AsSpan((r - 1) * stride, r + 1));
+        int m = Size, s = _candidates, ld = _ld;
+        var f = _factor;
+        int leaver = _rows[p];
+        var row = _scratch.AsSpan(0, m);
+        for (int k = 0; k < m; k++) row[k] = k <= p ? f[p + (long)k * ld] : 0;
+        for (int k = 0; k < m; k++)
+        {
+            long o = (long)k * ld;
+            Array.Copy(f, o + p + 1, f, o + p, m - 1 - p);
+            f[o + m - 1] = row[k];
+        }
+        for (int r = p; r < m - 1; r++)
+        {
+            _rows[r] = _rows[r + 1];
+            _rowOf[_rows[r]] = r;
+            Position[_rows[r]] = r;
+            _signedWeight[r] = _signedWeight[r + 1];
+        }
+        _rows[m - 1] = leaver;
+        _rowOf[leaver] = m - 1;
+        Position[leaver] = -1;
         for (int i = p; i < m - 1; i++)
         {
-            double x0 = l[i * stride + i], x1 = l[i * stride + i + 1];
+            long o0 = (long)i * ld, o1 = o0 + ld;
+            double x0 = f[o0 + i], x1 = f[o1 + i];
             double r = Math.Sqrt(x0 * x0 + x1 * x1);
             double cs = x0 / r, sn = x1 / r;
-            for (int q = i + 1; q < m - 1; q++)
+            for (int q = i + 1; q < s; q++)
             {
-                int o = q * stride;
-                double u = l[o + i], v = l[o + i + 1];
-                l[o + i] = cs * u + sn * v;
-                l[o + i + 1] = cs * v - sn * u;
+                double u = f[o0 + q], v = f[o1 + q];
+                f[o0 + q] = cs * u + sn * v;
+                f[o1 + q] = cs * v - sn * u;
             }
-            l[i * stride + i] = r;
-            l[i * stride + i + 1] = 0;
-        }
-        Position[Active[p]] = -1;
-        // Its row moves to the first active row, which then becomes the last inactive one.
-        SwapRows(_rowOf[Active[p]], _candidates - m);
-        for (int q = p; q < m - 1; q++)
-        {
-            Active[q] = Active[q + 1];
-            _activeSlot[q] = _activeSlot[q + 1];
-            _signedWeight[q] = _signedWeight[q + 1];
-            Position[Active[q]] = q;
+            f[o0 + i] = r;
+            f[o1 + i] = 0;
+            Rotate(_forward, i, cs, sn);
+            Rotate(_forwardCross, i, cs, sn);
         }
         Size = m - 1;
-        _forwardValid = Math.Min(_forwardValid, p);
-        _crossValid = Math.Min(_crossValid, p);
-        _version++;
+        long last = (long)(m - 1) * ld;
+        double yv = _forward[m - 1], yc = _forwardCross[m - 1];
+        for (int q = m; q < s; q++)
+        {
+            _step[q] -= f[last + q] * yv;
+            _crossStep[q] -= f[last + q] * yc;
+        }
+        double a = 0, u2 = 0;
+        for (int k = 0; k < m - 1; k++)
+        {
+            double z = f[m - 1 + (long)k * ld];
+            a += z * _forward[k];
+            u2 += z * _forwardCross[k];
+        }
+        _step[m - 1] = a;
+        _crossStep[m - 1] = u2;
+    }
+
+    private static void Rotate(double[] y, int i, double cs, double sn)
+    {
+        double u = y[i], v = y[i + 1];
+        y[i] = cs * u + sn * v;
+        y[i + 1] = cs * v - sn * u;
     }
 
     /// <summary>Most joins a jump makes in one grid interval before it hands the interval to the event-by-event path.</summary>
@@ -286,78 +248,57 @@ internal sealed class HomotopyBuffers
 
     /// <summary>
     /// Moves from the solution at <paramref name="from"/> straight to the one at the grid alpha <paramref name="to"/>
-    /// without visiting the breakpoints in between. On the current set with its signs, theta_A(to) = e - to d and
-    /// g_I(to) = c_I - u + to a; the inactive candidates with |g_j(to)| &gt; to w_j join with the sign of g_j(to), all at
-    /// once, and the same is done on the grown set, up to <see cref="JumpRounds"/> times. It succeeds when every active
-    /// coefficient keeps its sign and no inactive candidate violates its bound: those are the lasso's optimality
-    /// conditions at <paramref name="to"/>, so theta is the solution there, the one the breakpoints would have led to.
-    /// A joiner whose coefficient comes out with the wrong sign is dropped again and the set re-solved. A sign of a
-    /// coordinate active at <paramref name="from"/> that would flip (it leaves inside the interval), a tiny pivot, or
-    /// more than <see cref="JumpRounds"/> rounds undo the joins and return false: the caller then follows the
-    /// interval event by event. On success theta and g hold the solution at
-    /// <paramref name="to"/>; each joiner's entry alpha is where its |g_j| met alpha w_j on the line before it joined
-    /// (the exact breakpoint when it is the interval's first event).
+    /// without visiting the breakpoints in between. On the current set with its signs, g_I(to) = c_I - u + to a; the
+    /// inactive candidates with |g_j(to)| &gt; to w_j join with the sign of g_j(to), all at once, and the same is done on
+    /// the grown set, up to <see cref="JumpRounds"/> times. Then theta_A(to) = L^-T (y_c - to y_v) by one back
+    /// substitution. It succeeds when every active coefficient keeps its sign and no inactive candidate violates its
+    /// bound: those are the lasso's optimality conditions at <paramref name="to"/>, so theta is the solution there, the
+    /// one the breakpoints would have led to. Joiners whose coefficient comes out with the wrong sign leave again (their
+    /// bound was crossed only on the line before the other joins) and the set is re-solved. A sign of a coordinate active at <paramref name="from"/> that
+    /// would flip (it leaves inside the interval), a tiny pivot, or more than <see cref="JumpRounds"/> rounds undo the
+    /// joins and return false: the caller then follows the interval event by event. On success theta and g hold the
+    /// solution at <paramref name="to"/>; each joiner's entry alpha is where its |g_j| met alpha w_j on the line before
+    /// it joined (the exact breakpoint when it is the interval's first event).
     /// </summary>
     public bool TryJump(TargetWorkspace ws, double from, double to, Span<double> theta, Span<double> g, Span<double> lastEntry)
     {
         int m0 = Size, s = _candidates, joins = 0;
+        _saved = false;
         var c = ws.CrossProduct;
         var w = ws.L1Weight;
         for (int round = 0; round <= JumpRounds; round++)
         {
             int m = Size;
-            var d = Direction.AsSpan(0, m);
-            var e = _solution.AsSpan(0, m);
-            var a = Step.AsSpan(0, s - m);
-            var u = _crossStep.AsSpan(0, s - m);
-            if (_jumpVersion != _version)
-            {
-                // y_v = L^-1 (w s)_A, y_c = L^-1 c_A on the positions that joined since; then d = L^-T y_v, e = L^-T y_c.
-                ExtendForward(_forward, ref _forwardValid, _signedWeight, byCandidate: false);
-                ExtendForward(_forwardCross, ref _crossValid, c, byCandidate: true);
-                // Both back substitutions in one pass over L: columns 0 and 1 of the scratch, _stride apart.
-                var z = _scratch.AsSpan(0, _stride + m);
-                _forward.AsSpan(0, m).CopyTo(z);
-                _forwardCross.AsSpan(0, m).CopyTo(z[_stride..]);
-                FactorizationKernels.BackSubstitute(_cholesky, _stride, m, z, _stride, 2);
-                z[..m].CopyTo(d);
-                z.Slice(_stride, m).CopyTo(e);
-                var columns = _columns.AsSpan(0, _slots * s);
-                var slots = _activeSlot.AsSpan(0, m);
-                a.Clear();
-                u.Clear();
-                FactorizationKernels.AddColumnCombination(columns, s, slots, d, a);
-                FactorizationKernels.AddColumnCombination(columns, s, slots, e, u);
-                _jumpVersion = _version;
-            }
-            var rows = InactiveRows;
             int violators = 0;
-            for (int i = 0; i < rows.Length; i++)
+            for (int r = m; r < s; r++)
             {
-                int j = rows[i];
+                int j = _rows[r];
                 if (!double.IsFinite(w[j])) continue;
-                double slope = c[j] - u[i], gj = slope + to * a[i];
+                double slope = c[j] - _crossStep[r], gj = slope + to * _step[r];
                 if (!(Math.Abs(gj) > to * w[j])) continue;
                 double sign = gj > 0 ? 1 : -1;
                 _violators[violators] = j;
                 _violatorSign[violators] = sign;
                 // |g_j(alpha)| = alpha w_j on this line: slope + alpha a_j = sign alpha w_j
-                double den = sign * w[j] - a[i];
+                double den = sign * w[j] - _step[r];
                 _violatorEntry[violators] = den != 0 ? Math.Clamp(slope / den, to, from) : from;
                 violators++;
             }
             if (violators == 0)
             {
+                var th = _solution.AsSpan(0, m);
+                for (int p = 0; p < m; p++) th[p] = _forwardCross[p] - to * _forward[p];
+                FactorizationKernels.BackSubstituteColumnMajor(_factor, _ld, m, th);
                 // Signs are checked on the final set only: a coordinate that would cross zero on the set before the
                 // joins need not on the set after them. One that was active at the start would leave inside the
                 // interval: the events handle that. One this jump added with the wrong sign should not have joined
                 // (its bound was crossed only on the line before the other joins): it is dropped and the set re-solved.
                 for (int p = 0; p < m0; p++)
-                    if (!((e[p] - to * d[p]) * _signedWeight[p] > 0)) return Undo(m0);
+                    if (!(th[p] * _signedWeight[p] > 0)) return Undo(m0);
                 int dropped = 0;
                 for (int p = m - 1; p >= m0; p--)
                 {
-                    if ((e[p] - to * d[p]) * _signedWeight[p] > 0) continue;
+                    if (th[p] * _signedWeight[p] > 0) continue;
                     Leave(p);
                     joins--;
                     for (int q = p - m0; q < joins; q++) _joinEntry[q] = _joinEntry[q + 1];
@@ -366,15 +307,17 @@ internal sealed class HomotopyBuffers
                 if (dropped > 0) continue;
                 for (int p = 0; p < m; p++)
                 {
-                    int i = Active[p];
-                    theta[i] = e[p] - to * d[p];
+                    int i = _rows[p];
+                    theta[i] = th[p];
                     g[i] = to * _signedWeight[p];
                 }
-                for (int i = 0; i < rows.Length; i++) g[rows[i]] = c[rows[i]] - u[i] + to * a[i];
-                for (int p = m0; p < m; p++) lastEntry[Active[p]] = _joinEntry[p - m0];
+                for (int r = m; r < s; r++) g[_rows[r]] = c[_rows[r]] - _crossStep[r] + to * _step[r];
+                for (int p = m0; p < m; p++) lastEntry[_rows[p]] = _joinEntry[p - m0];
+                _saved = false;
                 return true;
             }
             if (round == JumpRounds) return Undo(m0);
+            if (!_saved) Save(m0);
             if (!JoinAll(ws, _violators.AsSpan(0, violators), _violatorSign.AsSpan(0, violators))) return Undo(m0);
             _violatorEntry.AsSpan(0, violators).CopyTo(_joinEntry.AsSpan(joins));
             joins += violators;
@@ -382,14 +325,35 @@ internal sealed class HomotopyBuffers
         return Undo(m0);
     }
 
-    /// <summary>Drops the coordinates a failed jump joined (the last ones of the factor): the set is again the one at m0.</summary>
+    /// <summary>Keeps a and u of the rows from m0 on, by candidate (the rows move as candidates join).</summary>
+    private void Save(int m0)
+    {
+        for (int r = m0; r < _candidates; r++)
+        {
+            int j = _rows[r];
+            _savedStep[j] = _step[r];
+            _savedCrossStep[j] = _crossStep[r];
+        }
+        _saved = true;
+    }
+
+    /// <summary>
+    /// Drops the coordinates a jump joined (the last ones of the factor): the set is again the one at m0. Columns 0..m0-1
+    /// of every row are as they were (the joins only appended columns), and a, u come back from <see cref="Save"/>.
+    /// </summary>
     private bool Undo(int m0)
     {
-        for (int p = m0; p < Size; p++) Position[Active[p]] = -1;
-        if (Size != m0) _version++;
+        for (int p = m0; p < Size; p++) Position[_rows[p]] = -1;
         Size = m0;
-        _forwardValid = Math.Min(_forwardValid, m0);
-        _crossValid = Math.Min(_crossValid, m0);
+        if (_saved)
+        {
+            for (int r = m0; r < _candidates; r++)
+            {
+                int j = _rows[r];
+                _step[r] = _savedStep[j];
+                _crossStep[r] = _savedCrossStep[j];
+            }
+        }
         return false;
     }
 }

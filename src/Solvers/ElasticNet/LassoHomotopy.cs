@@ -61,7 +61,6 @@ internal static class LassoHomotopy
         var g = ws.Gradient.AsSpan(0, s);
         var c = ws.CrossProduct.AsSpan(0, s);
         var w = ws.L1Weight.AsSpan(0, s);
-        var a = h.Step.AsSpan(0, s);
         var d = h.Direction.AsSpan(0, s);
         var active = h.Active.AsSpan(0, s);
         var lastEntry = h.LastEntry.AsSpan(0, s);
@@ -74,7 +73,6 @@ internal static class LassoHomotopy
         int excluded = -1;         // the coordinate that just left, barred from rejoining at t = 0
         int joined = -1;           // the coordinate that just joined; its direction must carry its sign
         int steps = 0, stepsSinceGrid = 0, maxSteps = 20 * s + 100;
-        a.Clear();
 
         // The next join or leave on the current segment: its alpha, kind (1 join, 2 leave), who, and a joiner's sign.
         // Grid stops do not change the direction, so it is found once per direction.
@@ -116,8 +114,9 @@ internal static class LassoHomotopy
                 double best = double.PositiveInfinity;
                 kind = 0;
                 int m = h.Size;
-                // a holds G[j, A] d for the inactive candidates, row i for candidate rows[i].
+                // a holds G[j, A] d for the inactive candidates, entry i for candidate rows[i].
                 var rows = h.InactiveRows;
+                var a = h.InactiveStep;
                 for (int i = 0; i < rows.Length; i++)
                 {
                     int j = rows[i];
@@ -160,6 +159,7 @@ internal static class LassoHomotopy
                 for (int p = 0; p < h.Size; p++) theta[active[p]] += step * d[p];
                 // g -= t G[S, A] d: the inactive rows from a; on the active set G_AA d = (w s)_A by construction.
                 var rows = h.InactiveRows;
+                var a = h.InactiveStep;
                 for (int i = 0; i < rows.Length; i++) g[rows[i]] += -step * a[i];
                 var signedWeight = h.SignedWeight;
                 for (int p = 0; p < h.Size; p++) g[active[p]] += -step * signedWeight[p];

@@ -14,8 +14,6 @@ internal sealed class TargetWorkspace
     private CrossProducts _cross = null!;
     private int[] _slot = [];
     private double[] _columns = [];
-    /// <summary>One Gram column in candidate order, before <see cref="GatherGramColumn"/> permutes it.</summary>
-    private double[] _gathered = [];
     private int _slots;
     private int[] _working = [];
     private int _workingCount;
@@ -52,7 +50,7 @@ internal sealed class TargetWorkspace
         Candidates = s;
         Ensure(ref Candidate, s); Ensure(ref Weight, s); Ensure(ref Theta, s); Ensure(ref Gradient, s);
         Ensure(ref Diagonal, s); Ensure(ref CrossProduct, s); Ensure(ref L1Weight, s); Ensure(ref L2Weight, s);
-        Ensure(ref PreviousGradient, s); Ensure(ref ExtrapolatedTheta, s); Ensure(ref ExtrapolatedGradient, s); Ensure(ref _slot, s); Ensure(ref _inWorking, s); Ensure(ref _working, s); Ensure(ref _gathered, s);
+        Ensure(ref PreviousGradient, s); Ensure(ref ExtrapolatedTheta, s); Ensure(ref ExtrapolatedGradient, s); Ensure(ref _slot, s); Ensure(ref _inWorking, s); Ensure(ref _working, s);
         Ensure(ref PathTheta, s * pathLength);
         candidates.CopyTo(Candidate);
         weights.CopyTo(Weight);
@@ -91,17 +89,15 @@ internal sealed class TargetWorkspace
         return _columns.AsSpan(slot * s, s);
     }
 
-    /// <summary>dst[t] = G[S_rows[t], S_i]: column i of G restricted to the candidates, in the row order <paramref name="rows"/>.</summary>
+    /// <summary>dst[t] = G[S_rows[t], S_i]: column i of G at the candidates <paramref name="rows"/> (some or all of them), in that order.</summary>
     public void GatherGramColumn(int i, ReadOnlySpan<int> rows, Span<double> dst)
     {
         var gcol = _cross.Column(Candidate[i]); // G is symmetric: column S_i holds G[r, S_i] for every regulator r
-        // First in candidate order: the candidates are sorted, so the reads walk up the column and the prefetcher
-        // streams it (in the permuted row order they were scattered over its cache lines). Then permuted, in L1.
-        int s = rows.Length;
-        var candidate = Candidate.AsSpan(0, s);
-        var gathered = _gathered.AsSpan(0, s);
-        for (int t = 0; t < candidate.Length; t++) gathered[t] = gcol[candidate[t]];
-        for (int t = 0; t < rows.Length; t++) dst[t] = gathered[rows[t]];
+        var candidate = Candidate.AsSpan(0, Candidates);
+        // Straight from the column in the rows' order: the loads are independent, and with the homotopy's active rows
+        // left out only the inactive candidates' cache lines are touched (a pass over every candidate in sorted order,
+        // then a permutation, was slower once the active set grew).
+        for (int t = 0; t < rows.Length; t++) dst[t] = gcol[candidate[rows[t]]];
     }
 
     /// <summary>Copies G[S, S_i] into a new slot, the first time coordinate i moves.</summary>

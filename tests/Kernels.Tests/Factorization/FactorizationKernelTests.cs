@@ -115,6 +115,81 @@ public class FactorizationKernelTests
         }
     }
 
+    /// <summary>
+    /// C -= A B^T: the twin's bits at every row count 0..300 and two large odd ones, with depths and column counts that
+    /// cover every register block and its tails, specials in every operand, the columns between C's untouched, and the
+    /// product it documents.
+    /// </summary>
+    [Fact]
+    public void SubtractProductsMatchesTwin()
+    {
+        foreach (int rows in TestData.Lengths())
+        {
+            int seed = 19_000 + rows, depth = rows % 37 + rows / 7, count = rows % 6, lda = Math.Max(1, rows + rows % 3), ldb = count + rows % 2 + 1, ldc = rows + 2;
+            var rng = new Random(seed);
+            var a = TestData.Doubles(rng, Math.Max(1, depth * lda), rows % 4 == 0 ? SpecialRate : 0);
+            var b = TestData.Doubles(rng, Math.Max(1, depth * ldb), rows % 4 == 1 ? SpecialRate : 0);
+            var c = TestData.Doubles(rng, Math.Max(1, count * ldc), rows % 4 == 2 ? SpecialRate : 0);
+            var cv = (double[])c.Clone();
+            var cs = (double[])c.Clone();
+            FactorizationKernels.SubtractProducts(a, lda, rows, depth, b, ldb, count, cv, ldc);
+            FactorizationScalarKernels.SubtractProducts(a, lda, rows, depth, b, ldb, count, cs, ldc);
+            string where = $"rows={rows} depth={depth} count={count} seed={seed} [{KernelInfo.InstructionSet}]";
+            if (TestData.FirstDifference(cv, cs) is int at and >= 0) Assert.Fail($"{where}: c[{at}] {cv[at]:R} vs twin {cs[at]:R}");
+            for (int q = 0; q < count; q++)
+            {
+                for (int r = rows; r < ldc && q * ldc + r < c.Length; r++) Assert.Equal(c[q * ldc + r], cv[q * ldc + r]);
+                if (rows % 4 == 3)
+                    for (int r = 0; r < rows; r++)
+                    {
+                        double expected = c[q * ldc + r];
+                        for (int p = 0; p < depth; p++) expected -= a[r + p * lda] * b[q + p * ldb];
+                        Assert.True(Math.Abs(cv[q * ldc + r] - expected) <= 1e-12 * (1 + Math.Abs(expected)), $"{where}: c[{r}, {q}] = {cv[q * ldc + r]:R}, expected {expected:R}");
+                    }
+            }
+        }
+        Assert.Equal("c", Assert.Throws<ArgumentException>(() => FactorizationKernels.SubtractProducts(new double[9], 3, 3, 3, new double[6], 2, 2, new double[5], 3)).ParamName);
+        Assert.Equal("ldb", Assert.Throws<ArgumentException>(() => FactorizationKernels.SubtractProducts(new double[9], 3, 3, 3, new double[6], 1, 2, new double[6], 3)).ParamName);
+    }
+
+    /// <summary>L^T z = b for a column-major L: the twin's bits at every size 0..300 (specials included), and it solves.</summary>
+    [Fact]
+    public void BackSubstituteColumnMajorMatchesTwinAndSolves()
+    {
+        foreach (int rows in Enumerable.Range(0, 301).Append(517))
+        {
+            int seed = 21_000 + rows, ld = Math.Max(1, rows + rows % 3);
+            var rng = new Random(seed);
+            // Column p of the column-major L at p * ld holds row p of a row-major lower factor's transpose.
+            var lower = WellConditionedFactor(rng, rows, ld);
+            var l = new double[lower.Length];
+            for (int p = 0; p < rows; p++)
+                for (int r = p; r < rows; r++) l[p * ld + r] = lower[r * ld + p];
+            var b = TestData.Doubles(rng, rows);
+            var zv = (double[])b.Clone();
+            var zs = (double[])b.Clone();
+            FactorizationKernels.BackSubstituteColumnMajor(l, ld, rows, zv);
+            FactorizationScalarKernels.BackSubstituteColumnMajor(l, ld, rows, zs);
+            string where = $"rows={rows} seed={seed} [{KernelInfo.InstructionSet}]";
+            if (TestData.FirstDifference(zv, zs) is int at and >= 0) Assert.Fail($"{where}: z[{at}] {zv[at]:R} vs twin {zs[at]:R}");
+            for (int q = 0; q < rows; q++)
+            {
+                double ltz = 0; // (L^T z)_q = sum_{r >= q} L[r, q] z_r
+                for (int r = q; r < rows; r++) ltz += l[q * ld + r] * zv[r];
+                Assert.True(Math.Abs(ltz - b[q]) <= 1e-12 * (1 + Math.Abs(b[q])), $"{where}: (L^T z)[{q}] = {ltz:R}, b = {b[q]:R}");
+            }
+            if (rows == 0) continue;
+            for (int k = 0; k < rows; k++)
+                if (rng.NextDouble() < SpecialRate) { int p = rng.Next(rows); l[p * ld + p + rng.Next(rows - p)] = double.NaN; }
+            var sb = TestData.Doubles(rng, rows, SpecialRate);
+            zv = (double[])sb.Clone();
+            zs = (double[])sb.Clone();
+            FactorizationKernels.BackSubstituteColumnMajor(l, ld, rows, zv);
+            FactorizationScalarKernels.BackSubstituteColumnMajor(l, ld, rows, zs);
+            if (TestData.FirstDifference(zv, zs) is int at2 and >= 0) Assert.Fail($"{where} specials: z[{at2}] {zv[at2]:R} vs twin {zs[at2]:R}");
+        }
+    }
+
     /// <summary>Row-blocked forward substitution: the twin's bits at every size 0..300 (specials included), and it solves.</summary>
     [Fact]
     public void ForwardSubstituteMatchesTwinAndSolves()
