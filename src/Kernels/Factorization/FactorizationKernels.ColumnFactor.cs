@@ -14,7 +14,8 @@ public static partial class FactorizationKernels
 {
     /// <inheritdoc cref="FactorizationScalarKernels.SubtractProducts"/>
     /// <remarks>
-    /// Four columns of C at a time, 16 (Vector512) or 8 (Vector256) rows per register block: each step over the depth
+    /// Four columns of C at a time, 16 (Vector512) or 8 (Vector256) rows per register block (the last block ends at the
+    /// last row and keeps the lanes the block before it did, so no row falls to a scalar tail): each step over the depth
     /// loads two vectors of A and four scalars of B for eight fused multiply-adds. One or two columns alone have their own
     /// Vector512 blocks (32 x 1, 16 x 2); otherwise a last group of one to three columns repeats its last column in the
     /// spare accumulators (computed, not stored).
@@ -36,100 +37,16 @@ public static partial class FactorizationKernels
             ref double b3 = ref Unsafe.Add(ref br, q + Math.Min(3, group - 1));
             ref double c0 = ref Unsafe.Add(ref cr, (nint)q * ldc);
             int r = 0;
-            // One column alone (a single joiner): four accumulators of 8 rows, not four columns of which three are spare.
-            if (Vector512.IsHardwareAccelerated && group == 1)
-                for (; r + 32 <= rows; r += 32)
-                {
-                    Vector512<double> s0 = default, s1 = default, s2 = default, s3 = default;
-                    ref double ap = ref Unsafe.Add(ref ar, r);
-                    for (int p = 0; p < depth; p++)
-                    {
-                        ref double col = ref Unsafe.Add(ref ap, (nint)p * lda);
-                        var y = Vector512.Create(Unsafe.Add(ref b0, (nint)p * ldb));
-                        s0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref col), y, s0);
-                        s1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref col, 8), y, s1);
-                        s2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref col, 16), y, s2);
-                        s3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref col, 24), y, s3);
-                    }
-                    ref double cc = ref Unsafe.Add(ref c0, r);
-                    Subtract512(ref cc, s0, s1);
-                    Subtract512(ref Unsafe.Add(ref cc, 16), s2, s3);
-                }
-            // Two columns: 16 rows by two.
-            if (Vector512.IsHardwareAccelerated && group == 2)
-                for (; r + 16 <= rows; r += 16)
-                {
-                    Vector512<double> s00 = default, s01 = default, s10 = default, s11 = default;
-                    ref double ap = ref Unsafe.Add(ref ar, r);
-                    for (int p = 0; p < depth; p++)
-                    {
-                        ref double col = ref Unsafe.Add(ref ap, (nint)p * lda);
-                        var x0 = Vector512.LoadUnsafe(ref col);
-                        var x1 = Vector512.LoadUnsafe(ref col, 8);
-                        nint o = (nint)p * ldb;
-                        var y = Vector512.Create(Unsafe.Add(ref b0, o));
-                        s00 = Vector512.FusedMultiplyAdd(x0, y, s00); s10 = Vector512.FusedMultiplyAdd(x1, y, s10);
-                        y = Vector512.Create(Unsafe.Add(ref b1, o));
-                        s01 = Vector512.FusedMultiplyAdd(x0, y, s01); s11 = Vector512.FusedMultiplyAdd(x1, y, s11);
-                    }
-                    ref double cc = ref Unsafe.Add(ref c0, r);
-                    Subtract512(ref cc, s00, s10);
-                    Subtract512(ref Unsafe.Add(ref cc, ldc), s01, s11);
-                }
+            // Each register block in a method of its own: in one method the allocator spilled the accumulators.
             if (Vector512.IsHardwareAccelerated)
-                for (; r + 16 <= rows; r += 16)
-                {
-                    Vector512<double> s00 = default, s01 = default, s02 = default, s03 = default;
-                    Vector512<double> s10 = default, s11 = default, s12 = default, s13 = default;
-                    ref double ap = ref Unsafe.Add(ref ar, r);
-                    for (int p = 0; p < depth; p++)
-                    {
-                        ref double col = ref Unsafe.Add(ref ap, (nint)p * lda);
-                        var x0 = Vector512.LoadUnsafe(ref col);
-                        var x1 = Vector512.LoadUnsafe(ref col, 8);
-                        nint o = (nint)p * ldb;
-                        var y = Vector512.Create(Unsafe.Add(ref b0, o));
-                        s00 = Vector512.FusedMultiplyAdd(x0, y, s00); s10 = Vector512.FusedMultiplyAdd(x1, y, s10);
-                        y = Vector512.Create(Unsafe.Add(ref b1, o));
-                        s01 = Vector512.FusedMultiplyAdd(x0, y, s01); s11 = Vector512.FusedMultiplyAdd(x1, y, s11);
-                        y = Vector512.Create(Unsafe.Add(ref b2, o));
-                        s02 = Vector512.FusedMultiplyAdd(x0, y, s02); s12 = Vector512.FusedMultiplyAdd(x1, y, s12);
-                        y = Vector512.Create(Unsafe.Add(ref b3, o));
-                        s03 = Vector512.FusedMultiplyAdd(x0, y, s03); s13 = Vector512.FusedMultiplyAdd(x1, y, s13);
-                    }
-                    ref double cc = ref Unsafe.Add(ref c0, r);
-                    Subtract512(ref cc, s00, s10);
-                    if (group > 1) Subtract512(ref Unsafe.Add(ref cc, ldc), s01, s11);
-                    if (group > 2) Subtract512(ref Unsafe.Add(ref cc, 2 * ldc), s02, s12);
-                    if (group > 3) Subtract512(ref Unsafe.Add(ref cc, 3 * ldc), s03, s13);
-                }
-            if (Vector256.IsHardwareAccelerated)
-                for (; r + 8 <= rows; r += 8)
-                {
-                    Vector256<double> s00 = default, s01 = default, s02 = default, s03 = default;
-                    Vector256<double> s10 = default, s11 = default, s12 = default, s13 = default;
-                    ref double ap = ref Unsafe.Add(ref ar, r);
-                    for (int p = 0; p < depth; p++)
-                    {
-                        ref double col = ref Unsafe.Add(ref ap, (nint)p * lda);
-                        var x0 = Vector256.LoadUnsafe(ref col);
-                        var x1 = Vector256.LoadUnsafe(ref col, 4);
-                        nint o = (nint)p * ldb;
-                        var y = Vector256.Create(Unsafe.Add(ref b0, o));
-                        s00 = Vector256.FusedMultiplyAdd(x0, y, s00); s10 = Vector256.FusedMultiplyAdd(x1, y, s10);
-                        y = Vector256.Create(Unsafe.Add(ref b1, o));
-                        s01 = Vector256.FusedMultiplyAdd(x0, y, s01); s11 = Vector256.FusedMultiplyAdd(x1, y, s11);
-                        y = Vector256.Create(Unsafe.Add(ref b2, o));
-                        s02 = Vector256.FusedMultiplyAdd(x0, y, s02); s12 = Vector256.FusedMultiplyAdd(x1, y, s12);
-                        y = Vector256.Create(Unsafe.Add(ref b3, o));
-                        s03 = Vector256.FusedMultiplyAdd(x0, y, s03); s13 = Vector256.FusedMultiplyAdd(x1, y, s13);
-                    }
-                    ref double cc = ref Unsafe.Add(ref c0, r);
-                    Subtract256(ref cc, s00, s10);
-                    if (group > 1) Subtract256(ref Unsafe.Add(ref cc, ldc), s01, s11);
-                    if (group > 2) Subtract256(ref Unsafe.Add(ref cc, 2 * ldc), s02, s12);
-                    if (group > 3) Subtract256(ref Unsafe.Add(ref cc, 3 * ldc), s03, s13);
-                }
+            {
+                // One or two columns alone (one or two joiners): not four columns of which the rest are spare.
+                if (group == 1) r = OneColumn512(ref ar, lda, r, rows, depth, ref b0, ldb, ref c0);
+                else if (group == 2) r = TwoColumns512(ref ar, lda, r, rows, depth, ref b0, ref b1, ldb, ref c0, ldc);
+                if (rows >= 16) r = FourColumns512(ref ar, lda, r, rows, depth, ref b0, ref b1, ref b2, ref b3, ldb, ref c0, ldc, group);
+            }
+            if (r < rows && Vector256.IsHardwareAccelerated && rows >= 8)
+                r = FourColumns256(ref ar, lda, r, rows, depth, ref b0, ref b1, ref b2, ref b3, ldb, ref c0, ldc, group);
             for (; r < rows; r++)
                 for (int k = 0; k < group; k++)
                 {
@@ -142,18 +59,185 @@ public static partial class FactorizationKernels
         }
     }
 
+    /// <summary>One column: 32 rows at a time in four accumulators. Returns the next row.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int OneColumn512(ref double ar, int lda, int r, int rows, int depth, ref double b0, int ldb, ref double c0)
+    {
+        for (; r + 32 <= rows; r += 32)
+        {
+            Vector512<double> s0 = default, s1 = default, s2 = default, s3 = default;
+            ref double ap = ref Unsafe.Add(ref ar, r);
+            for (int p = 0; p < depth; p++)
+            {
+                ref double col = ref Unsafe.Add(ref ap, (nint)p * lda);
+                var y = Vector512.Create(Unsafe.Add(ref b0, (nint)p * ldb));
+                s0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref col), y, s0);
+                s1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref col, 8), y, s1);
+                s2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref col, 16), y, s2);
+                s3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref col, 24), y, s3);
+            }
+            ref double cc = ref Unsafe.Add(ref c0, r);
+            Subtract512(ref cc, s0, s1);
+            Subtract512(ref Unsafe.Add(ref cc, 16), s2, s3);
+        }
+        return r;
+    }
+
+    /// <summary>Two columns: 16 rows by two at a time. Returns the next row.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int TwoColumns512(ref double ar, int lda, int r, int rows, int depth, ref double b0, ref double b1, int ldb, ref double c0, int ldc)
+    {
+        for (; r + 16 <= rows; r += 16)
+        {
+            Vector512<double> s00 = default, s01 = default, s10 = default, s11 = default;
+            ref double ap = ref Unsafe.Add(ref ar, r);
+            for (int p = 0; p < depth; p++)
+            {
+                ref double col = ref Unsafe.Add(ref ap, (nint)p * lda);
+                var x0 = Vector512.LoadUnsafe(ref col);
+                var x1 = Vector512.LoadUnsafe(ref col, 8);
+                nint o = (nint)p * ldb;
+                var y = Vector512.Create(Unsafe.Add(ref b0, o));
+                s00 = Vector512.FusedMultiplyAdd(x0, y, s00); s10 = Vector512.FusedMultiplyAdd(x1, y, s10);
+                y = Vector512.Create(Unsafe.Add(ref b1, o));
+                s01 = Vector512.FusedMultiplyAdd(x0, y, s01); s11 = Vector512.FusedMultiplyAdd(x1, y, s11);
+            }
+            ref double cc = ref Unsafe.Add(ref c0, r);
+            Subtract512(ref cc, s00, s10);
+            Subtract512(ref Unsafe.Add(ref cc, ldc), s01, s11);
+        }
+        return r;
+    }
+
+    /// <summary>Up to four columns (the spare ones repeat the last): 16 rows by four at a time, the last block ending at the last row with its lanes below r kept (rows &gt;= 16). Returns the next row.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int FourColumns512(ref double ar, int lda, int r, int rows, int depth, ref double b0, ref double b1, ref double b2, ref double b3, int ldb, ref double c0, int ldc, int group)
+    {
+        for (; r < rows; r += 16)
+        {
+            int r1 = Math.Min(r, rows - 16);
+            Vector512<double> s00 = default, s01 = default, s02 = default, s03 = default;
+            Vector512<double> s10 = default, s11 = default, s12 = default, s13 = default;
+            ref double ap = ref Unsafe.Add(ref ar, r1);
+            for (int p = 0; p < depth; p++)
+            {
+                ref double col = ref Unsafe.Add(ref ap, (nint)p * lda);
+                var x0 = Vector512.LoadUnsafe(ref col);
+                var x1 = Vector512.LoadUnsafe(ref col, 8);
+                nint o = (nint)p * ldb;
+                var y = Vector512.Create(Unsafe.Add(ref b0, o));
+                s00 = Vector512.FusedMultiplyAdd(x0, y, s00); s10 = Vector512.FusedMultiplyAdd(x1, y, s10);
+                y = Vector512.Create(Unsafe.Add(ref b1, o));
+                s01 = Vector512.FusedMultiplyAdd(x0, y, s01); s11 = Vector512.FusedMultiplyAdd(x1, y, s11);
+                y = Vector512.Create(Unsafe.Add(ref b2, o));
+                s02 = Vector512.FusedMultiplyAdd(x0, y, s02); s12 = Vector512.FusedMultiplyAdd(x1, y, s12);
+                y = Vector512.Create(Unsafe.Add(ref b3, o));
+                s03 = Vector512.FusedMultiplyAdd(x0, y, s03); s13 = Vector512.FusedMultiplyAdd(x1, y, s13);
+            }
+            var from = Vector512.Create((long)r);
+            var low = Vector512.GreaterThanOrEqual(Vector512.Create((long)r1) + Vector512<long>.Indices, from).AsDouble();
+            var high = Vector512.GreaterThanOrEqual(Vector512.Create((long)r1 + 8) + Vector512<long>.Indices, from).AsDouble();
+            // Written out, not through a helper: a call there kept the accumulators on the stack.
+            ref double cc = ref Unsafe.Add(ref c0, r1);
+            var old = Vector512.LoadUnsafe(ref cc);
+            Vector512.ConditionalSelect(low, old - s00, old).StoreUnsafe(ref cc);
+            old = Vector512.LoadUnsafe(ref cc, 8);
+            Vector512.ConditionalSelect(high, old - s10, old).StoreUnsafe(ref cc, 8);
+            if (group > 1)
+            {
+                cc = ref Unsafe.Add(ref cc, ldc);
+                old = Vector512.LoadUnsafe(ref cc);
+                Vector512.ConditionalSelect(low, old - s01, old).StoreUnsafe(ref cc);
+                old = Vector512.LoadUnsafe(ref cc, 8);
+                Vector512.ConditionalSelect(high, old - s11, old).StoreUnsafe(ref cc, 8);
+            }
+            if (group > 2)
+            {
+                cc = ref Unsafe.Add(ref cc, ldc);
+                old = Vector512.LoadUnsafe(ref cc);
+                Vector512.ConditionalSelect(low, old - s02, old).StoreUnsafe(ref cc);
+                old = Vector512.LoadUnsafe(ref cc, 8);
+                Vector512.ConditionalSelect(high, old - s12, old).StoreUnsafe(ref cc, 8);
+            }
+            if (group > 3)
+            {
+                cc = ref Unsafe.Add(ref cc, ldc);
+                old = Vector512.LoadUnsafe(ref cc);
+                Vector512.ConditionalSelect(low, old - s03, old).StoreUnsafe(ref cc);
+                old = Vector512.LoadUnsafe(ref cc, 8);
+                Vector512.ConditionalSelect(high, old - s13, old).StoreUnsafe(ref cc, 8);
+            }
+        }
+        return r;
+    }
+
+    /// <summary>As <see cref="FourColumns512"/> with Vector256: 8 rows by four at a time (rows &gt;= 8). Returns the next row.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int FourColumns256(ref double ar, int lda, int r, int rows, int depth, ref double b0, ref double b1, ref double b2, ref double b3, int ldb, ref double c0, int ldc, int group)
+    {
+        for (; r < rows; r += 8)
+        {
+            int r1 = Math.Min(r, rows - 8);
+            Vector256<double> s00 = default, s01 = default, s02 = default, s03 = default;
+            Vector256<double> s10 = default, s11 = default, s12 = default, s13 = default;
+            ref double ap = ref Unsafe.Add(ref ar, r1);
+            for (int p = 0; p < depth; p++)
+            {
+                ref double col = ref Unsafe.Add(ref ap, (nint)p * lda);
+                var x0 = Vector256.LoadUnsafe(ref col);
+                var x1 = Vector256.LoadUnsafe(ref col, 4);
+                nint o = (nint)p * ldb;
+                var y = Vector256.Create(Unsafe.Add(ref b0, o));
+                s00 = Vector256.FusedMultiplyAdd(x0, y, s00); s10 = Vector256.FusedMultiplyAdd(x1, y, s10);
+                y = Vector256.Create(Unsafe.Add(ref b1, o));
+                s01 = Vector256.FusedMultiplyAdd(x0, y, s01); s11 = Vector256.FusedMultiplyAdd(x1, y, s11);
+                y = Vector256.Create(Unsafe.Add(ref b2, o));
+                s02 = Vector256.FusedMultiplyAdd(x0, y, s02); s12 = Vector256.FusedMultiplyAdd(x1, y, s12);
+                y = Vector256.Create(Unsafe.Add(ref b3, o));
+                s03 = Vector256.FusedMultiplyAdd(x0, y, s03); s13 = Vector256.FusedMultiplyAdd(x1, y, s13);
+            }
+            var from = Vector256.Create((long)r);
+            var low = Vector256.GreaterThanOrEqual(Vector256.Create((long)r1) + Vector256<long>.Indices, from).AsDouble();
+            var high = Vector256.GreaterThanOrEqual(Vector256.Create((long)r1 + 4) + Vector256<long>.Indices, from).AsDouble();
+            // Written out, not through a helper: a call there kept the accumulators on the stack.
+            ref double cc = ref Unsafe.Add(ref c0, r1);
+            var old = Vector256.LoadUnsafe(ref cc);
+            Vector256.ConditionalSelect(low, old - s00, old).StoreUnsafe(ref cc);
+            old = Vector256.LoadUnsafe(ref cc, 4);
+            Vector256.ConditionalSelect(high, old - s10, old).StoreUnsafe(ref cc, 4);
+            if (group > 1)
+            {
+                cc = ref Unsafe.Add(ref cc, ldc);
+                old = Vector256.LoadUnsafe(ref cc);
+                Vector256.ConditionalSelect(low, old - s01, old).StoreUnsafe(ref cc);
+                old = Vector256.LoadUnsafe(ref cc, 4);
+                Vector256.ConditionalSelect(high, old - s11, old).StoreUnsafe(ref cc, 4);
+            }
+            if (group > 2)
+            {
+                cc = ref Unsafe.Add(ref cc, ldc);
+                old = Vector256.LoadUnsafe(ref cc);
+                Vector256.ConditionalSelect(low, old - s02, old).StoreUnsafe(ref cc);
+                old = Vector256.LoadUnsafe(ref cc, 4);
+                Vector256.ConditionalSelect(high, old - s12, old).StoreUnsafe(ref cc, 4);
+            }
+            if (group > 3)
+            {
+                cc = ref Unsafe.Add(ref cc, ldc);
+                old = Vector256.LoadUnsafe(ref cc);
+                Vector256.ConditionalSelect(low, old - s03, old).StoreUnsafe(ref cc);
+                old = Vector256.LoadUnsafe(ref cc, 4);
+                Vector256.ConditionalSelect(high, old - s13, old).StoreUnsafe(ref cc, 4);
+            }
+        }
+        return r;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Subtract512(ref double c, Vector512<double> low, Vector512<double> high)
     {
         (Vector512.LoadUnsafe(ref c) - low).StoreUnsafe(ref c);
         (Vector512.LoadUnsafe(ref c, 8) - high).StoreUnsafe(ref c, 8);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Subtract256(ref double c, Vector256<double> low, Vector256<double> high)
-    {
-        (Vector256.LoadUnsafe(ref c) - low).StoreUnsafe(ref c);
-        (Vector256.LoadUnsafe(ref c, 4) - high).StoreUnsafe(ref c, 4);
     }
 
     /// <inheritdoc cref="FactorizationScalarKernels.BackSubstituteColumnMajor"/>
