@@ -249,6 +249,7 @@ public static partial class FactorizationKernels
         ref double br = ref MemoryMarshal.GetReference(b);
         const int block = FactorizationScalarKernels.SubstitutionBlock;
         Span<double> sums = stackalloc double[block];
+        Span<double> reciprocal = stackalloc double[block];
         for (int p1 = rows; p1 > 0; p1 -= block)
         {
             int p0 = Math.Max(0, p1 - block), n = p1 - p0, solved = rows - p1;
@@ -261,13 +262,21 @@ public static partial class FactorizationKernels
                     LaneDotRows4(ref col, ref Unsafe.Add(ref col, ld), ref Unsafe.Add(ref col, 2 * ld), ref Unsafe.Add(ref col, 3 * ld), ref z, solved, sums[h..]);
                 }
             for (; h < n; h++) sums[h] = LaneDot(ref Unsafe.Add(ref lr, (nint)(p0 + h) * ld + p1), ref z, solved);
+            // The in-block triangle right-looking: each new z_p goes into the rows above it at once, so a row waits for one
+            // multiply-subtract and a multiply by its reciprocal pivot (taken ahead, off the chain), not for a division
+            // after a chain of them.
+            for (int i = 0; i < n; i++)
+            {
+                int p = p0 + i;
+                reciprocal[i] = 1.0 / Unsafe.Add(ref lr, (nint)p * ld + p);
+                sums[i] = Unsafe.Add(ref br, p) - sums[i];
+            }
             for (int i = n - 1; i >= 0; i--)
             {
                 int p = p0 + i;
-                ref double col = ref Unsafe.Add(ref lr, (nint)p * ld);
-                double t = Unsafe.Add(ref br, p) - sums[i];
-                for (int q = p + 1; q < p1; q++) t -= Unsafe.Add(ref col, q) * Unsafe.Add(ref br, q);
-                Unsafe.Add(ref br, p) = t / Unsafe.Add(ref col, p);
+                double zp = sums[i] * reciprocal[i];
+                Unsafe.Add(ref br, p) = zp;
+                for (int k = 0; k < i; k++) sums[k] -= Unsafe.Add(ref lr, (nint)(p0 + k) * ld + p) * zp;
             }
         }
     }

@@ -205,8 +205,8 @@ public static class FactorizationScalarKernels
     /// <summary>
     /// Solves L^T z = b in place for a column-major lower-triangular L (column p at p * ld, entries p..rows-1; L[p, p]
     /// &#8800; 0), that is U z = b for the row-major upper triangle U = L^T, in blocks of 8 rows counted from the last:
-    /// z_p = (b_p - S_p - sum_{p &lt; q &lt; p1} L[q, p] z_q) / L[p, p], where p's block ends at p1 = rows - 8 floor((rows - 1 - p) / 8),
-    /// the in-block terms go one by one in q order, and S_p = sum_{q &gt;= p1} L[q, p] z_q in 8 lanes (lane k takes the
+    /// z_p = (b_p - S_p - sum_{p &lt; q &lt; p1} L[q, p] z_q) * (1 / L[p, p]), where p's block ends at p1 = rows - 8 floor((rows - 1 - p) / 8),
+    /// the in-block terms go one by one from q = p1 - 1 down (the order the z_q are found in), and S_p = sum_{q &gt;= p1} L[q, p] z_q in 8 lanes (lane k takes the
     /// q - p1 = k mod 8 terms in q order, folded as <see cref="Fold"/>): a block's rows take their sums at once.
     /// </summary>
     public static void BackSubstituteColumnMajor(ReadOnlySpan<double> l, int ld, int rows, Span<double> b)
@@ -219,8 +219,8 @@ public static class FactorizationScalarKernels
             lanes.Clear();
             for (int q = p1; q < rows; q++) lanes[(q - p1) % SubstitutionBlock] += l[p * ld + q] * b[q];
             double t = b[p] - Fold(lanes);
-            for (int q = p + 1; q < p1; q++) t -= l[p * ld + q] * b[q];
-            b[p] = t / l[p * ld + p];
+            for (int q = p1 - 1; q > p; q--) t -= l[p * ld + q] * b[q];
+            b[p] = t * (1.0 / l[p * ld + p]);
         }
     }
 
