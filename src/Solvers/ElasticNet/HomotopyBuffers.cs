@@ -43,6 +43,8 @@ internal sealed class HomotopyBuffers
     /// <summary>a and u by candidate before a jump's first join, restored exactly when the jump is undone.</summary>
     private double[] _savedStep = [], _savedCrossStep = [];
     private bool _saved;
+    /// <summary>Whether <see cref="Direction"/> holds d for the current set (cleared by every change of the set).</summary>
+    private bool _directionValid;
     private int[] _violators = [];
     private double[] _violatorSign = [], _violatorEntry = [], _joinEntry = [];
 
@@ -79,6 +81,7 @@ internal sealed class HomotopyBuffers
         Size = 0;
         _candidates = s;
         _saved = false;
+        _directionValid = false;
         Array.Fill(Position, -1, 0, s);
         Array.Clear(_step, 0, s);
         Array.Clear(_crossStep, 0, s);
@@ -91,6 +94,7 @@ internal sealed class HomotopyBuffers
         for (int p = 0; p < Size; p++) Position[_rows[p]] = -1;
         Size = 0;
         _saved = false;
+        _directionValid = false;
     }
 
     /// <summary>Exchanges inactive rows r1 and r2 (their candidates, z, a and u).</summary>
@@ -114,11 +118,20 @@ internal sealed class HomotopyBuffers
     {
         int m = Size;
         var d = Direction.AsSpan(0, m);
-        _forward.AsSpan(0, m).CopyTo(d);
-        FactorizationKernels.BackSubstituteColumnMajor(_factor, _ld, m, d);
+        ComputeDirection();
         if (joined < 0) return true;
         int pj = Position[joined];
         return d[pj] * _signedWeight[pj] > 0;
+    }
+
+    /// <summary>d = L^-T y_v into <see cref="Direction"/>, unless it is there for the current set already.</summary>
+    private void ComputeDirection()
+    {
+        if (_directionValid) return;
+        var d = Direction.AsSpan(0, Size);
+        _forward.AsSpan(0, Size).CopyTo(d);
+        FactorizationKernels.BackSubstituteColumnMajor(_factor, _ld, Size, d);
+        _directionValid = true;
     }
 
     /// <summary>Appends candidate j with sign <paramref name="sign"/>. False on a tiny pivot.</summary>
@@ -166,6 +179,7 @@ internal sealed class HomotopyBuffers
                 _signedWeight[n] = signed;
                 Position[j] = n;
                 Size = n + 1;
+                _directionValid = false;
             }
         }
         return true;
@@ -218,6 +232,7 @@ internal sealed class HomotopyBuffers
             Rotate(_forwardCross, i, cs, sn);
         }
         Size = m - 1;
+        _directionValid = false;
         long last = (long)(m - 1) * ld;
         double yv = _forward[m - 1], yc = _forwardCross[m - 1];
         for (int q = m; q < s; q++)
@@ -287,8 +302,18 @@ internal sealed class HomotopyBuffers
             if (violators == 0)
             {
                 var th = _solution.AsSpan(0, m);
-                for (int p = 0; p < m; p++) th[p] = _forwardCross[p] - to * _forward[p];
-                FactorizationKernels.BackSubstituteColumnMajor(_factor, _ld, m, th);
+                if (m == m0)
+                {
+                    // No joins: the set is the one theta was found on at alpha = from, so theta(to) = theta(from) +
+                    // (from - to) d, with d kept from the interval before when the set has not changed since.
+                    ComputeDirection();
+                    for (int p = 0; p < m; p++) th[p] = theta[_rows[p]] + (from - to) * Direction[p];
+                }
+                else
+                {
+                    for (int p = 0; p < m; p++) th[p] = _forwardCross[p] - to * _forward[p];
+                    FactorizationKernels.BackSubstituteColumnMajor(_factor, _ld, m, th);
+                }
                 // Signs are checked on the final set only: a coordinate that would cross zero on the set before the
                 // joins need not on the set after them. One that was active at the start would leave inside the
                 // interval: the events handle that. One this jump added with the wrong sign should not have joined
@@ -344,6 +369,7 @@ internal sealed class HomotopyBuffers
     private bool Undo(int m0)
     {
         for (int p = m0; p < Size; p++) Position[_rows[p]] = -1;
+        if (Size != m0) _directionValid = false;
         Size = m0;
         if (_saved)
         {
