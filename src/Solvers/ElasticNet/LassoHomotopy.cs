@@ -11,18 +11,18 @@ namespace GrnFast.Solvers.ElasticNet;
 /// theta_A(alpha) = G_AA^-1 (c_A - alpha (w s)_A): the path is linear in alpha between breakpoints. Going
 /// down by t, theta_A += t d with d = G_AA^-1 (w s)_A, and g -= t a with a = G_{S,A} d. A breakpoint is an
 /// inactive coordinate reaching |g_j| = alpha w_j (it joins with the sign of g_j) or an active one reaching
-/// 0 (it leaves). G_AA is kept as a Cholesky factor: a join appends a row by one forward solve, a leave
-/// deletes a row and restores the triangle with Givens rotations. Each grid alpha is a stop on the current
-/// segment, so the coefficients there are exact (up to round-off), and g there gives the duality gap at
-/// O(s) cost.
+/// 0 (it leaves). <see cref="HomotopyBuffers"/> keeps G_AA's Cholesky factor together with every inactive
+/// candidate's would-be row of it, so a join appends columns by one GEMM over the rows below and the inactive
+/// rows' a = G[I, A] d stays current; a leave deletes a row and restores the triangle with Givens rotations.
+/// Each grid alpha is a stop on the current segment, so the coefficients there are exact (up to round-off),
+/// and g there gives the duality gap at O(s) cost.
 /// </para>
 /// <para>
-/// Per step: two triangular solves (O(|A|^2)) and the step a on the s - |A| inactive rows (O((s - |A|) |A|):
-/// on the active rows a = (w s)_A by construction), against coordinate descent's several sweeps of |A| axpys
-/// per alpha. The homotopy stops and hands the target to coordinate descent (warm-started from its last grid
-/// solution) on a tiny Cholesky pivot (a candidate collinear with the active set), a step that does not give
-/// the coordinate that just joined its (w s)_j back, a joining coordinate whose direction has the wrong sign,
-/// too many steps, or a duality gap above the tolerance at a grid alpha.
+/// Per event: one back substitution for d (O(|A|^2)) and the appended columns (O((s - |A|) |A|) per joiner),
+/// against coordinate descent's several sweeps of |A| axpys per alpha. The homotopy stops and hands the target
+/// to coordinate descent (warm-started from its last grid solution) on a tiny Cholesky pivot (a candidate
+/// collinear with the active set), a joining coordinate whose direction has the wrong sign, too many steps, or
+/// a duality gap above the tolerance at a grid alpha.
 /// </para>
 /// </summary>
 internal static class LassoHomotopy

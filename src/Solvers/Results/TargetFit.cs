@@ -35,6 +35,6 @@ public enum PathSolvedBy
 {
     CoordinateDescent,
     Homotopy,
-    /// <summary>The homotopy stopped (collinear candidates, an inconsistent step, a gap above the tolerance) and coordinate descent finished the path from its last solution.</summary>
+    /// <summary>The homotopy stopped (collinear candidates, a joiner moving against its sign, a gap above the tolerance) and coordinate descent finished the path from its last solution.</summary>
     HomotopyThenCoordinateDescent,
 }
