@@ -54,7 +54,7 @@ internal sealed class HomotopyBuffers
     public int[] Active => _rows;
     /// <summary>Active position of each candidate, -1 when inactive.</summary>
     public int[] Position = [];
-    /// <summary>d per active position, set by <see cref="SolveDirection"/>.</summary>
+    /// <summary>d per active position, set by <see cref="SolveDirection"/> (and by a jump over an interval without joins).</summary>
     public double[] Direction = [];
 
     /// <summary>The inactive candidates, in the order of <see cref="InactiveStep"/>.</summary>
@@ -111,17 +111,15 @@ internal sealed class HomotopyBuffers
     }
 
     /// <summary>
-    /// d = G_AA^-1 (w s)_A by one back substitution of y_v (a = G[I, A] d is kept current). False when the coordinate
-    /// that just joined would move against its sign.
+    /// d = G_AA^-1 (w s)_A by one back substitution of y_v, or kept from the last one on the same set (a = G[I, A] d
+    /// is always current). False when the coordinate that just joined would move against its sign.
     /// </summary>
-    public bool SolveDirection(TargetWorkspace ws, int joined)
+    public bool SolveDirection(int joined)
     {
-        int m = Size;
-        var d = Direction.AsSpan(0, m);
         ComputeDirection();
         if (joined < 0) return true;
         int pj = Position[joined];
-        return d[pj] * _signedWeight[pj] > 0;
+        return Direction[pj] * _signedWeight[pj] > 0;
     }
 
     /// <summary>d = L^-T y_v into <see cref="Direction"/>, unless it is there for the current set already.</summary>

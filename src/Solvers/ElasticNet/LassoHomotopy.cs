@@ -109,7 +109,7 @@ internal static class LassoHomotopy
             }
             if (needDirection)
             {
-                if (!h.SolveDirection(ws, joined)) return Stop(ws, k);
+                if (!h.SolveDirection(joined)) return Stop(ws, k);
                 needDirection = false;
                 double best = double.PositiveInfinity;
                 kind = 0;
