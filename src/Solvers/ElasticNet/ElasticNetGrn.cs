@@ -223,7 +223,7 @@ public static class ElasticNetGrn
                 for (int a = 0; a < k; a++)
                 {
                     int df = 0;
-                    foreach (var t in ws.PathTheta.AsSpan(a * s, s)) if (t != 0) df++;
+                    foreach (var t in ws.PathTheta.AsSpan(a * s, s)) df += t != 0 ? 1 : 0;
                     double rss = Math.Max(b.Rss[a], 1e-300 + 1e-15 * qy);
                     double ebic = cells * Math.Log(rss) + df * Math.Log(cells) + 2 * gamma * df * Math.Log(Math.Max(s, 1));
                     if (ebic < best) { best = ebic; selected = a; }

@@ -158,7 +158,7 @@ public class LassoHomotopyTests
         AssertSamePath(cd, homotopy, 1e-6, "duplicated regulator");
     }
 
-    /// <summary>The homotopy's one-pass lasso gap is the coordinate-descent gap with l2 = 0, at random points (not only optima).</summary>
+    /// <summary>The homotopy's lasso gap over its active/inactive split is the coordinate-descent gap with l2 = 0, at random points (not only optima).</summary>
     [Fact]
     public void OnePassLassoGapEqualsTheGeneralGap()
     {
@@ -176,7 +176,12 @@ public class LassoHomotopyTests
             }
             double alpha = 0.01 + rng.NextDouble(), qy = 1 + rng.NextDouble();
             double expected = GramCoordinateDescent.DualityGap(theta, g, c, new WeightedElasticNetPenalty(alpha, w, l2), qy, out double rssExpected);
-            double actual = LassoHomotopy.DualityGap(theta, g, c, w, alpha, qy, out double rss);
+            // The active set first in a shuffled order: the candidates with theta != 0 and some with theta = 0.
+            var order = Enumerable.Range(0, s).OrderBy(_ => rng.Next()).ToArray();
+            var isActive = order.Select(i => theta[i] != 0 || (double.IsFinite(w[i]) && rng.NextDouble() < 0.2)).ToArray();
+            order = order.Where((_, p) => isActive[p]).Concat(order.Where((_, p) => !isActive[p])).ToArray();
+            int active = isActive.Count(a => a);
+            double actual = LassoHomotopy.DualityGap(theta, g, c, w, order, active, alpha, qy, out double rss);
             Assert.True(Math.Abs(expected - actual) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"trial {trial}, s {s}: gap {actual:R}, expected {expected:R}");
             Assert.True(Math.Abs(rssExpected - rss) <= 1e-12 * Math.Max(1, Math.Abs(rss)), $"trial {trial}: rss {rss:R}, expected {rssExpected:R}");
         }
