@@ -13,7 +13,8 @@ namespace GrnFast.Solvers.ElasticNet;
 /// y_c = L^-1 c_A, the quantities the path needs on the inactive rows are dot products the factor keeps current:
 /// a_i = G[i, A] d = z_i . y_v (d = G_AA^-1 (w s)_A) and u_i = G[i, A] e = z_i . y_c (e = G_AA^-1 c_A). A block of
 /// joiners appends its columns to every row below it at once (a GEMM over the rows, left-looking by groups of four),
-/// after which a and u take one axpy per new column; the coefficients take one back substitution per grid alpha.
+/// after which a and u take one axpy per new column; the coefficients take one back substitution per grid alpha (none
+/// when nothing joined since the last one: theta then moves along the kept direction d).
 /// Before, each join's row of L was a triangular solve and a, u were recomputed from every active Gram column after
 /// every change of the set.
 /// </para>
