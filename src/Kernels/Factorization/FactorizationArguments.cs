@@ -43,7 +43,7 @@ internal static class FactorizationArguments
     /// the matrix (checked by its smallest and largest, not one by one), one weight per index, and starts.Length - 1
     /// destination columns of <paramref name="rows"/> rows.
     /// </summary>
-    /// <summary>A row-major lower triangle of <paramref name="rows"/> rows, row p at p * ld (p + 1 entries), and a right-hand side of that length.</summary>
+    /// <summary>A triangle of <paramref name="rows"/> rows or columns, the p-th at p * ld, and a right-hand side of that length.</summary>
     public static void Triangle(int length, int ld, int rows, int rhs)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
@@ -51,16 +51,6 @@ internal static class FactorizationArguments
         if (rows > 0 && (long)(rows - 1) * ld + rows > length)
             throw new ArgumentException($"a {rows}-row triangle with rows {ld} apart needs {(long)(rows - 1) * ld + rows} elements, the buffer has {length}", "l");
         if (rhs != rows) throw new ArgumentException($"the right-hand side has {rhs} entries, the triangle {rows} rows", "b");
-    }
-
-    /// <summary>A triangle and <paramref name="count"/> right-hand sides of <paramref name="rows"/> entries, ldb apart.</summary>
-    public static void Triangles(int length, int ld, int rows, int rhsLength, int ldb, int count)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        Triangle(length, ld, rows, rows);
-        if (count > 0 && ldb < rows) throw new ArgumentException($"right-hand sides {ldb} apart overlap their {rows} rows", nameof(ldb));
-        if (count > 0 && (long)(count - 1) * ldb + rows > rhsLength)
-            throw new ArgumentException($"{count} right-hand sides of {rows} entries, {ldb} apart, need {(long)(count - 1) * ldb + rows} elements, the buffer has {rhsLength}", "b");
     }
 
     /// <summary>C (rows x count, ldc) -= A (rows x depth, lda) B^T (B count x depth, ldb), all column-major.</summary>

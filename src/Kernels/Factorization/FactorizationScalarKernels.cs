@@ -127,62 +127,8 @@ public static class FactorizationScalarKernels
         }
     }
 
-    /// <summary>Rows solved together by <see cref="ForwardSubstitute(ReadOnlySpan{double}, int, int, Span{double})"/>; also its lane count.</summary>
+    /// <summary>Rows of <see cref="BackSubstituteColumnMajor"/> that take their sums at once; also its lane count.</summary>
     public const int SubstitutionBlock = 8;
-
-    /// <summary>
-    /// Solves L z = b in place of b for a row-major lower-triangular L (row p at p * ld, entries 0..p; L[p, p] &#8800; 0),
-    /// in row blocks of 8: z_p = (b_p - S_p - sum_{p0 &lt;= q &lt; p} L[p, q] z_q) / L[p, p] with p0 = 8 floor(p / 8), the
-    /// in-block terms subtracted one by one in q order, and S_p = sum_{q &lt; p0} L[p, q] z_q in 8 lanes: lane k sums the
-    /// q = k mod 8 terms in q order, then lanes fold by halving (k += k + 4, k += k + 2, 0 += 1). The 8 rows of a block
-    /// take their S at once, so a row does not wait for the previous row's sum (a row-by-row dot did, and was most of
-    /// a lasso homotopy join at |A| ~ 300).
-    /// </summary>
-    public static void ForwardSubstitute(ReadOnlySpan<double> l, int ld, int rows, Span<double> b)
-    {
-        FactorizationArguments.Triangle(l.Length, ld, rows, b.Length);
-        Span<double> lanes = stackalloc double[SubstitutionBlock];
-        for (int p = 0; p < rows; p++)
-        {
-            int p0 = p / SubstitutionBlock * SubstitutionBlock;
-            lanes.Clear();
-            for (int q = 0; q < p0; q++) lanes[q % SubstitutionBlock] += l[p * ld + q] * b[q];
-            double t = b[p] - Fold(lanes);
-            for (int q = p0; q < p; q++) t -= l[p * ld + q] * b[q];
-            b[p] = t / l[p * ld + p];
-        }
-    }
-
-    /// <summary>
-    /// Solves L Z = B for <paramref name="count"/> right-hand sides, column r of B at <c>b[r * ldb ..]</c>: each one exactly
-    /// as <see cref="ForwardSubstitute(ReadOnlySpan{double}, int, int, Span{double})"/> solves it alone (same bits).
-    /// </summary>
-    public static void ForwardSubstitute(ReadOnlySpan<double> l, int ld, int rows, Span<double> b, int ldb, int count)
-    {
-        FactorizationArguments.Triangles(l.Length, ld, rows, b.Length, ldb, count);
-        for (int r = 0; r < count; r++) ForwardSubstitute(l, ld, rows, b.Slice(r * ldb, rows));
-    }
-
-    /// <summary>
-    /// Solves L^T z = b in place for <paramref name="count"/> right-hand sides (column r at <c>b[r * ldb ..]</c>), L row-major
-    /// lower-triangular as in <see cref="ForwardSubstitute(ReadOnlySpan{double}, int, int, Span{double})"/>: for p from the
-    /// last row up, z_p = b_p / L[p, p], then b_q = L[p, q] (-z_p) + b_q for q &lt; p (row p of L is column p of L^T;
-    /// multiply then add, unfused).
-    /// </summary>
-    public static void BackSubstitute(ReadOnlySpan<double> l, int ld, int rows, Span<double> b, int ldb, int count)
-    {
-        FactorizationArguments.Triangles(l.Length, ld, rows, b.Length, ldb, count);
-        for (int r = 0; r < count; r++)
-        {
-            var z = b.Slice(r * ldb, rows);
-            for (int p = rows - 1; p >= 0; p--)
-            {
-                double zp = z[p] / l[p * ld + p];
-                z[p] = zp;
-                for (int q = 0; q < p; q++) z[q] = l[p * ld + q] * -zp + z[q];
-            }
-        }
-    }
 
     /// <summary>
     /// C -= A B^T, all column-major: c[r + q ldc] -= s with s = sum_{p &lt; depth} a[r + p lda] b[q + p ldb] taken by fused

@@ -39,83 +39,6 @@ public class FactorizationKernelTests
     }
 
     /// <summary>
-    /// Several right-hand sides at once: each column gets the one-at-a-time kernel's bits (and so the twin's), at every
-    /// size 0..300, for counts that leave 0 to 3 columns after the groups of four, with specials in L and B.
-    /// </summary>
-    [Fact]
-    public void ForwardSubstituteManyGivesEachColumnItsOwnBits()
-    {
-        foreach (int rows in Enumerable.Range(0, 301))
-        {
-            int seed = 16_000 + rows, ld = Math.Max(1, rows + rows % 5), count = rows % 11, ldb = rows + rows % 2;
-            var rng = new Random(seed);
-            var l = WellConditionedFactor(rng, rows, ld);
-            if (rows > 0 && rows % 4 == 0) l[rng.Next(rows) * ld] = double.NaN;
-            var b = TestData.Doubles(rng, Math.Max(1, count * ldb), SpecialRate);
-            var many = (double[])b.Clone();
-            var twin = (double[])b.Clone();
-            FactorizationKernels.ForwardSubstitute(l, ld, rows, many, ldb, count);
-            FactorizationScalarKernels.ForwardSubstitute(l, ld, rows, twin, ldb, count);
-            for (int r = 0; r < count; r++)
-            {
-                var one = b.AsSpan(r * ldb, rows).ToArray();
-                FactorizationKernels.ForwardSubstitute(l, ld, rows, one);
-                string where = $"rows={rows} count={count} column {r} seed={seed} [{KernelInfo.InstructionSet}]";
-                if (TestData.FirstDifference(many.AsSpan(r * ldb, rows), one) is int at and >= 0) Assert.Fail($"{where}: z[{at}] {many[r * ldb + at]:R} vs one at a time {one[at]:R}");
-                if (TestData.FirstDifference(twin.AsSpan(r * ldb, rows), one) is int at2 and >= 0) Assert.Fail($"{where}: twin z[{at2}] {twin[r * ldb + at2]:R} vs {one[at2]:R}");
-            }
-            // Entries between the columns (ldb > rows) are not touched.
-            for (int r = 0; r + 1 < count; r++)
-                for (int k = rows; k < ldb; k++) Assert.Equal(b[r * ldb + k], many[r * ldb + k]);
-        }
-        Assert.Equal("ldb", Assert.Throws<ArgumentException>(() => FactorizationKernels.ForwardSubstitute(new double[9], 3, 3, new double[8], 2, 2)).ParamName);
-        Assert.Equal("b", Assert.Throws<ArgumentException>(() => FactorizationKernels.ForwardSubstitute(new double[9], 3, 3, new double[8], 4, 3)).ParamName);
-    }
-
-    /// <summary>
-    /// L^T z = b for one to four right-hand sides: the twin's bits at every size 0..300 (specials included), the gaps
-    /// between columns untouched, and it solves.
-    /// </summary>
-    [Fact]
-    public void BackSubstituteMatchesTwinAndSolves()
-    {
-        foreach (int rows in Enumerable.Range(0, 301))
-        {
-            int seed = 17_000 + rows, ld = Math.Max(1, rows + rows % 3), count = rows % 5, ldb = rows + rows % 2;
-            var rng = new Random(seed);
-            var l = WellConditionedFactor(rng, rows, ld);
-            var b = TestData.Doubles(rng, Math.Max(1, count * ldb));
-            var zv = (double[])b.Clone();
-            var zs = (double[])b.Clone();
-            FactorizationKernels.BackSubstitute(l, ld, rows, zv, ldb, count);
-            FactorizationScalarKernels.BackSubstitute(l, ld, rows, zs, ldb, count);
-            string where = $"rows={rows} count={count} seed={seed} [{KernelInfo.InstructionSet}]";
-            if (TestData.FirstDifference(zv, zs) is int at and >= 0) Assert.Fail($"{where}: z[{at}] {zv[at]:R} vs twin {zs[at]:R}");
-            for (int r = 0; r < count; r++)
-            {
-                for (int q = 0; q < rows; q++)
-                {
-                    double ltz = 0; // (L^T z)_q = sum_{p >= q} L[p, q] z_p
-                    for (int p = q; p < rows; p++) ltz += l[p * ld + q] * zv[r * ldb + p];
-                    double bq = b[r * ldb + q];
-                    Assert.True(Math.Abs(ltz - bq) <= 1e-12 * (1 + Math.Abs(bq)), $"{where} column {r}: (L^T z)[{q}] = {ltz:R}, b = {bq:R}");
-                }
-                if (r + 1 < count) for (int k = rows; k < ldb; k++) Assert.Equal(b[r * ldb + k], zv[r * ldb + k]);
-            }
-            if (rows == 0 || count == 0) continue;
-            var ls = (double[])l.Clone();
-            for (int k = 0; k < rows; k++)
-                if (rng.NextDouble() < SpecialRate) { int p = rng.Next(rows); ls[p * ld + rng.Next(p + 1)] = double.NaN; }
-            var sb = TestData.Doubles(rng, count * ldb, SpecialRate);
-            zv = (double[])sb.Clone();
-            zs = (double[])sb.Clone();
-            FactorizationKernels.BackSubstitute(ls, ld, rows, zv, ldb, count);
-            FactorizationScalarKernels.BackSubstitute(ls, ld, rows, zs, ldb, count);
-            if (TestData.FirstDifference(zv, zs) is int at2 and >= 0) Assert.Fail($"{where} specials: z[{at2}] {zv[at2]:R} vs twin {zs[at2]:R}");
-        }
-    }
-
-    /// <summary>
     /// C -= A B^T: the twin's bits at every row count 0..300 and two large odd ones, with depths and column counts that
     /// cover every register block and its tails, specials in every operand, the columns between C's untouched, and the
     /// product it documents.
@@ -187,43 +110,6 @@ public class FactorizationKernelTests
             FactorizationKernels.BackSubstituteColumnMajor(l, ld, rows, zv);
             FactorizationScalarKernels.BackSubstituteColumnMajor(l, ld, rows, zs);
             if (TestData.FirstDifference(zv, zs) is int at2 and >= 0) Assert.Fail($"{where} specials: z[{at2}] {zv[at2]:R} vs twin {zs[at2]:R}");
-        }
-    }
-
-    /// <summary>Row-blocked forward substitution: the twin's bits at every size 0..300 (specials included), and it solves.</summary>
-    [Fact]
-    public void ForwardSubstituteMatchesTwinAndSolves()
-    {
-        foreach (int rows in Enumerable.Range(0, 301))
-        {
-            int seed = 15_000 + rows, ld = Math.Max(1, rows + rows % 3);
-            var rng = new Random(seed);
-            // The vector kernel and its twin on copies of b; they must agree bit for bit.
-            double[] Solve(double[] l, double[] b, string what)
-            {
-                var zv = (double[])b.Clone();
-                var zs = (double[])b.Clone();
-                FactorizationKernels.ForwardSubstitute(l, ld, rows, zv);
-                FactorizationScalarKernels.ForwardSubstitute(l, ld, rows, zs);
-                if (TestData.FirstDifference(zv, zs) is int at and >= 0)
-                    Assert.Fail($"{what}rows={rows} seed={seed} [{KernelInfo.InstructionSet}]: z[{at}] {zv[at]:R} vs {zs[at]:R}");
-                return zv;
-            }
-            var l = WellConditionedFactor(rng, rows, ld);
-            var b = TestData.Doubles(rng, rows);
-            var z = Solve(l, b, "");
-            for (int p = 0; p < rows; p++)
-            {
-                double lz = 0;
-                for (int q = 0; q <= p; q++) lz += l[p * ld + q] * z[q];
-                Assert.True(Math.Abs(lz - b[p]) <= 1e-12 * (1 + Math.Abs(b[p])), $"rows={rows}: (L z)[{p}] = {lz:R}, b = {b[p]:R}");
-            }
-            // Specials in the right-hand side and in the factor's lower triangle travel the same way in both.
-            if (rows == 0) continue;
-            var ls = (double[])l.Clone();
-            for (int k = 0; k < rows; k++)
-                if (rng.NextDouble() < SpecialRate) { int p = rng.Next(rows); ls[p * ld + rng.Next(p + 1)] = double.NaN; }
-            Solve(ls, TestData.Doubles(rng, rows, SpecialRate), "specials ");
         }
     }
 
