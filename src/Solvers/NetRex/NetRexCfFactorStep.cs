@@ -4,60 +4,139 @@ using GrnFast.Kernels.Vectors;
 namespace GrnFast.Solvers.NetRex;
 
 /// <summary>
-/// The exact block update of latent factors under a weighted least-squares fit to a target matrix, shared by the CF
-/// steps of PALM and the implicit-feedback ALS of the initialisation. For each updated column u_i of U (d x n) with V
-/// (d x m) fixed: (base V V^T + sum_j e_ij v_j v_j^T + reg I) u_i = sum_j (w t)_ij v_j, where the weights are
-/// w_ij = base + e_ij (e &gt;= 0) and e, w t are G x T column-major (rows are U's columns when <c>byRows</c>).
-/// The dense part base V V^T is one GEMM; only edges with e != 0 or w t != 0 cost d^2 each (a SYRK on the gathered,
-/// sqrt(e)-scaled columns).
+/// The block update of latent factors under a weighted least-squares fit to a target matrix, shared by the CF steps of
+/// PALM and the implicit-feedback ALS of the initialisation. For each updated column u_i of U (d x n) with V (d x m)
+/// fixed: H_i u_i = b_i with H_i = H0 + sum_j e_ij v_j v_j^T, H0 = base V V^T + reg I and b_i = sum_j (w t)_ij v_j, where
+/// the weights are w_ij = base + e_ij (e &gt;= 0) and e, w t are G x T column-major (rows are U's columns when
+/// <c>byRows</c>). Only the row's support I_i = {j : e_ij != 0} (n_i of the m columns) differs from row to row, and each
+/// row takes the cheaper of two exact solves:
+/// <list type="bullet">
+/// <item>Direct: H_i from H0 plus a SYRK of the gathered sqrt(e)-scaled columns (n_i d^2 / 2), then Cholesky (d^3 / 3).</item>
+/// <item>Low rank, when n_i &lt; d: by Woodbury around H0, shared by the block: with Q = H0^-1 V and Gamma = V^T H0^-1 V
+/// (once per call), u_i = c - Q_I D^(1/2) z with c = Q (w t)_i and (I + D^(1/2) Gamma_II D^(1/2)) z = D^(1/2) V_I^T c,
+/// D = diag(e_I): an n_i x n_i Cholesky (n_i^3 / 3) whose matrix has every eigenvalue at least 1. Exact, like the direct solve.</item>
+/// </list>
 /// </summary>
 internal static class NetRexCfFactorStep
 {
-
-    public static void Update(double[] u, double[] v, int d, int n, int m, double[] excess, double[] weightedTarget,
-        double baseWeight, double regularization, int[] block, bool byRows, SolverContext context)
+    /// <returns>Rows solved by the low-rank (Woodbury) form.</returns>
+    /// <param name="allowLowRank">False solves every row directly (tests compare the two).</param>
+    public static int Update(double[] u, double[] v, int d, int n, int m, double[] excess, double[] weightedTarget,
+        double baseWeight, double regularization, int[] block, bool byRows, SolverContext context, bool allowLowRank = true)
     {
         var blas = context.Blas;
-        // The per-row SYRKs run inside a parallel loop: a native BLAS would add its own threads to ours (its thread
-        // count is process-wide), so they use the managed single-threaded kernel, whose bits do not depend on threads.
-        var rowBlas = new ManagedBlas(1);
+        // H0 without its ridge: base V V^T, both triangles.
         var dense = new double[(long)d * d];
         blas.Gemm(Transpose.No, Transpose.Yes, d, d, m, baseWeight, v, d, v, d, 0.0, dense, d);
         int genes = byRows ? n : m;
+        var lowRank = allowLowRank ? LowRank.Create(dense, regularization, v, d, m, block, excess, genes, byRows, blas) : null;
+        int lowRankRows = 0;
+        // The per-row SYRKs run inside a parallel loop: a native BLAS would add its own threads to ours (its thread
+        // count is process-wide), so they use the managed single-threaded kernel, whose bits do not depend on threads.
+        var rowBlas = new ManagedBlas(1);
         Parallel.For(0, block.Length, new ParallelOptions { MaxDegreeOfParallelism = context.Threads, CancellationToken = context.Cancellation },
             () => new Workspace(d, m),
             (k, _, w) =>
             {
                 int i = block[k];
-                int count = 0;
-                Array.Clear(w.Rhs);
-                for (int j = 0; j < m; j++)
+                int count = w.Gather(i, excess, weightedTarget, genes, byRows, m);
+                var x = u.AsSpan(i * d, d);
+                if (lowRank != null && count < d)
                 {
-                    long e = byRows ? i + (long)j * genes : j + (long)i * genes;
-                    double ex = excess[e], wt = weightedTarget[e];
-                    if (ex == 0 && wt == 0) continue;
-                    var vj = v.AsSpan(j * d, d);
-                    // rhs += (w t)_ij v_j
-                    if (wt != 0) VectorKernels.Axpy(wt, vj, w.Rhs);
-                    if (ex != 0)
-                    {
-                        System.Numerics.Tensors.TensorPrimitives.Multiply(vj, Math.Sqrt(ex), w.Gathered.AsSpan(count * d, d));
-                        count++;
-                    }
+                    lowRank.Solve(w, count, x);
+                    Interlocked.Increment(ref lowRankRows);
+                    return w;
                 }
+                w.Columns(v, d, count);
                 // Only the upper triangle (column-major) is read from here on.
                 for (int c = 0; c < d; c++) Array.Copy(dense, c * d, w.H, c * d, c + 1);
-                // Upper triangle of H (column-major) += G G^T: the lower triangle in CellOracle.Cholesky's row-major reading.
+                // Upper triangle of H (column-major) += G G^T: the lower triangle in RowCholesky's row-major reading.
                 if (count > 0) rowBlas.Syrk(Transpose.No, d, count, 1.0, w.Gathered, d, 1.0, w.H, d);
                 for (int p = 0; p < d; p++) w.H[p + p * d] += regularization;
                 if (RowCholesky.Factor(w.H, d))
                 {
                     RowCholesky.Solve(w.H, d, w.Rhs);
-                    w.Rhs.AsSpan().CopyTo(u.AsSpan(i * d, d));
+                    w.Rhs.AsSpan().CopyTo(x);
                 }
                 return w;
             },
             _ => { });
+        return lowRankRows;
+    }
+
+    /// <summary>
+    /// The block's shared Woodbury terms around H0 = dense + reg I: Q = H0^-1 V (d x m) and the upper triangle of
+    /// Gamma = V^T H0^-1 V (m x m), from W = L^-1 (H0 = L L^T): R = W V, Q = W^T R, Gamma = R^T R. Null when the rows
+    /// with supports below d would not repay the d^2 m + m^2 d / 2 they cost, or H0 is not positive definite.
+    /// </summary>
+    private sealed class LowRank
+    {
+        private readonly double[] _q, _gamma, _v;
+        private readonly int _d, _m;
+
+        private LowRank(double[] q, double[] gamma, double[] v, int d, int m) { _q = q; _gamma = gamma; _v = v; _d = d; _m = m; }
+
+        public static LowRank? Create(double[] dense, double regularization, double[] v, int d, int m, int[] block, double[] excess,
+            int genes, bool byRows, IBlas blas)
+        {
+            // Multiply-adds saved by the rows that qualify against the shared terms' cost.
+            double saved = 0;
+            foreach (int i in block)
+            {
+                int count = 0;
+                for (int j = 0; j < m; j++) count += excess[byRows ? i + (long)j * genes : j + (long)i * genes] != 0 ? 1 : 0;
+                if (count < d) saved += count * (double)d * d / 2 + (double)d * d * d / 3 - (double)count * count * count / 3 - 3.0 * count * d;
+            }
+            double cost = 2.0 * d * d * m + (double)m * m * d / 2 + (double)d * d * d;
+            if (saved <= cost) return null;
+            var l = (double[])dense.Clone();
+            for (int p = 0; p < d; p++) l[p + p * d] += regularization;
+            if (!RowCholesky.Factor(l, d)) return null;
+            var w = new double[(long)d * d];
+            RowCholesky.InvertFactor(l, d, w);
+            // w row-major is W (lower); read column-major it is W^T.
+            var r = new double[(long)d * m];
+            blas.Gemm(Transpose.Yes, Transpose.No, d, m, d, 1.0, w, d, v, d, 0.0, r, d);
+            var q = new double[(long)d * m];
+            blas.Gemm(Transpose.No, Transpose.No, d, m, d, 1.0, w, d, r, d, 0.0, q, d);
+            var gamma = new double[(long)m * m];
+            blas.Syrk(Transpose.Yes, m, d, 1.0, r, d, 0.0, gamma, m);
+            return new LowRank(q, gamma, v, d, m);
+        }
+
+        /// <summary>x = H^-1 b for the row gathered in <paramref name="w"/> (its support indices, sqrt(e) and w t).</summary>
+        public void Solve(Workspace w, int count, Span<double> x)
+        {
+            int d = _d, m = _m;
+            var c = w.Rhs.AsSpan(0, d);
+            c.Clear();
+            for (int k = 0; k < w.TargetCount; k++) VectorKernels.Axpy(w.TargetWeight[k], _q.AsSpan(w.TargetIndex[k] * d, d), c);
+            if (count == 0)
+            {
+                c.CopyTo(x);
+                return;
+            }
+            // B = I + D^1/2 Gamma_II D^1/2 (row-major lower), g = D^1/2 V_I^T c written into Projections.
+            var b = w.H.AsSpan(0, count * count);
+            var g = w.Projections.AsSpan(0, count);
+            for (int k = 0; k < count; k++)
+            {
+                int jk = w.Index[k];
+                double sk = w.Scale[k];
+                for (int l = 0; l <= k; l++)
+                {
+                    int jl = w.Index[l];
+                    // Upper triangle of Gamma: row <= column. Indices ascend, so jl <= jk.
+                    b[k * count + l] = sk * w.Scale[l] * _gamma[jl + (long)jk * m];
+                }
+                b[k * count + k] += 1;
+                g[k] = sk * VectorKernels.Dot(_v.AsSpan(jk * d, d), c);
+            }
+            if (!RowCholesky.Factor(b, count)) throw new InvalidOperationException("I + D^1/2 Gamma D^1/2 is not positive definite");
+            RowCholesky.Solve(b, count, g);
+            for (int k = 0; k < count; k++) VectorKernels.Axpy(-w.Scale[k] * g[k], _q.AsSpan(w.Index[k] * d, d), c);
+            c.CopyTo(x);
+        }
     }
 
     /// <summary>
@@ -137,10 +216,45 @@ internal static class NetRexCfFactorStep
         public double[] Excess { get; } = new double[m];
     }
 
+    /// <summary>One thread's buffers: a row's support, targets and right-hand side, its gathered columns and its system.</summary>
     private sealed class Workspace(int d, int m)
     {
         public double[] H { get; } = new double[(long)d * d];
         public double[] Rhs { get; } = new double[d];
         public double[] Gathered { get; } = new double[(long)d * m];
+        public int[] Index { get; } = new int[m];
+        public double[] Scale { get; } = new double[m];
+        public int[] TargetIndex { get; } = new int[m];
+        public double[] TargetWeight { get; } = new double[m];
+        public int TargetCount { get; private set; }
+        /// <summary>The low-rank solve's right-hand side D^1/2 V_I^T c, then its solution z.</summary>
+        public double[] Projections { get; } = new double[m];
+
+        /// <summary>
+        /// Row i's support (ascending j with e_ij != 0, and sqrt(e_ij)) and its targets (j with (w t)_ij != 0); returns the
+        /// support's size. The right-hand side is not formed: <see cref="Columns"/> does it for the full-rank solves.
+        /// </summary>
+        public int Gather(int i, double[] excess, double[] weightedTarget, int genes, bool byRows, int m)
+        {
+            int count = 0, targets = 0;
+            for (int j = 0; j < m; j++)
+            {
+                long e = byRows ? i + (long)j * genes : j + (long)i * genes;
+                double ex = excess[e], wt = weightedTarget[e];
+                if (wt != 0) { TargetIndex[targets] = j; TargetWeight[targets] = wt; targets++; }
+                if (ex != 0) { Index[count] = j; Scale[count] = Math.Sqrt(ex); count++; }
+            }
+            TargetCount = targets;
+            return count;
+        }
+
+        /// <summary>b = V (w t)_i and the gathered columns sqrt(e_ij) v_j of the support, for the full-rank solves.</summary>
+        public void Columns(double[] v, int d, int count)
+        {
+            Array.Clear(Rhs);
+            for (int k = 0; k < TargetCount; k++) VectorKernels.Axpy(TargetWeight[k], v.AsSpan(TargetIndex[k] * d, d), Rhs);
+            for (int k = 0; k < count; k++)
+                System.Numerics.Tensors.TensorPrimitives.Multiply(v.AsSpan(Index[k] * d, d), Scale[k], Gathered.AsSpan(k * d, d));
+        }
     }
 }

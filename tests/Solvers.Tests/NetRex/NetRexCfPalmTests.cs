@@ -175,6 +175,62 @@ public class NetRexCfPalmTests
         return (new MatrixView<double>(x, n, g, MatrixLayout.ColumnMajor), truth, prior, Enumerable.Range(0, g).ToArray(), Enumerable.Range(0, t).ToArray());
     }
 
+    /// <summary>
+    /// The factor step's low-rank (Woodbury) solves give the direct Cholesky solves' factors to round-off, for rows with
+    /// supports below d and (solved directly either way) above it, in both orientations; and they solve the normal equations.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LowRankFactorStepMatchesDirect(bool byRows)
+    {
+        int d = 24, rows = 300, columns = 40;
+        var rng = new Random(byRows ? 11 : 12);
+        var v = Enumerable.Range(0, d * columns).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var u0 = Enumerable.Range(0, d * rows).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        // Layout G x T column-major: G = rows when byRows, else the columns are the genes.
+        int genes = byRows ? rows : columns;
+        var excess = new double[rows * columns];
+        var target = new double[rows * columns];
+        for (int i = 0; i < rows; i++)
+        {
+            // Support sizes 0 .. d + 5, so some rows fall back to the direct solve.
+            int support = i % (d + 6);
+            var chosen = Enumerable.Range(0, columns).OrderBy(_ => rng.Next()).Take(Math.Min(support, columns)).ToHashSet();
+            for (int j = 0; j < columns; j++)
+            {
+                long e = byRows ? i + (long)j * genes : j + (long)i * genes;
+                if (chosen.Contains(j)) excess[e] = 0.5 + 20 * rng.NextDouble();
+                if (chosen.Contains(j) || rng.Next(5) == 0) target[e] = rng.NextDouble() * 3;
+            }
+        }
+        var block = Enumerable.Range(0, rows).Where(i => i % 3 != 1).ToArray();
+        var low = (double[])u0.Clone();
+        var direct = (double[])u0.Clone();
+        int lowRows = NetRexCfFactorStep.Update(low, v, d, rows, columns, excess, target, 5.0, 1.0, block, byRows, Context());
+        Assert.Equal(0, NetRexCfFactorStep.Update(direct, v, d, rows, columns, excess, target, 5.0, 1.0, block, byRows, Context(), allowLowRank: false));
+        Assert.Equal(block.Count(i => i % (d + 6) < d), lowRows);
+        for (int k = 0; k < low.Length; k++)
+            Assert.True(Math.Abs(low[k] - direct[k]) <= 1e-10 * (1 + Math.Abs(direct[k])), $"u[{k}] low rank {low[k]:R} vs direct {direct[k]:R}");
+        // Rows outside the block are untouched; the block's rows solve (5 V V^T + sum_j e_ij v_j v_j^T + I) u_i = V (w t)_i.
+        foreach (int i in Enumerable.Range(0, rows).Where(i => i % 3 == 1))
+            for (int p = 0; p < d; p++) Assert.Equal(u0[i * d + p], low[i * d + p]);
+        foreach (int i in block.Take(40))
+            for (int p = 0; p < d; p++)
+            {
+                double lhs = low[i * d + p], rhs = 0;
+                for (int j = 0; j < columns; j++)
+                {
+                    long e = byRows ? i + (long)j * genes : j + (long)i * genes;
+                    double vu = 0;
+                    for (int q = 0; q < d; q++) vu += v[j * d + q] * low[i * d + q];
+                    lhs += (5.0 + excess[e]) * vu * v[j * d + p];
+                    rhs += target[e] * v[j * d + p];
+                }
+                Assert.True(Math.Abs(lhs - rhs) <= 1e-9 * (1 + Math.Abs(rhs)), $"row {i}, factor {p}: H u = {lhs:R}, b = {rhs:R}");
+            }
+    }
+
     [Fact]
     public void ObjectiveNeverIncreases()
     {
