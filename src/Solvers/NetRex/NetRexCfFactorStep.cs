@@ -21,9 +21,16 @@ internal static class NetRexCfFactorStep
 {
     /// <returns>Rows solved by the low-rank (Woodbury) form.</returns>
     /// <param name="allowLowRank">False solves every row directly (tests compare the two).</param>
+    /// <param name="grams">
+    /// The rows' sparse Grams kept from earlier calls (rows given as columns, <c>byRows</c> false, only), brought up to
+    /// date for the rows solved directly instead of being rebuilt; <see cref="SupportGrams.Advance"/> must have been called
+    /// for V's latest change.
+    /// </param>
     public static int Update(double[] u, double[] v, int d, int n, int m, double[] excess, double[] weightedTarget,
-        double baseWeight, double regularization, int[] block, bool byRows, SolverContext context, bool allowLowRank = true)
+        double baseWeight, double regularization, int[] block, bool byRows, SolverContext context, bool allowLowRank = true,
+        SupportGrams? grams = null)
     {
+        if (grams != null && byRows) throw new ArgumentException("kept Grams need each row's weights contiguous (byRows false)", nameof(grams));
         var blas = context.Blas;
         // H0 without its ridge: base V V^T, both triangles.
         var dense = new double[(long)d * d];
@@ -47,11 +54,21 @@ internal static class NetRexCfFactorStep
                     Interlocked.Increment(ref lowRankRows);
                     return w;
                 }
-                w.Columns(v, d, count);
-                // Only the upper triangle (column-major) is read from here on.
-                for (int c = 0; c < d; c++) Array.Copy(dense, c * d, w.H, c * d, c + 1);
-                // Upper triangle of H (column-major) += G G^T: the lower triangle in RowCholesky's row-major reading.
-                if (count > 0) rowBlas.Syrk(Transpose.No, d, count, 1.0, w.Gathered, d, 1.0, w.H, d);
+                w.RightHandSide(v, d);
+                // Only the upper triangle (column-major) is read from here on: the lower triangle in RowCholesky's row-major reading.
+                if (grams != null)
+                {
+                    var gram = grams.Refresh(i, excess.AsSpan(i * genes, m), v, w.Gathered, rowBlas);
+                    for (int c = 0; c < d; c++)
+                        System.Numerics.Tensors.TensorPrimitives.Add(dense.AsSpan(c * d, c + 1), gram.AsSpan(c * d, c + 1), w.H.AsSpan(c * d, c + 1));
+                }
+                else
+                {
+                    for (int c = 0; c < d; c++) Array.Copy(dense, c * d, w.H, c * d, c + 1);
+                    // Upper triangle of H += G G^T over the gathered sqrt(e)-scaled columns.
+                    w.Columns(v, d, count);
+                    if (count > 0) rowBlas.Syrk(Transpose.No, d, count, 1.0, w.Gathered, d, 1.0, w.H, d);
+                }
                 for (int p = 0; p < d; p++) w.H[p + p * d] += regularization;
                 if (RowCholesky.Factor(w.H, d))
                 {
@@ -232,7 +249,7 @@ internal static class NetRexCfFactorStep
 
         /// <summary>
         /// Row i's support (ascending j with e_ij != 0, and sqrt(e_ij)) and its targets (j with (w t)_ij != 0); returns the
-        /// support's size. The right-hand side is not formed: <see cref="Columns"/> does it for the full-rank solves.
+        /// support's size. The right-hand side is not formed: <see cref="RightHandSide"/> does it for the full-rank solves.
         /// </summary>
         public int Gather(int i, double[] excess, double[] weightedTarget, int genes, bool byRows, int m)
         {
@@ -248,11 +265,16 @@ internal static class NetRexCfFactorStep
             return count;
         }
 
-        /// <summary>b = V (w t)_i and the gathered columns sqrt(e_ij) v_j of the support, for the full-rank solves.</summary>
-        public void Columns(double[] v, int d, int count)
+        /// <summary>b = V (w t)_i, for the full-rank solves.</summary>
+        public void RightHandSide(double[] v, int d)
         {
             Array.Clear(Rhs);
             for (int k = 0; k < TargetCount; k++) VectorKernels.Axpy(TargetWeight[k], v.AsSpan(TargetIndex[k] * d, d), Rhs);
+        }
+
+        /// <summary>The gathered columns sqrt(e_ij) v_j of the support.</summary>
+        public void Columns(double[] v, int d, int count)
+        {
             for (int k = 0; k < count; k++)
                 System.Numerics.Tensors.TensorPrimitives.Multiply(v.AsSpan(Index[k] * d, d), Scale[k], Gathered.AsSpan(k * d, d));
         }

@@ -32,6 +32,8 @@ internal sealed class NetRexCfPalm
     private readonly double[] _eat, _aat, _aatT, _ks, _rhs, _r, _grad, _sts, _inverse, _excess, _weightedTarget, _quadratic;
     private readonly double[] _factor, _triangularInverse, _stripLoss;
     private readonly SparseNetwork _sparse;
+    // The Y-step's regulator Grams, kept across iterations of the state in _current (null: rebuilt at every visit).
+    private SupportGrams? _regulatorGrams;
     // The state whose E A^T, A A^T and sparse S the buffers hold (set by Activities, kept current by Iterate).
     private NetRexCfState? _current;
     // Stopwatch ticks per step of Iterate (A, S, X, Y, F), summed over a Run.
@@ -139,14 +141,22 @@ internal sealed class NetRexCfPalm
         var genes = Block(g, rng);
         var regulators = Block(t, rng);
         NetRexCfFactorStep.Update(s.X, s.Y, s.Factors, g, t, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, genes, byRows: true, _context);
+        _regulatorGrams?.Advance(s.X, genes);
         mark = Lap(2, mark);
-        NetRexCfFactorStep.Update(s.Y, s.X, s.Factors, t, g, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, regulators, byRows: false, _context);
+        NetRexCfFactorStep.Update(s.Y, s.X, s.Factors, t, g, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, regulators, byRows: false, _context,
+            grams: _regulatorGrams);
         mark = Lap(3, mark);
         Prediction(s);
         double objective = ObjectiveAtCurrentProducts(s);
         Lap(4, mark);
         return objective;
     }
+
+    /// <summary>Memory the kept regulator Grams may take (54 MB of Grams and 29 MB of copies of X at D1).</summary>
+    private const double MaxKeptBytes = 512.0 * 1024 * 1024;
+
+    /// <summary>How the Y-step's Grams were formed so far: updated in place, and rebuilt.</summary>
+    public (long Updates, long Rebuilds) RegulatorGramVisits => _regulatorGrams?.Visits ?? (0, 0);
 
     /// <summary>Adds the ticks since <paramref name="mark"/> to step <paramref name="phase"/>; returns now.</summary>
     private long Lap(int phase, long mark)
@@ -193,9 +203,11 @@ internal sealed class NetRexCfPalm
         return block;
     }
 
-    /// <summary>E A^T = K Z^T (G x T) and A A^T = Z (E A^T) (T x T) for the current Z, and the sparse S.</summary>
+    /// <summary>E A^T = K Z^T (G x T) and A A^T = Z (E A^T) (T x T) for the current Z, and the sparse S; a new state's X is not the one the kept Grams saw.</summary>
     private void Activities(NetRexCfState s)
     {
+        if (!ReferenceEquals(_current, s))
+            _regulatorGrams = SupportGrams.Bytes(_t, _g, s.Factors) <= MaxKeptBytes ? new SupportGrams(_t, _g, s.Factors) : null;
         Blas.Gemm(Transpose.No, Transpose.Yes, _g, _t, _g, 1.0, _k, _g, s.Z, _t, 0.0, _eat, _g);
         Blas.Gemm(Transpose.No, Transpose.No, _t, _t, _g, 1.0, s.Z, _t, _eat, _g, 0.0, _aat, _t);
         _sparse.Load(s.S);

@@ -231,6 +231,52 @@ public class NetRexCfPalmTests
             }
     }
 
+    /// <summary>
+    /// Regulator Grams kept across iterations and updated for the genes and weights that changed give the factors a fresh
+    /// build gives, to round-off, over rounds that move random blocks of genes and flip random edges; the updates are
+    /// in-place ones once every regulator has been built, and a regulator unvisited for longer than the history is rebuilt.
+    /// </summary>
+    [Fact]
+    public void KeptGramsMatchFreshOnes()
+    {
+        int d = 10, genes = 120, regulators = 9;
+        var rng = new Random(21);
+        var x = Enumerable.Range(0, d * genes).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var y0 = Enumerable.Range(0, d * regulators).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var excess = new double[genes * regulators];
+        var target = new double[genes * regulators];
+        for (int e = 0; e < excess.Length; e++)
+        {
+            if (rng.Next(3) == 0) excess[e] = 0.5 + 10 * rng.NextDouble();
+            if (excess[e] != 0 || rng.Next(6) == 0) target[e] = rng.NextDouble();
+        }
+        var grams = new SupportGrams(regulators, genes, d);
+        var kept = (double[])y0.Clone();
+        var fresh = (double[])y0.Clone();
+        for (int round = 0; round < 3 * SupportGrams.History; round++)
+        {
+            // X moves in a block of genes; a few edges change weight, appear or vanish.
+            var moved = Enumerable.Range(0, genes).OrderBy(_ => rng.Next()).Take(12).ToArray();
+            foreach (int i in moved)
+                for (int p = 0; p < d; p++) x[i * d + p] += 0.1 * (rng.NextDouble() - 0.5);
+            for (int f = 0; f < 15; f++)
+            {
+                int e = rng.Next(excess.Length);
+                excess[e] = excess[e] != 0 && rng.Next(2) == 0 ? 0 : 0.5 + 10 * rng.NextDouble();
+            }
+            grams.Advance(x, moved);
+            // Regulator 0 waits past the history once; the others are visited at random.
+            var block = Enumerable.Range(0, regulators).Where(j => j == 0 ? round % (SupportGrams.History + 2) == 0 : rng.Next(2) == 0).ToArray();
+            NetRexCfFactorStep.Update(kept, x, d, regulators, genes, excess, target, 5.0, 1.0, block, byRows: false, Context(), grams: grams);
+            NetRexCfFactorStep.Update(fresh, x, d, regulators, genes, excess, target, 5.0, 1.0, block, byRows: false, Context());
+            for (int k = 0; k < kept.Length; k++)
+                Assert.True(Math.Abs(kept[k] - fresh[k]) <= 1e-10 * (1 + Math.Abs(fresh[k])), $"round {round}, y[{k}]: kept Grams {kept[k]:R} vs fresh {fresh[k]:R}");
+        }
+        var (updates, rebuilds) = grams.Visits;
+        Assert.True(updates > 3 * rebuilds, $"{updates} in-place updates, {rebuilds} rebuilds");
+        Assert.True(rebuilds > regulators, "regulator 0 was never rebuilt after waiting past the history");
+    }
+
     [Fact]
     public void ObjectiveNeverIncreases()
     {
