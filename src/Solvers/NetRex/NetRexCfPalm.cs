@@ -30,6 +30,8 @@ internal sealed class NetRexCfPalm
     private readonly SolverContext _context;
     private readonly int _g, _t;
     private readonly double[] _eat, _aat, _aatT, _ks, _rhs, _r, _grad, _sts, _inverse, _excess, _weightedTarget, _quadratic;
+    // Z^T (G x T): the A-step works on it, so that S + (mu_A/2) Z^T is element-wise; the state's Z is written back by Run.
+    private readonly double[] _zt;
     private readonly double[] _factor, _triangularInverse, _stripLoss;
     private readonly SparseNetwork _sparse;
     // The Y-step's regulator Grams, kept across iterations of the state in _current (null: rebuilt at every visit).
@@ -46,7 +48,7 @@ internal sealed class NetRexCfPalm
         if (gram.Length != (long)_g * _g) throw new ArgumentException($"the Gram matrix has {gram.Length} entries, {_g} genes need {(long)_g * _g}", nameof(gram));
         for (int i = 0; i < _g; i++) _traceK += gram[i + i * _g];
         long m = (long)_g * _t;
-        _eat = new double[m]; _ks = new double[m]; _rhs = new double[m]; _r = new double[m]; _grad = new double[m];
+        _eat = new double[m]; _ks = new double[m]; _zt = new double[m]; _rhs = new double[m]; _r = new double[m]; _grad = new double[m];
         _excess = new double[m]; _weightedTarget = new double[m];
         _factor = new double[(long)_t * _t]; _triangularInverse = new double[(long)_t * _t];
         _aat = new double[(long)_t * _t]; _aatT = new double[(long)_t * _t]; _sts = new double[(long)_t * _t]; _inverse = new double[(long)_t * _t];
@@ -87,6 +89,7 @@ internal sealed class NetRexCfPalm
             if (f > previous) increase = Math.Max(increase, (f - previous) / Math.Max(Math.Abs(previous), double.Epsilon));
             if (change <= _o.Tolerance) { status = SolverStatus.Converged; break; }
         }
+        Transposed(_zt, _g, _t, state.Z);
         var certificate = new NetRexCfCertificate(history.ToArray(), change, _o.Tolerance, history.Count - 1, increase);
         double hz = Stopwatch.Frequency;
         var phases = new NetRexCfPhaseSeconds(_phaseTicks[0] / hz, _phaseTicks[1] / hz, _phaseTicks[2] / hz,
@@ -94,13 +97,13 @@ internal sealed class NetRexCfPalm
         return new NetRexCfFit(status, certificate, state, seconds.ToArray(), phases);
     }
 
-    /// <summary>One outer iteration (A, S, X, Y); returns F after it.</summary>
-    public double Iterate(NetRexCfState s, Random rng)
+    /// <summary>One outer iteration (A, S, X, Y); returns F after it. The state's Z is stale until <see cref="Run"/> writes it back.</summary>
+    private double Iterate(NetRexCfState s, Random rng)
     {
         int g = _g, t = _t;
         if (!ReferenceEquals(_current, s)) Objective(s);
         long mark = Stopwatch.GetTimestamp();
-        // A-step: Z <- M^-1 (S^T + (mu_A/2) Z), M = S^T S + (lambda_a + mu_A/2) I. The new E A^T = K Z'^T follows from the
+        // A-step: Z^T <- (S + (mu_A/2) Z^T) M^-1, M = S^T S + (lambda_a + mu_A/2) I. The new E A^T = K Z'^T follows from the
         // old one without K Z'^T: K Z'^T = (K S + (mu_A/2) K Z^T) M^-1, with K S sparse in S.
         _sparse.Gram(_sts, _context.Threads, Blas, s.S);
         double muA = FrobeniusWithShift(_sts, t, _o.LambdaA);
@@ -110,11 +113,9 @@ internal sealed class NetRexCfPalm
         _sparse.LeftMultiply(_k, g, _ks, _context.Threads, Blas, s.S);
         VectorKernels.Axpy(half, _eat, _ks);
         Blas.Gemm(Transpose.No, Transpose.No, g, t, t, 1.0, _ks, g, _inverse, t, 0.0, _eat, g);
-        for (int i = 0; i < g; i++)
-            for (int j = 0; j < t; j++) _rhs[j + (long)i * t] = s.S[i + (long)j * g] + half * s.Z[j + (long)i * t];
-        Blas.Gemm(Transpose.No, Transpose.No, t, g, t, 1.0, _inverse, t, _rhs, t, 0.0, s.Z, t);
-        // A A^T = Z (E A^T)
-        Blas.Gemm(Transpose.No, Transpose.No, t, t, g, 1.0, s.Z, t, _eat, g, 0.0, _aat, t);
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_zt, half, s.S, _rhs);
+        Blas.Gemm(Transpose.No, Transpose.No, g, t, t, 1.0, _rhs, g, _inverse, t, 0.0, _zt, g);
+        ActivityGram();
         mark = Lap(0, mark);
 
         // S-step on the new activities: grad/2 = S A A^T + lambda_s S - E A^T, S A A^T row by row from the sparse S.
@@ -122,7 +123,7 @@ internal sealed class NetRexCfPalm
         double step = 2 / muS;
         System.Numerics.Tensors.TensorPrimitives.Multiply(s.S, _o.LambdaS, _grad);
         System.Numerics.Tensors.TensorPrimitives.Subtract(_grad, _eat, _grad);
-        Transposed(_aat, t, _aatT);
+        Transposed(_aat, t, t, _aatT);
         _sparse.RowsTimes(_aatT, _context.Threads, (i, q, _, _) =>
         {
             for (int l = 0; l < q.Length; l++) _grad[i + (long)l * _g] += q[l];
@@ -182,10 +183,30 @@ internal sealed class NetRexCfPalm
 
     private const int StripLength = 1 << 16;
 
-    private static void Transposed(double[] m, int t, double[] dest)
+    /// <summary>dest (columns x rows) = M^T for a column-major rows x columns M.</summary>
+    private static void Transposed(double[] m, int rows, int columns, double[] dest)
     {
-        for (int c = 0; c < t; c++)
-            for (int r = 0; r < t; r++) dest[c + r * t] = m[r + c * t];
+        for (int c = 0; c < columns; c++)
+            for (int r = 0; r < rows; r++) dest[c + (long)r * columns] = m[r + (long)c * rows];
+    }
+
+    /// <summary>
+    /// A A^T = Z (E A^T) = Z^T' P (T x T, symmetric): its upper blocks by three GEMMs over halves of the regulators, the
+    /// lower off-diagonal block mirrored (3/4 of the full product's multiply-adds).
+    /// </summary>
+    private void ActivityGram()
+    {
+        int g = _g, t = _t, t1 = t / 2, t2 = t - t1;
+        if (t1 == 0)
+        {
+            Blas.Gemm(Transpose.Yes, Transpose.No, t, t, g, 1.0, _zt, g, _eat, g, 0.0, _aat, t);
+            return;
+        }
+        Blas.Gemm(Transpose.Yes, Transpose.No, t1, t1, g, 1.0, _zt, g, _eat, g, 0.0, _aat, t);
+        Blas.Gemm(Transpose.Yes, Transpose.No, t1, t2, g, 1.0, _zt, g, _eat.AsSpan(t1 * g), g, 0.0, _aat.AsSpan(t1 * t), t);
+        Blas.Gemm(Transpose.Yes, Transpose.No, t2, t2, g, 1.0, _zt.AsSpan(t1 * g), g, _eat.AsSpan(t1 * g), g, 0.0, _aat.AsSpan(t1 + t1 * t), t);
+        for (int c = 0; c < t1; c++)
+            for (int r = t1; r < t; r++) _aat[r + c * t] = _aat[c + r * t];
     }
 
     /// <summary>Indices 0..n-1 when the block covers them all, else FactorBlock of them drawn without replacement.</summary>
@@ -208,8 +229,9 @@ internal sealed class NetRexCfPalm
     {
         if (!ReferenceEquals(_current, s))
             _regulatorGrams = SupportGrams.Bytes(_t, _g, s.Factors) <= MaxKeptBytes ? new SupportGrams(_t, _g, s.Factors) : null;
-        Blas.Gemm(Transpose.No, Transpose.Yes, _g, _t, _g, 1.0, _k, _g, s.Z, _t, 0.0, _eat, _g);
-        Blas.Gemm(Transpose.No, Transpose.No, _t, _t, _g, 1.0, s.Z, _t, _eat, _g, 0.0, _aat, _t);
+        Transposed(s.Z, _t, _g, _zt);
+        Blas.Gemm(Transpose.No, Transpose.No, _g, _t, _g, 1.0, _k, _g, _zt, _g, 0.0, _eat, _g);
+        ActivityGram();
         _sparse.Load(s.S);
         _current = s;
     }
@@ -224,7 +246,7 @@ internal sealed class NetRexCfPalm
     /// </summary>
     private double ObjectiveAtCurrentProducts(NetRexCfState s)
     {
-        Transposed(_aat, _t, _aatT);
+        Transposed(_aat, _t, _t, _aatT);
         _sparse.RowsTimes(_aatT, _context.Threads, (i, q, columns, values) =>
         {
             double sum = 0;
