@@ -29,7 +29,8 @@ internal sealed class NetRexCfPalm
     private readonly NetRexCfOptions _o;
     private readonly SolverContext _context;
     private readonly int _g, _t;
-    private readonly double[] _eat, _aat, _aatT, _ks, _rhs, _r, _grad, _sts, _inverse, _excess, _weightedTarget, _quadratic;
+    // _sts holds S^T S of the current S between the S-step (or Activities) and the next A-step, which shifts it in place.
+    private readonly double[] _eat, _aat, _aatT, _ks, _rhs, _r, _grad, _sts, _inverse, _excess, _weightedTarget;
     // Z^T (G x T): the A-step works on it, so that S + (mu_A/2) Z^T is element-wise; the state's Z is written back by Run.
     private readonly double[] _zt;
     private readonly double[] _factor, _triangularInverse, _stripLoss;
@@ -52,7 +53,6 @@ internal sealed class NetRexCfPalm
         _excess = new double[m]; _weightedTarget = new double[m];
         _factor = new double[(long)_t * _t]; _triangularInverse = new double[(long)_t * _t];
         _aat = new double[(long)_t * _t]; _aatT = new double[(long)_t * _t]; _sts = new double[(long)_t * _t]; _inverse = new double[(long)_t * _t];
-        _quadratic = new double[_g];
         _stripLoss = new double[(m + StripLength - 1) / StripLength];
         _sparse = new SparseNetwork(_g, _t);
     }
@@ -104,8 +104,7 @@ internal sealed class NetRexCfPalm
         if (!ReferenceEquals(_current, s)) Objective(s);
         long mark = Stopwatch.GetTimestamp();
         // A-step: Z^T <- (S + (mu_A/2) Z^T) M^-1, M = S^T S + (lambda_a + mu_A/2) I. The new E A^T = K Z'^T follows from the
-        // old one without K Z'^T: K Z'^T = (K S + (mu_A/2) K Z^T) M^-1, with K S sparse in S.
-        _sparse.Gram(_sts, _context.Threads, Blas, s.S);
+        // old one without K Z'^T: K Z'^T = (K S + (mu_A/2) K Z^T) M^-1, with K S sparse in S. S^T S is the one F used.
         double muA = FrobeniusWithShift(_sts, t, _o.LambdaA);
         double half = muA / 2;
         for (int j = 0; j < t; j++) _sts[j + j * t] += _o.LambdaA + half;
@@ -133,7 +132,8 @@ internal sealed class NetRexCfPalm
         var state = s;
         ElementStrips(_grad.Length, (a, n) => FactorizationKernels.HardThresholdStep(state.S.AsSpan(a, n), _grad.AsSpan(a, n), e.Prior.AsSpan(a, n),
             e.Alpha.AsSpan(a, n), e.Beta.AsSpan(a, n), e.Eta.AsSpan(a, n), _r.AsSpan(a, n), e.Lambda, step, state.S.AsSpan(a, n)));
-        _sparse.Load(s.S);
+        _sparse.Load(s.S, _context.Threads);
+        _sparse.Gram(_sts, _context.Threads, Blas, s.S);
         mark = Lap(1, mark);
 
         // X and Y: the CF weights depend on the support of the new S only.
@@ -232,7 +232,8 @@ internal sealed class NetRexCfPalm
         Transposed(s.Z, _t, _g, _zt);
         Blas.Gemm(Transpose.No, Transpose.No, _g, _t, _g, 1.0, _k, _g, _zt, _g, 0.0, _eat, _g);
         ActivityGram();
-        _sparse.Load(s.S);
+        _sparse.Load(s.S, _context.Threads);
+        _sparse.Gram(_sts, _context.Threads, Blas, s.S);
         _current = s;
     }
 
@@ -241,20 +242,12 @@ internal sealed class NetRexCfPalm
         => Blas.Gemm(Transpose.Yes, Transpose.No, _g, _t, s.Factors, 1.0, s.X, s.Factors, s.Y, s.Factors, 0.0, _r, _g);
 
     /// <summary>
-    /// F with E A^T, A A^T, R and the sparse S current: ||E - S A||^2 = tr K - 2 &lt;S, E A^T&gt; + sum_i s_i^T (A A^T) s_i,
+    /// F with E A^T, A A^T, S^T S and R current: ||E - S A||^2 = tr K - 2 &lt;S, E A^T&gt; + &lt;S^T S, A A^T&gt;,
     /// lambda_a ||A||^2 = lambda_a tr(A A^T).
     /// </summary>
     private double ObjectiveAtCurrentProducts(NetRexCfState s)
     {
-        Transposed(_aat, _t, _t, _aatT);
-        _sparse.RowsTimes(_aatT, _context.Threads, (i, q, columns, values) =>
-        {
-            double sum = 0;
-            for (int p = 0; p < columns.Length; p++) sum += values[p] * q[columns[p]];
-            _quadratic[i] = sum;
-        });
-        double quadratic = 0;
-        for (int i = 0; i < _g; i++) quadratic += _quadratic[i];
+        double quadratic = VectorKernels.Dot(_sts, _aat);
         double data = _traceK - 2 * VectorKernels.Dot(s.S, _eat) + quadratic;
         // The CF loss by strips, summed in strip order: the same bits for any thread count.
         var e = _edges;

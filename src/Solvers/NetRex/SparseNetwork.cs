@@ -54,7 +54,7 @@ internal sealed class SparseNetwork
     /// written at the next free place, which advances past nonzeros only: a quarter of the entries are nonzero in no
     /// predictable pattern, so a branch per entry mispredicts often), then by rows by a counting sort of those.
     /// </summary>
-    public void Load(ReadOnlySpan<double> s)
+    public void Load(ReadOnlySpan<double> s, int threads = 1)
     {
         int g = _g, t = _t;
         if (s.Length < g * t) throw new ArgumentException($"the network has {s.Length} entries, {g} x {t} needs {g * t}", nameof(s));
@@ -84,6 +84,17 @@ internal sealed class SparseNetwork
         int count = e;
         _columnStart[t] = count;
         Count = count;
+        // The two orderings read only the column lists: on two threads when there are.
+        if (threads > 1) Parallel.Invoke(() => SortRows(count), () => SortChunks(count));
+        else { SortRows(count); SortChunks(count); }
+    }
+
+    /// <summary>The nonzeros by rows: a counting sort of the column lists.</summary>
+    private void SortRows(int count)
+    {
+        int g = _g, t = _t;
+        var columnRows = _columnRows;
+        var columnValues = _columnValues;
         if (_rowColumns.Length < count)
         {
             int n = Math.Max(count, _rowColumns.Length + _rowColumns.Length / 2);
@@ -99,7 +110,19 @@ internal sealed class SparseNetwork
                 int q = _next[columnRows[p]]++;
                 _rowColumns[q] = j; _rowValues[q] = columnValues[p];
             }
-        if (_chunkRows.Length < count) { _chunkRows = new int[_rowColumns.Length]; _chunkValues = new double[_rowColumns.Length]; }
+    }
+
+    /// <summary>The nonzeros by blocks of <see cref="ChunkRows"/> rows, then columns, then rows: a counting sort of the column lists.</summary>
+    private void SortChunks(int count)
+    {
+        int t = _t;
+        var columnRows = _columnRows;
+        var columnValues = _columnValues;
+        if (_chunkRows.Length < count)
+        {
+            int n = Math.Max(count, _chunkRows.Length + _chunkRows.Length / 2);
+            _chunkRows = new int[n]; _chunkValues = new double[n];
+        }
         // Counting sort of the column-ordered nonzeros by block: block c's column j begins after all of block c's
         // earlier columns and all earlier blocks.
         int stride = t + 1;
