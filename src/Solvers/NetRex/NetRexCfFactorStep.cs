@@ -32,9 +32,9 @@ internal static class NetRexCfFactorStep
     {
         if (grams != null && byRows) throw new ArgumentException("kept Grams need each row's weights contiguous (byRows false)", nameof(grams));
         var blas = context.Blas;
-        // H0 without its ridge: base V V^T, both triangles.
+        // H0 without its ridge: base V V^T, its upper triangle (the lower one in RowCholesky's row-major reading).
         var dense = new double[(long)d * d];
-        blas.Gemm(Transpose.No, Transpose.Yes, d, d, m, baseWeight, v, d, v, d, 0.0, dense, d);
+        blas.Syrk(Transpose.No, d, m, baseWeight, v, d, 0.0, dense, d);
         int genes = byRows ? n : m;
         var lowRank = allowLowRank ? LowRank.Create(dense, regularization, v, d, m, block, excess, genes, byRows, blas) : null;
         int lowRankRows = 0;

@@ -33,6 +33,8 @@ internal sealed class NetRexCfPalm
     private readonly double[] _eat, _aat, _aatT, _ks, _rhs, _r, _grad, _sts, _inverse, _excess, _weightedTarget;
     // Z^T (G x T): the A-step works on it, so that S + (mu_A/2) Z^T is element-wise; the state's Z is written back by Run.
     private readonly double[] _zt;
+    // Scratch of UpdatePrediction: gathered latent columns, and the rows or columns of R they give.
+    private double[] _gathered = [], _block = [];
     private readonly double[] _factor, _triangularInverse, _stripLoss;
     private readonly SparseNetwork _sparse;
     // The Y-step's regulator Grams, kept across iterations of the state in _current (null: rebuilt at every visit).
@@ -147,7 +149,7 @@ internal sealed class NetRexCfPalm
         NetRexCfFactorStep.Update(s.Y, s.X, s.Factors, t, g, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, regulators, byRows: false, _context,
             grams: _regulatorGrams);
         mark = Lap(3, mark);
-        Prediction(s);
+        UpdatePrediction(s, genes, regulators);
         double objective = ObjectiveAtCurrentProducts(s);
         Lap(4, mark);
         return objective;
@@ -240,6 +242,32 @@ internal sealed class NetRexCfPalm
     /// <summary>R = X^T Y (G x T).</summary>
     private void Prediction(NetRexCfState s)
         => Blas.Gemm(Transpose.Yes, Transpose.No, _g, _t, s.Factors, 1.0, s.X, s.Factors, s.Y, s.Factors, 0.0, _r, _g);
+
+    /// <summary>
+    /// R = X^T Y after an iteration that moved only the genes <paramref name="genes"/> (columns of X) and the regulators
+    /// <paramref name="regulators"/> (columns of Y): their columns and rows of R again, by two GEMMs on gathered copies
+    /// (d (|J| G + |I| T) multiply-adds, 35 M against 90 M at D1); all of R when the blocks cover more than half of it.
+    /// </summary>
+    private void UpdatePrediction(NetRexCfState s, int[] genes, int[] regulators)
+    {
+        int g = _g, t = _t, d = s.Factors, ni = genes.Length, nj = regulators.Length;
+        if ((double)ni * t + (double)nj * g > 0.5 * g * t)
+        {
+            Prediction(s);
+            return;
+        }
+        if (_gathered.Length < (long)d * Math.Max(ni, nj)) _gathered = new double[(long)d * Math.Max(ni, nj)];
+        if (_block.Length < Math.Max((long)g * nj, (long)ni * t)) _block = new double[Math.Max((long)g * nj, (long)ni * t)];
+        // Columns J: R[:, J] = X^T Y_J.
+        for (int k = 0; k < nj; k++) s.Y.AsSpan(regulators[k] * d, d).CopyTo(_gathered.AsSpan(k * d, d));
+        Blas.Gemm(Transpose.Yes, Transpose.No, g, nj, d, 1.0, s.X, d, _gathered, d, 0.0, _block, g);
+        for (int k = 0; k < nj; k++) _block.AsSpan(k * g, g).CopyTo(_r.AsSpan(regulators[k] * g, g));
+        // Rows I: R[I, :] = X_I^T Y.
+        for (int k = 0; k < ni; k++) s.X.AsSpan(genes[k] * d, d).CopyTo(_gathered.AsSpan(k * d, d));
+        Blas.Gemm(Transpose.Yes, Transpose.No, ni, t, d, 1.0, _gathered, d, s.Y, d, 0.0, _block, ni);
+        for (int j = 0; j < t; j++)
+            for (int k = 0; k < ni; k++) _r[genes[k] + (long)j * g] = _block[k + (long)j * ni];
+    }
 
     /// <summary>
     /// F with E A^T, A A^T, S^T S and R current: ||E - S A||^2 = tr K - 2 &lt;S, E A^T&gt; + &lt;S^T S, A A^T&gt;,

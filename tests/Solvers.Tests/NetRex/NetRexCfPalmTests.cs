@@ -125,6 +125,24 @@ public class NetRexCfPalmTests
         Assert.Equal(SolverStatus.MaxIterations, fit.Status);
     }
 
+    /// <summary>
+    /// With small factor blocks PALM keeps its products across iterations (R = X^T Y updated for the moved rows and
+    /// columns only, the regulator Grams updated in place, E A^T and A A^T by recursion, S^T S from the S-step): F after
+    /// the last iteration equals F evaluated afresh at the final iterates, and never rose on the way.
+    /// </summary>
+    [Fact]
+    public void KeptProductsGiveTheFreshObjective()
+    {
+        var o = FixtureOptions(25) with { FactorBlock = 2 };
+        var gram = Doubles(Fixture, "gram");
+        var edges = FixtureEdges(o);
+        var fit = NetRexCfGrn.Solve(gram, edges, Start(), o, Context());
+        var f = fit.Certificate.ObjectiveHistory;
+        double fresh = NetRexCfGrn.Objective(gram, edges, fit.State, o, Context());
+        Assert.True(Math.Abs(f[^1] - fresh) <= 1e-10 * Math.Abs(fresh), $"F kept {f[^1]:R} vs fresh {fresh:R}");
+        for (int k = 1; k < f.Length; k++) Assert.True(f[k] <= f[k - 1] * (1 + 1e-12), $"F rose at iteration {k}: {f[k - 1]:R} -> {f[k]:R}");
+    }
+
     [Fact]
     public void ConfidenceMatchesReference()
     {
