@@ -1,4 +1,5 @@
 using GrnFast.Kernels.Blas;
+using GrnFast.Kernels.Factorization;
 using GrnFast.Kernels.Vectors;
 
 namespace GrnFast.Solvers.NetRex;
@@ -127,7 +128,7 @@ internal static class NetRexCfFactorStep
             int d = _d, m = _m;
             var c = w.Rhs.AsSpan(0, d);
             c.Clear();
-            for (int k = 0; k < w.TargetCount; k++) VectorKernels.Axpy(w.TargetWeight[k], _q.AsSpan(w.TargetIndex[k] * d, d), c);
+            FactorizationKernels.AddColumnCombination(_q, d, w.TargetIndex.AsSpan(0, w.TargetCount), w.TargetWeight.AsSpan(0, w.TargetCount), c);
             if (count == 0)
             {
                 c.CopyTo(x);
@@ -151,7 +152,8 @@ internal static class NetRexCfFactorStep
             }
             if (!RowCholesky.Factor(b, count)) throw new InvalidOperationException("I + D^1/2 Gamma D^1/2 is not positive definite");
             RowCholesky.Solve(b, count, g);
-            for (int k = 0; k < count; k++) VectorKernels.Axpy(-w.Scale[k] * g[k], _q.AsSpan(w.Index[k] * d, d), c);
+            for (int k = 0; k < count; k++) g[k] *= -w.Scale[k];
+            FactorizationKernels.AddColumnCombination(_q, d, w.Index.AsSpan(0, count), g, c);
             c.CopyTo(x);
         }
     }
@@ -269,7 +271,7 @@ internal static class NetRexCfFactorStep
         public void RightHandSide(double[] v, int d)
         {
             Array.Clear(Rhs);
-            for (int k = 0; k < TargetCount; k++) VectorKernels.Axpy(TargetWeight[k], v.AsSpan(TargetIndex[k] * d, d), Rhs);
+            FactorizationKernels.AddColumnCombination(v, d, TargetIndex.AsSpan(0, TargetCount), TargetWeight.AsSpan(0, TargetCount), Rhs);
         }
 
         /// <summary>The gathered columns sqrt(e_ij) v_j of the support.</summary>
