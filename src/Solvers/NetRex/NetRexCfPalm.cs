@@ -129,18 +129,23 @@ internal sealed class NetRexCfPalm
         {
             for (int l = 0; l < q.Length; l++) _grad[i + (long)l * _g] += q[l];
         });
-        // In place: each element of the step reads only its own S entry.
+        // In place: each element of the step reads only its own S entry. The CF weights of the X- and Y-steps depend on
+        // the new support only, so each short strip gets them right after its step, while its prior, alpha and beta
+        // are still in the cache.
         var e = _edges;
         var state = s;
-        ElementStrips(_grad.Length, (a, n) => FactorizationKernels.HardThresholdStep(state.S.AsSpan(a, n), _grad.AsSpan(a, n), e.Prior.AsSpan(a, n),
-            e.Alpha.AsSpan(a, n), e.Beta.AsSpan(a, n), e.Eta.AsSpan(a, n), _r.AsSpan(a, n), e.Lambda, step, state.S.AsSpan(a, n)));
+        ElementStrips(_grad.Length, (a, n) =>
+        {
+            FactorizationKernels.HardThresholdStep(state.S.AsSpan(a, n), _grad.AsSpan(a, n), e.Prior.AsSpan(a, n),
+                e.Alpha.AsSpan(a, n), e.Beta.AsSpan(a, n), e.Eta.AsSpan(a, n), _r.AsSpan(a, n), e.Lambda, step, state.S.AsSpan(a, n));
+            FactorizationKernels.CollaborativeFilterWeights(state.S.AsSpan(a, n), e.Prior.AsSpan(a, n), e.Alpha.AsSpan(a, n),
+                e.Beta.AsSpan(a, n), e.Lambda, e.BaseWeight, _excess.AsSpan(a, n), _weightedTarget.AsSpan(a, n));
+        }, CacheStripLength);
         _sparse.Load(s.S, _context.Threads);
         _sparse.Gram(_sts, _context.Threads, Blas, s.S);
         mark = Lap(1, mark);
 
-        // X and Y: the CF weights depend on the support of the new S only.
-        ElementStrips(_grad.Length, (a, n) => FactorizationKernels.CollaborativeFilterWeights(state.S.AsSpan(a, n), e.Prior.AsSpan(a, n), e.Alpha.AsSpan(a, n),
-            e.Beta.AsSpan(a, n), e.Lambda, e.BaseWeight, _excess.AsSpan(a, n), _weightedTarget.AsSpan(a, n)));
+        // X and Y.
         var genes = Block(g, rng);
         var regulators = Block(t, rng);
         NetRexCfFactorStep.Update(s.X, s.Y, s.Factors, g, t, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, genes, byRows: true, _context);
@@ -174,16 +179,19 @@ internal sealed class NetRexCfPalm
     /// five to eight G x T arrays and are bound by one core's memory bandwidth; each element's result does not depend
     /// on the split.
     /// </summary>
-    private void ElementStrips(int n, Action<int, int> strip)
+    private void ElementStrips(int n, Action<int, int> strip, int length = StripLength)
     {
-        Parallel.For(0, (n + StripLength - 1) / StripLength, new ParallelOptions { MaxDegreeOfParallelism = _context.Threads }, b =>
+        Parallel.For(0, (n + length - 1) / length, new ParallelOptions { MaxDegreeOfParallelism = _context.Threads }, b =>
         {
-            int a = b * StripLength;
-            strip(a, Math.Min(StripLength, n - a));
+            int a = b * length;
+            strip(a, Math.Min(length, n - a));
         });
     }
 
     private const int StripLength = 1 << 16;
+
+    /// <summary>Strips whose seven or eight arrays fit a core's L2 together (8 K elements: 64 KB each).</summary>
+    private const int CacheStripLength = 1 << 13;
 
     /// <summary>dest (columns x rows) = M^T for a column-major rows x columns M.</summary>
     private static void Transposed(double[] m, int rows, int columns, double[] dest)

@@ -33,8 +33,9 @@ public sealed record NetRexCfFit(SolverStatus Status, NetRexCfCertificate Certif
     NetRexCfPhaseSeconds Phases);
 
 /// <summary>
-/// Wall-clock seconds of each step of the outer iterations, summed over them: the A-step (S^T S, M^-1, K S and the
-/// activity products), the S-step (gradient and hard threshold), the X- and Y-steps (with their CF weights), and F.
+/// Wall-clock seconds of each step of the outer iterations, summed over them: the A-step (M^-1, K S and the activity
+/// products), the S-step (gradient, hard threshold with the new CF weights, the sparse network and its S^T S), the X-
+/// and Y-steps, and F.
 /// </summary>
 public sealed record NetRexCfPhaseSeconds(double Activities, double Network, double GeneFactors, double RegulatorFactors, double Objective)
 {
