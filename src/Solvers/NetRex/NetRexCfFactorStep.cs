@@ -29,21 +29,23 @@ internal static class NetRexCfFactorStep
     /// </param>
     public static int Update(double[] u, double[] v, int d, int n, int m, double[] excess, double[] weightedTarget,
         double baseWeight, double regularization, int[] block, bool byRows, SolverContext context, bool allowLowRank = true,
-        SupportGrams? grams = null)
+        SupportGrams? grams = null, Buffers? buffers = null)
     {
         if (grams != null && byRows) throw new ArgumentException("kept Grams need each row's weights contiguous (byRows false)", nameof(grams));
+        buffers ??= new Buffers(d, m);
+        if (buffers.Factors != d || buffers.Columns != m) throw new ArgumentException($"buffers for d = {buffers.Factors}, m = {buffers.Columns}; the step has d = {d}, m = {m}", nameof(buffers));
         var blas = context.Blas;
         // H0 without its ridge: base V V^T, its upper triangle (the lower one in RowCholesky's row-major reading).
-        var dense = new double[(long)d * d];
+        var dense = buffers.Dense;
         blas.Syrk(Transpose.No, d, m, baseWeight, v, d, 0.0, dense, d);
         int genes = byRows ? n : m;
-        var lowRank = allowLowRank ? LowRank.Create(dense, regularization, v, d, m, block, excess, genes, byRows, blas) : null;
+        var lowRank = allowLowRank ? LowRank.Create(dense, regularization, v, d, m, block, excess, genes, byRows, blas, buffers) : null;
         int lowRankRows = 0;
         // The per-row SYRKs run inside a parallel loop: a native BLAS would add its own threads to ours (its thread
         // count is process-wide), so they use the managed single-threaded kernel, whose bits do not depend on threads.
         var rowBlas = new ManagedBlas(1);
         Parallel.For(0, block.Length, new ParallelOptions { MaxDegreeOfParallelism = context.Threads, CancellationToken = context.Cancellation },
-            () => new Workspace(d, m),
+            buffers.Rent,
             (k, _, w) =>
             {
                 int i = block[k];
@@ -78,7 +80,7 @@ internal static class NetRexCfFactorStep
                 }
                 return w;
             },
-            _ => { });
+            buffers.Return);
         return lowRankRows;
     }
 
@@ -95,7 +97,7 @@ internal static class NetRexCfFactorStep
         private LowRank(double[] q, double[] gamma, double[] v, int d, int m) { _q = q; _gamma = gamma; _v = v; _d = d; _m = m; }
 
         public static LowRank? Create(double[] dense, double regularization, double[] v, int d, int m, int[] block, double[] excess,
-            int genes, bool byRows, IBlas blas)
+            int genes, bool byRows, IBlas blas, Buffers buffers)
         {
             // Multiply-adds saved by the rows that qualify against the shared terms' cost.
             double saved = 0;
@@ -107,17 +109,14 @@ internal static class NetRexCfFactorStep
             }
             double cost = 2.0 * d * d * m + (double)m * m * d / 2 + (double)d * d * d;
             if (saved <= cost) return null;
-            var l = (double[])dense.Clone();
+            var (l, w, r, q, gamma) = buffers.LowRankTerms();
+            Array.Copy(dense, l, (long)d * d);
             for (int p = 0; p < d; p++) l[p + p * d] += regularization;
             if (!RowCholesky.Factor(l, d)) return null;
-            var w = new double[(long)d * d];
             RowCholesky.InvertFactor(l, d, w);
             // w row-major is W (lower); read column-major it is W^T.
-            var r = new double[(long)d * m];
             blas.Gemm(Transpose.Yes, Transpose.No, d, m, d, 1.0, w, d, v, d, 0.0, r, d);
-            var q = new double[(long)d * m];
             blas.Gemm(Transpose.No, Transpose.No, d, m, d, 1.0, w, d, r, d, 0.0, q, d);
-            var gamma = new double[(long)m * m];
             blas.Syrk(Transpose.Yes, m, d, 1.0, r, d, 0.0, gamma, m);
             return new LowRank(q, gamma, v, d, m);
         }
@@ -235,8 +234,35 @@ internal static class NetRexCfFactorStep
         public double[] Excess { get; } = new double[m];
     }
 
+    /// <summary>
+    /// The buffers of a factor step with d factors against m columns, kept by the caller across calls: the shared H0,
+    /// the low-rank terms and one workspace per thread (at D1 the Y-step's workspaces hold 2.4 MB of gathered columns
+    /// each; allocating them at every call had the GC clear and collect ~10 MB of large objects per PALM iteration).
+    /// </summary>
+    public sealed class Buffers(int d, int m)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentBag<Workspace> _workspaces = [];
+        private (double[], double[], double[], double[], double[])? _lowRank;
+
+        public int Factors { get; } = d;
+        public int Columns { get; } = m;
+        public double[] Dense { get; } = new double[(long)d * d];
+
+        internal Workspace Rent() => _workspaces.TryTake(out var w) ? w : new Workspace(Factors, Columns);
+
+        internal void Return(Workspace w) => _workspaces.Add(w);
+
+        /// <summary>H0's factor and its inverse factor (d x d), R and Q (d x m) and Gamma (m x m).</summary>
+        internal (double[] Factor, double[] InverseFactor, double[] R, double[] Q, double[] Gamma) LowRankTerms()
+        {
+            long dd = (long)Factors * Factors, dm = (long)Factors * Columns;
+            _lowRank ??= (new double[dd], new double[dd], new double[dm], new double[dm], new double[(long)Columns * Columns]);
+            return _lowRank.Value;
+        }
+    }
+
     /// <summary>One thread's buffers: a row's support, targets and right-hand side, its gathered columns and its system.</summary>
-    private sealed class Workspace(int d, int m)
+    internal sealed class Workspace(int d, int m)
     {
         public double[] H { get; } = new double[(long)d * d];
         public double[] Rhs { get; } = new double[d];

@@ -39,6 +39,8 @@ internal sealed class NetRexCfPalm
     private readonly SparseNetwork _sparse;
     // The Y-step's regulator Grams, kept across iterations of the state in _current (null: rebuilt at every visit).
     private SupportGrams? _regulatorGrams;
+    // The factor steps' buffers (d x T for the X-step, d x G for the Y-step), made at the first iteration (they need d).
+    private NetRexCfFactorStep.Buffers? _geneBuffers, _regulatorBuffers;
     // The state whose E A^T, A A^T and sparse S the buffers hold (set by Activities, kept current by Iterate).
     private NetRexCfState? _current;
     // Stopwatch ticks per step of Iterate (A, S, X, Y, F), summed over a Run.
@@ -148,11 +150,17 @@ internal sealed class NetRexCfPalm
         // X and Y.
         var genes = Block(g, rng);
         var regulators = Block(t, rng);
-        NetRexCfFactorStep.Update(s.X, s.Y, s.Factors, g, t, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, genes, byRows: true, _context);
+        if (_geneBuffers?.Factors != s.Factors)
+        {
+            _geneBuffers = new NetRexCfFactorStep.Buffers(s.Factors, t);
+            _regulatorBuffers = new NetRexCfFactorStep.Buffers(s.Factors, g);
+        }
+        NetRexCfFactorStep.Update(s.X, s.Y, s.Factors, g, t, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, genes, byRows: true, _context,
+            buffers: _geneBuffers);
         _regulatorGrams?.Advance(s.X, genes);
         mark = Lap(2, mark);
         NetRexCfFactorStep.Update(s.Y, s.X, s.Factors, t, g, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, regulators, byRows: false, _context,
-            grams: _regulatorGrams);
+            grams: _regulatorGrams, buffers: _regulatorBuffers);
         mark = Lap(3, mark);
         UpdatePrediction(s, genes, regulators);
         double objective = ObjectiveAtCurrentProducts(s);

@@ -27,6 +27,8 @@ internal sealed class SparseNetwork
     private int[] _chunkRows = [];
     private double[] _chunkValues = [];
     private readonly int _chunks;
+    // LeftMultiply's per-thread panels (590 KB each at D1), kept across calls rather than reallocated each time.
+    private readonly System.Collections.Concurrent.ConcurrentBag<double[]> _panels = [];
     private double[] _rowValues = [], _columnValues = [];
 
     public SparseNetwork(int genes, int regulators)
@@ -202,7 +204,7 @@ internal sealed class SparseNetwork
             blas.Gemm(Transpose.No, Transpose.No, rows, t, g, 1.0, m, rows, s, g, 0.0, dest, rows);
             return;
         }
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new double[RowBlock * (g + t)], (b, _, panel) =>
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => _panels.TryTake(out var kept) ? kept : new double[RowBlock * (g + t)], (b, _, panel) =>
         {
             int r0 = b * RowBlock, n = Math.Min(RowBlock, rows - r0);
             for (int c = 0; c < g; c++) m.AsSpan(r0 + c * rows, n).CopyTo(panel.AsSpan(c * n, n));
@@ -215,7 +217,7 @@ internal sealed class SparseNetwork
                 FactorizationKernels.AddColumnCombinations(panel.AsSpan(0, n * g), n, n, _chunkRows, _chunkValues, _chunkStart.AsSpan(c * stride, stride), sums, n);
             for (int j = 0; j < t; j++) sums.Slice(j * n, n).CopyTo(dest.AsSpan(r0 + j * rows, n));
             return panel;
-        }, _ => { });
+        }, _panels.Add);
     }
 
     /// <summary>
