@@ -121,7 +121,7 @@ internal static class NetRexCfFactorStep
             return new LowRank(q, gamma, v, d, m);
         }
 
-        /// <summary>x = H^-1 b for the row gathered in <paramref name="w"/> (its support indices, sqrt(e) and w t).</summary>
+        /// <summary>x = H^-1 b for the row gathered in <paramref name="w"/> (its support indices, sqrt(e) and w t); x unchanged if B is not positive definite.</summary>
         public void Solve(Workspace w, int count, Span<double> x)
         {
             int d = _d, m = _m;
@@ -149,7 +149,9 @@ internal static class NetRexCfFactorStep
                 b[k * count + k] += 1;
                 g[k] = sk * VectorKernels.Dot(_v.AsSpan(jk * d, d), c);
             }
-            if (!RowCholesky.Factor(b, count)) throw new InvalidOperationException("I + D^1/2 Gamma D^1/2 is not positive definite");
+            // Only NaN or infinite weights can fail here (B's eigenvalues are at least 1); the row then keeps its factors, as
+            // a failed direct solve does, and F reports the failure.
+            if (!RowCholesky.Factor(b, count)) return;
             RowCholesky.Solve(b, count, g);
             for (int k = 0; k < count; k++) g[k] *= -w.Scale[k];
             FactorizationKernels.AddColumnCombination(_q, d, w.Index.AsSpan(0, count), g, c);

@@ -171,9 +171,6 @@ internal sealed class NetRexCfPalm
     /// <summary>Memory the kept regulator Grams may take (54 MB of Grams and 29 MB of copies of X at D1).</summary>
     private const double MaxKeptBytes = 512.0 * 1024 * 1024;
 
-    /// <summary>How the Y-step's Grams were formed so far: updated in place, and rebuilt.</summary>
-    public (long Updates, long Rebuilds) RegulatorGramVisits => _regulatorGrams?.Visits ?? (0, 0);
-
     /// <summary>Adds the ticks since <paramref name="mark"/> to step <paramref name="phase"/>; returns now.</summary>
     private long Lap(int phase, long mark)
     {
@@ -209,7 +206,7 @@ internal sealed class NetRexCfPalm
     }
 
     /// <summary>
-    /// A A^T = Z (E A^T) = Z^T' P (T x T, symmetric): its upper blocks by three GEMMs over halves of the regulators, the
+    /// A A^T = Z (E A^T) = (Z^T)^T P (T x T, symmetric): its upper blocks by three GEMMs over halves of the regulators, the
     /// lower off-diagonal block mirrored (3/4 of the full product's multiply-adds).
     /// </summary>
     private void ActivityGram()
