@@ -168,33 +168,26 @@ internal static class NetRexCfFactorStep
     public static void UpdateConjugateGradient(double[] u, double[] v, int d, int n, int m, double[] excess, double[] weightedTarget,
         double baseWeight, double regularization, int[] block, bool byRows, int steps, SolverContext context)
     {
-        var dense = new double[(long)d * d];
+        var buffers = new Buffers(d, m);
+        // H0 with its ridge, both triangles (the product reads whole columns).
+        var dense = buffers.Dense;
         context.Blas.Gemm(Transpose.No, Transpose.Yes, d, d, m, baseWeight, v, d, v, d, 0.0, dense, d);
         for (int p = 0; p < d; p++) dense[p + p * d] += regularization;
         int genes = byRows ? n : m;
         Parallel.For(0, block.Length, new ParallelOptions { MaxDegreeOfParallelism = context.Threads, CancellationToken = context.Cancellation },
-            () => new CgWorkspace(d, m),
+            buffers.Rent,
             (k, _, w) =>
             {
                 int i = block[k];
-                int count = 0;
-                var b = w.B.AsSpan();
-                b.Clear();
-                for (int j = 0; j < m; j++)
-                {
-                    long e = byRows ? i + (long)j * genes : j + (long)i * genes;
-                    double ex = excess[e], wt = weightedTarget[e];
-                    if (ex == 0 && wt == 0) continue;
-                    if (wt != 0) VectorKernels.Axpy(wt, v.AsSpan(j * d, d), b);
-                    if (ex != 0) { w.Index[count] = j; w.Excess[count] = ex; count++; }
-                }
+                int count = w.Gather(i, excess, weightedTarget, genes, byRows, m);
+                w.RightHandSide(v, d);
                 var x = u.AsSpan(i * d, d);
-                var r = w.R.AsSpan();
-                var p = w.P.AsSpan();
-                var ap = w.Ap.AsSpan();
+                var r = w.Residual.AsSpan();
+                var p = w.Direction.AsSpan();
+                var ap = w.Product.AsSpan();
                 // r = b - H x
                 Multiply(dense, v, d, w.Index, w.Excess, count, x, ap);
-                for (int q = 0; q < d; q++) r[q] = b[q] - ap[q];
+                for (int q = 0; q < d; q++) r[q] = w.Rhs[q] - ap[q];
                 r.CopyTo(p);
                 double rs = VectorKernels.Dot(r, r);
                 for (int it = 0; it < steps && rs > 1e-20; it++)
@@ -212,7 +205,7 @@ internal static class NetRexCfFactorStep
                 }
                 return w;
             },
-            _ => { });
+            buffers.Return);
     }
 
     /// <summary>dest = H x with H = dense + sum_c excess_c v_(index_c) v_(index_c)^T (dense symmetric, d x d).</summary>
@@ -224,16 +217,6 @@ internal static class NetRexCfFactorStep
             var vj = v.AsSpan(index[c] * d, d);
             VectorKernels.Axpy(excess[c] * VectorKernels.Dot(vj, x), vj, dest);
         }
-    }
-
-    private sealed class CgWorkspace(int d, int m)
-    {
-        public double[] B { get; } = new double[d];
-        public double[] R { get; } = new double[d];
-        public double[] P { get; } = new double[d];
-        public double[] Ap { get; } = new double[d];
-        public int[] Index { get; } = new int[m];
-        public double[] Excess { get; } = new double[m];
     }
 
     /// <summary>
@@ -270,15 +253,20 @@ internal static class NetRexCfFactorStep
         public double[] Rhs { get; } = new double[d];
         public double[] Gathered { get; } = new double[(long)d * m];
         public int[] Index { get; } = new int[m];
+        public double[] Excess { get; } = new double[m];
         public double[] Scale { get; } = new double[m];
         public int[] TargetIndex { get; } = new int[m];
         public double[] TargetWeight { get; } = new double[m];
         public int TargetCount { get; private set; }
         /// <summary>The low-rank solve's right-hand side D^1/2 V_I^T c, then its solution z.</summary>
         public double[] Projections { get; } = new double[m];
+        /// <summary>The conjugate-gradient steps' residual, direction and H times the direction.</summary>
+        public double[] Residual { get; } = new double[d];
+        public double[] Direction { get; } = new double[d];
+        public double[] Product { get; } = new double[d];
 
         /// <summary>
-        /// Row i's support (ascending j with e_ij != 0, and sqrt(e_ij)) and its targets (j with (w t)_ij != 0); returns the
+        /// Row i's support (ascending j with e_ij != 0, e_ij and sqrt(e_ij)) and its targets (j with (w t)_ij != 0); returns the
         /// support's size. The right-hand side is not formed: <see cref="RightHandSide"/> does it for the full-rank solves.
         /// </summary>
         public int Gather(int i, double[] excess, double[] weightedTarget, int genes, bool byRows, int m)
@@ -289,7 +277,7 @@ internal static class NetRexCfFactorStep
                 long e = byRows ? i + (long)j * genes : j + (long)i * genes;
                 double ex = excess[e], wt = weightedTarget[e];
                 if (wt != 0) { TargetIndex[targets] = j; TargetWeight[targets] = wt; targets++; }
-                if (ex != 0) { Index[count] = j; Scale[count] = Math.Sqrt(ex); count++; }
+                if (ex != 0) { Index[count] = j; Excess[count] = ex; Scale[count] = Math.Sqrt(ex); count++; }
             }
             TargetCount = targets;
             return count;
