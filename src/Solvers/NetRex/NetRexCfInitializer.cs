@@ -92,6 +92,8 @@ internal static class NetRexCfInitializer
         var inverse = new double[(long)t * t];
         var sparse = new SparseNetwork(g, t);
         int rounds = Math.Max(1, o.NcaIterations);
+        // K S at every round: K by row panels once, as PALM does, when the copy is small.
+        var gramPanels = o.NcaIterations > 1 && sizeof(double) * (double)g * g <= NetRexCfPalm.MaxPackedBytes ? SparseNetwork.PackRowPanels(gram, g, g) : null;
         for (int k = 0; k < rounds; k++)
         {
             sparse.Load(s);
@@ -114,7 +116,7 @@ internal static class NetRexCfInitializer
                 column[j] = 1;
                 RowCholesky.Solve(l, t, column);
             });
-            sparse.LeftMultiply(gram, g, ks, context.Threads, blas, s);
+            sparse.LeftMultiply(gram, g, ks, context.Threads, blas, s, gramPanels);
             blas.Gemm(Transpose.No, Transpose.No, g, t, t, 1.0, ks, g, inverse, t, 0.0, eat, g);
             for (int j = 0; j < t; j++)
                 for (int i = 0; i < g; i++) eatT[j + (long)i * t] = eat[i + (long)j * g];

@@ -25,6 +25,8 @@ internal sealed class NetRexCfPalm
 {
     private readonly NetRexCfEdges _edges;
     private readonly double[] _k;
+    // K by the sparse product's row panels (null above MaxPackedBytes): K S is formed at every iteration.
+    private readonly double[]? _kPanels;
     private readonly double _traceK;
     private readonly NetRexCfOptions _o;
     private readonly SolverContext _context;
@@ -59,7 +61,11 @@ internal sealed class NetRexCfPalm
         _aat = new double[(long)_t * _t]; _aatT = new double[(long)_t * _t]; _sts = new double[(long)_t * _t]; _inverse = new double[(long)_t * _t];
         _stripLoss = new double[(m + StripLength - 1) / StripLength];
         _sparse = new SparseNetwork(_g, _t);
+        if (sizeof(double) * (double)_g * _g <= MaxPackedBytes) _kPanels = SparseNetwork.PackRowPanels(gram, _g, _g);
     }
+
+    /// <summary>Memory the packed copy of K may take (32 MB at D1).</summary>
+    internal const double MaxPackedBytes = 256.0 * 1024 * 1024;
 
     private IBlas Blas => _context.Blas;
 
@@ -113,7 +119,7 @@ internal sealed class NetRexCfPalm
         double half = muA / 2;
         for (int j = 0; j < t; j++) _sts[j + j * t] += _o.LambdaA + half;
         if (!Inverse(_sts, t, _inverse)) return double.NaN;
-        _sparse.LeftMultiply(_k, g, _ks, _context.Threads, Blas, s.S);
+        _sparse.LeftMultiply(_k, g, _ks, _context.Threads, Blas, s.S, _kPanels);
         VectorKernels.Axpy(half, _eat, _ks);
         Blas.Gemm(Transpose.No, Transpose.No, g, t, t, 1.0, _ks, g, _inverse, t, 0.0, _eat, g);
         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_zt, half, s.S, _rhs);

@@ -443,6 +443,10 @@ public class SparseNetworkTests
         var m = Enumerable.Range(0, g * g).Select(_ => rng.NextDouble()).ToArray();
         var ms = new double[g * t];
         sparse.LeftMultiply(m, g, ms, 2, new GrnFast.Kernels.Blas.ManagedBlas(1), s);
+        // From the packed row panels: the same sums in the same order, so the same bits.
+        var packed = new double[g * t];
+        sparse.LeftMultiply(m, g, packed, 2, new GrnFast.Kernels.Blas.ManagedBlas(1), s, GrnFast.Solvers.NetRex.SparseNetwork.PackRowPanels(m, g, g));
+        Assert.Equal(ms, packed);
         var b = Enumerable.Range(0, t * g).Select(_ => rng.NextDouble()).ToArray();   // B^T, t x g
         var bts = new double[t * t];
         sparse.TransposeTimes(b, bts, 2);
