@@ -97,14 +97,15 @@ public static partial class FactorizationKernels
     }
 
     /// <inheritdoc cref="FactorizationScalarKernels.HardThresholdStep"/>
-    public static void HardThresholdStep(ReadOnlySpan<double> s, ReadOnlySpan<double> g, ReadOnlySpan<double> b, ReadOnlySpan<double> alpha,
-        ReadOnlySpan<double> beta, ReadOnlySpan<double> eta, ReadOnlySpan<double> r, double lambda, double step, Span<double> dest)
+    public static void HardThresholdStep(ReadOnlySpan<double> s, ReadOnlySpan<double> q, ReadOnlySpan<double> c, double ridge, ReadOnlySpan<double> b,
+        ReadOnlySpan<double> alpha, ReadOnlySpan<double> beta, ReadOnlySpan<double> eta, ReadOnlySpan<double> r, double lambda, double step, Span<double> dest)
     {
-        FactorizationArguments.SameLengths(s.Length, g.Length, alpha.Length, beta.Length, eta.Length, r.Length);
-        FactorizationArguments.SameLengths(s.Length, b.Length, s.Length, s.Length, s.Length, s.Length);
+        FactorizationArguments.SameLengths(s.Length, q.Length, alpha.Length, beta.Length, eta.Length, r.Length);
+        FactorizationArguments.SameLengths(s.Length, b.Length, c.Length, s.Length, s.Length, s.Length);
         FactorizationArguments.DestinationFits(s.Length, dest.Length);
         ref double sr = ref MemoryMarshal.GetReference(s);
-        ref double gr = ref MemoryMarshal.GetReference(g);
+        ref double qr = ref MemoryMarshal.GetReference(q);
+        ref double cr = ref MemoryMarshal.GetReference(c);
         ref double br = ref MemoryMarshal.GetReference(b);
         ref double ar = ref MemoryMarshal.GetReference(alpha);
         ref double betar = ref MemoryMarshal.GetReference(beta);
@@ -116,11 +117,13 @@ public static partial class FactorizationKernels
         {
             var vl = Vector512.Create(lambda);
             var vstep = Vector512.Create(step);
+            var vridge = Vector512.Create(ridge);
             var two = Vector512.Create(2.0);
             for (; i + 8 <= n; i += 8)
             {
-                // u = s - step g; keep u where u^2 > step * delta
-                var u = Vector512.LoadUnsafe(ref sr, i) - vstep * Vector512.LoadUnsafe(ref gr, i);
+                // g = (s ridge - c) + q; u = s - step g; keep u where u^2 > step * delta
+                var vs = Vector512.LoadUnsafe(ref sr, i);
+                var u = vs - vstep * ((vs * vridge - Vector512.LoadUnsafe(ref cr, i)) + Vector512.LoadUnsafe(ref qr, i));
                 var vb = Vector512.LoadUnsafe(ref br, i);
                 var vbeta = Vector512.LoadUnsafe(ref betar, i);
                 var e = vb - Vector512.LoadUnsafe(ref rr, i);
@@ -133,10 +136,12 @@ public static partial class FactorizationKernels
         {
             var vl = Vector256.Create(lambda);
             var vstep = Vector256.Create(step);
+            var vridge = Vector256.Create(ridge);
             var two = Vector256.Create(2.0);
             for (; i + 4 <= n; i += 4)
             {
-                var u = Vector256.LoadUnsafe(ref sr, i) - vstep * Vector256.LoadUnsafe(ref gr, i);
+                var vs = Vector256.LoadUnsafe(ref sr, i);
+                var u = vs - vstep * ((vs * vridge - Vector256.LoadUnsafe(ref cr, i)) + Vector256.LoadUnsafe(ref qr, i));
                 var vb = Vector256.LoadUnsafe(ref br, i);
                 var vbeta = Vector256.LoadUnsafe(ref betar, i);
                 var e = vb - Vector256.LoadUnsafe(ref rr, i);
@@ -146,7 +151,8 @@ public static partial class FactorizationKernels
             }
         }
         for (; i < n; i++)
-            Unsafe.Add(ref dr, i) = FactorizationScalarKernels.ThresholdTerm(Unsafe.Add(ref sr, i), Unsafe.Add(ref gr, i), Unsafe.Add(ref br, i),
+            Unsafe.Add(ref dr, i) = FactorizationScalarKernels.ThresholdTerm(Unsafe.Add(ref sr, i),
+                (Unsafe.Add(ref sr, i) * ridge - Unsafe.Add(ref cr, i)) + Unsafe.Add(ref qr, i), Unsafe.Add(ref br, i),
                 Unsafe.Add(ref ar, i), Unsafe.Add(ref betar, i), Unsafe.Add(ref er, i), Unsafe.Add(ref rr, i), lambda, step);
     }
 

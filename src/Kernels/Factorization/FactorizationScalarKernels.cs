@@ -37,18 +37,19 @@ public static class FactorizationScalarKernels
     }
 
     /// <summary>
-    /// The PALM step on S fused with its proximal map: u = s - step * g (g half the gradient of the smooth part), then
+    /// The PALM step on S fused with its proximal map: u = s - step * g with g = (s * ridge - c) + q half the gradient of the
+    /// smooth part (q the quadratic term's share, c the linear one's, ridge the ridge weight on s), then
     /// dest = 0 where u^2 &lt;= step * delta and u elsewhere, with delta = lambda ((alpha + beta)(1 - b)(1 + 2(b - r))
     /// + beta (b - r)^2) + eta the rise of the CF and L0 terms when the edge turns on. A NaN u is kept (so a diverging
     /// fit shows); eta = +inf always gives 0.
     /// </summary>
-    public static void HardThresholdStep(ReadOnlySpan<double> s, ReadOnlySpan<double> g, ReadOnlySpan<double> b, ReadOnlySpan<double> alpha,
-        ReadOnlySpan<double> beta, ReadOnlySpan<double> eta, ReadOnlySpan<double> r, double lambda, double step, Span<double> dest)
+    public static void HardThresholdStep(ReadOnlySpan<double> s, ReadOnlySpan<double> q, ReadOnlySpan<double> c, double ridge, ReadOnlySpan<double> b,
+        ReadOnlySpan<double> alpha, ReadOnlySpan<double> beta, ReadOnlySpan<double> eta, ReadOnlySpan<double> r, double lambda, double step, Span<double> dest)
     {
-        FactorizationArguments.SameLengths(s.Length, g.Length, alpha.Length, beta.Length, eta.Length, r.Length);
-        FactorizationArguments.SameLengths(s.Length, b.Length, s.Length, s.Length, s.Length, s.Length);
+        FactorizationArguments.SameLengths(s.Length, q.Length, alpha.Length, beta.Length, eta.Length, r.Length);
+        FactorizationArguments.SameLengths(s.Length, b.Length, c.Length, s.Length, s.Length, s.Length);
         FactorizationArguments.DestinationFits(s.Length, dest.Length);
-        for (int j = 0; j < s.Length; j++) dest[j] = ThresholdTerm(s[j], g[j], b[j], alpha[j], beta[j], eta[j], r[j], lambda, step);
+        for (int j = 0; j < s.Length; j++) dest[j] = ThresholdTerm(s[j], (s[j] * ridge - c[j]) + q[j], b[j], alpha[j], beta[j], eta[j], r[j], lambda, step);
     }
 
     /// <summary>One element of <see cref="HardThresholdStep"/>.</summary>

@@ -130,12 +130,11 @@ internal sealed class NetRexCfPalm
         // S-step on the new activities: grad/2 = S A A^T + lambda_s S - E A^T, S A A^T row by row from the sparse S.
         double muS = 2 * FrobeniusWithShift(_aat, t, _o.LambdaS);
         double step = 2 / muS;
-        System.Numerics.Tensors.TensorPrimitives.Multiply(s.S, _o.LambdaS, _grad);
-        System.Numerics.Tensors.TensorPrimitives.Subtract(_grad, _eat, _grad);
+        // _grad holds S A A^T; the threshold pass adds lambda_s S - E A^T as it reads them.
         Transposed(_aat, t, t, _aatT);
         _sparse.RowsTimes(_aatT, _context.Threads, (i, q, _, _) =>
         {
-            for (int l = 0; l < q.Length; l++) _grad[i + (long)l * _g] += q[l];
+            for (int l = 0; l < q.Length; l++) _grad[i + (long)l * _g] = q[l];
         });
         // In place: each element of the step reads only its own S entry. The CF weights of the X- and Y-steps depend on
         // the new support only, so each short strip gets them right after its step, while its prior, alpha and beta
@@ -144,7 +143,7 @@ internal sealed class NetRexCfPalm
         var state = s;
         ElementStrips(_grad.Length, (a, n) =>
         {
-            FactorizationKernels.HardThresholdStep(state.S.AsSpan(a, n), _grad.AsSpan(a, n), e.Prior.AsSpan(a, n),
+            FactorizationKernels.HardThresholdStep(state.S.AsSpan(a, n), _grad.AsSpan(a, n), _eat.AsSpan(a, n), _o.LambdaS, e.Prior.AsSpan(a, n),
                 e.Alpha.AsSpan(a, n), e.Beta.AsSpan(a, n), e.Eta.AsSpan(a, n), _r.AsSpan(a, n), e.Lambda, step, state.S.AsSpan(a, n));
             FactorizationKernels.CollaborativeFilterWeights(state.S.AsSpan(a, n), e.Prior.AsSpan(a, n), e.Alpha.AsSpan(a, n),
                 e.Beta.AsSpan(a, n), e.Lambda, e.BaseWeight, _excess.AsSpan(a, n), _weightedTarget.AsSpan(a, n));

@@ -164,15 +164,22 @@ public class FactorizationKernelTests
             var rng = new Random(seed);
             var (s, g, b, a, beta, eta, r) = (Network(rng, n), TestData.Doubles(rng, n, SpecialRate), Indicator(rng, n), TestData.Doubles(rng, n, SpecialRate),
                 TestData.Doubles(rng, n, SpecialRate), TestData.Doubles(rng, n, SpecialRate), TestData.Doubles(rng, n, SpecialRate));
-            double lambda = 0.5 + rng.NextDouble() * 5, step = rng.NextDouble();
+            var c = TestData.Doubles(rng, n, SpecialRate);
+            double lambda = 0.5 + rng.NextDouble() * 5, step = rng.NextDouble(), ridge = rng.NextDouble();
             var dv = new double[n];
             var dt = new double[n];
-            FactorizationKernels.HardThresholdStep(s, g, b, a, beta, eta, r, lambda, step, dv);
-            FactorizationScalarKernels.HardThresholdStep(s, g, b, a, beta, eta, r, lambda, step, dt);
+            FactorizationKernels.HardThresholdStep(s, g, c, ridge, b, a, beta, eta, r, lambda, step, dv);
+            FactorizationScalarKernels.HardThresholdStep(s, g, c, ridge, b, a, beta, eta, r, lambda, step, dt);
             int i = TestData.FirstDifference(dv, dt);
             if (i >= 0) Assert.Fail($"HardThresholdStep n={n} seed={seed} i={i} [{KernelInfo.InstructionSet}]: vector {dv[i]:R} twin {dt[i]:R}");
             for (int k = 0; k < n; k++)
-                if (double.IsNaN(s[k] - step * g[k]) && !double.IsNaN(dv[k])) Assert.Fail($"HardThresholdStep n={n} seed={seed}: NaN step at {k} was thresholded away");
+            {
+                // The twin is the element map of the whole half-gradient (s ridge - c) + q.
+                double gradient = (s[k] * ridge - c[k]) + g[k];
+                double expected = FactorizationScalarKernels.ThresholdTerm(s[k], gradient, b[k], a[k], beta[k], eta[k], r[k], lambda, step);
+                if (!expected.Equals(dt[k])) Assert.Fail($"HardThresholdStep n={n} seed={seed}: twin {dt[k]:R} at {k}, the element map of the gradient {expected:R}");
+                if (double.IsNaN(s[k] - step * gradient) && !double.IsNaN(dv[k])) Assert.Fail($"HardThresholdStep n={n} seed={seed}: NaN step at {k} was thresholded away");
+            }
         }
     }
 
@@ -219,7 +226,8 @@ public class FactorizationKernelTests
     public void LengthsMustAgree()
     {
         Assert.Throws<ArgumentException>(() => FactorizationKernels.CollaborativeFilterLoss(new double[3], new double[3], new double[3], new double[3], new double[3], new double[2], 1));
-        Assert.Throws<ArgumentException>(() => FactorizationKernels.HardThresholdStep(new double[3], new double[3], new double[3], new double[3], new double[3], new double[3], new double[3], 1, 1, new double[2]));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.HardThresholdStep(new double[3], new double[3], new double[3], 0.5, new double[3], new double[3], new double[3], new double[3], new double[3], 1, 1, new double[2]));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.HardThresholdStep(new double[3], new double[3], new double[2], 0.5, new double[3], new double[3], new double[3], new double[3], new double[3], 1, 1, new double[3]));
         Assert.Throws<ArgumentException>(() => FactorizationScalarKernels.CollaborativeFilterWeights(new double[3], new double[4], new double[3], new double[3], 1, 1, new double[3], new double[3]));
     }
     [Fact]
