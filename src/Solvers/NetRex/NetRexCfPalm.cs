@@ -118,9 +118,12 @@ internal sealed class NetRexCfPalm
         double muA = FrobeniusWithShift(_sts, t, _o.LambdaA);
         double half = muA / 2;
         for (int j = 0; j < t; j++) _sts[j + j * t] += _o.LambdaA + half;
-        if (!Inverse(_sts, t, _inverse)) return double.NaN;
-        _sparse.LeftMultiply(_k, g, _ks, _context.Threads, Blas, s.S, _kPanels);
-        VectorKernels.Axpy(half, _eat, _ks);
+        // M's factor and inverse factor are serial: one thread forms them while the other starts K S.
+        bool factored = false;
+        _sparse.LeftMultiply(_k, g, _ks, _context.Threads, Blas, s.S, _kPanels, addend: _eat, addScale: half,
+            alongside: () => factored = InverseFactor(_sts, t));
+        if (!factored) return double.NaN;
+        InverseFromFactor(t, _inverse);
         Blas.Gemm(Transpose.No, Transpose.No, g, t, t, 1.0, _ks, g, _inverse, t, 0.0, _eat, g);
         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_zt, half, s.S, _rhs);
         Blas.Gemm(Transpose.No, Transpose.No, g, t, t, 1.0, _rhs, g, _inverse, t, 0.0, _zt, g);
@@ -321,19 +324,25 @@ internal sealed class NetRexCfPalm
     }
 
     /// <summary>
-    /// dest = M^-1 for a symmetric positive definite t x t M (unchanged): M = L L^T by <see cref="RowCholesky"/>, W = L^-1 row by
-    /// row (t^3 / 6 multiply-adds in vector axpys), then M^-1 = W^T W by one GEMM (the t^3 of the old column-by-column
-    /// solves, now at the BLAS's rate). False if M is not positive definite.
+    /// M^-1 for a symmetric positive definite t x t M (unchanged), in two parts so that the serial one can run beside K S:
+    /// here M = L L^T by <see cref="RowCholesky"/> and W = L^-1 row by row (t^3 / 6 multiply-adds in vector axpys) into the
+    /// scratch buffers; <see cref="InverseFromFactor"/> then forms M^-1 = W^T W by one GEMM (the t^3 of column-by-column
+    /// solves, at the BLAS's rate). False if M is not positive definite.
     /// </summary>
-    internal bool Inverse(double[] m, int t, double[] dest)
+    private bool InverseFactor(double[] m, int t)
     {
         var l = _factor;
         Array.Copy(m, l, (long)t * t);
         if (!RowCholesky.Factor(l, t)) return false;
+        RowCholesky.InvertFactor(l, t, _triangularInverse);
+        return true;
+    }
+
+    /// <summary>dest = W^T W from <see cref="InverseFactor"/>'s W, by one GEMM.</summary>
+    private void InverseFromFactor(int t, double[] dest)
+    {
         var w = _triangularInverse;
-        RowCholesky.InvertFactor(l, t, w);
         // w row-major holds W (lower); read column-major it is W^T, so W^T W = w w^T in column-major terms.
         Blas.Gemm(Transpose.No, Transpose.Yes, t, t, t, 1.0, w, t, w, t, 0.0, dest, t);
-        return true;
     }
 }

@@ -1,5 +1,6 @@
 using GrnFast.Kernels.Blas;
 using GrnFast.Kernels.Factorization;
+using GrnFast.Kernels.Vectors;
 
 namespace GrnFast.Solvers.NetRex;
 
@@ -200,19 +201,34 @@ internal sealed class SparseNetwork
     /// each panel is then one contiguous copy instead of a 256-byte piece of each of G columns (at D1 the strided copy
     /// took a fifth of the product's time on one thread, 6 of 30 ms, the contiguous one 2).
     /// </param>
-    public void LeftMultiply(double[] m, int rows, double[] dest, int threads, IBlas blas, ReadOnlySpan<double> s, double[]? panels = null)
+    /// <param name="addend">When given, dest = M S + <paramref name="addScale"/> addend (rows x T), added as each panel is written.</param>
+    /// <param name="alongside">
+    /// Work to run on the same threads as one more item of the product's parallel loop, ahead of the panels: a core that
+    /// would otherwise wait for a serial step before or after the product takes it while the other starts the panels.
+    /// </param>
+    public void LeftMultiply(double[] m, int rows, double[] dest, int threads, IBlas blas, ReadOnlySpan<double> s, double[]? panels = null,
+        double[]? addend = null, double addScale = 0, Action? alongside = null)
     {
         int g = _g, t = _t, blocks = (rows + RowBlock - 1) / RowBlock;
         if ((long)rows * g > m.LongLength) throw new ArgumentException($"the matrix has {m.LongLength} entries, {rows} x {g} needs {(long)rows * g}", nameof(m));
         if (panels != null && panels.LongLength != (long)rows * g) throw new ArgumentException($"the packed panels have {panels.LongLength} entries, {rows} x {g} needs {(long)rows * g}", nameof(panels));
+        if (addend != null && addend.LongLength < (long)rows * t) throw new ArgumentException($"the addend has {addend.LongLength} entries, {rows} x {t} needs {(long)rows * t}", nameof(addend));
         if (Count > DenseFraction * g * (double)t)
         {
+            alongside?.Invoke();
             blas.Gemm(Transpose.No, Transpose.No, rows, t, g, 1.0, m, rows, s, g, 0.0, dest, rows);
+            if (addend != null) VectorKernels.Axpy(addScale, addend.AsSpan(0, rows * t), dest.AsSpan(0, rows * t));
             return;
         }
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => _panels.TryTake(out var kept) ? kept : new double[RowBlock * (g + t)], (b, _, panel) =>
+        int first = alongside != null ? 1 : 0;
+        Parallel.For(0, blocks + first, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => _panels.TryTake(out var kept) ? kept : new double[RowBlock * (g + t)], (item, _, panel) =>
         {
-            int r0 = b * RowBlock, n = Math.Min(RowBlock, rows - r0);
+            if (item < first)
+            {
+                alongside!();
+                return panel;
+            }
+            int r0 = (item - first) * RowBlock, n = Math.Min(RowBlock, rows - r0);
             if (panels != null) panels.AsSpan(r0 * g, n * g).CopyTo(panel);
             else for (int c = 0; c < g; c++) m.AsSpan(r0 + c * rows, n).CopyTo(panel.AsSpan(c * n, n));
             // The sums into a contiguous n x T block after the panel, then to dest. Column j's sum runs over its rows in
@@ -222,7 +238,13 @@ internal sealed class SparseNetwork
             int stride = t + 1;
             for (int c = 0; c < _chunks; c++)
                 FactorizationKernels.AddColumnCombinations(panel.AsSpan(0, n * g), n, n, _chunkRows, _chunkValues, _chunkStart.AsSpan(c * stride, stride), sums, n);
-            for (int j = 0; j < t; j++) sums.Slice(j * n, n).CopyTo(dest.AsSpan(r0 + j * rows, n));
+            for (int j = 0; j < t; j++)
+            {
+                var column = dest.AsSpan(r0 + j * rows, n);
+                sums.Slice(j * n, n).CopyTo(column);
+                // The element-wise y += a x of VectorKernels.Axpy: the same bits as one pass over the whole of dest.
+                if (addend != null) VectorKernels.Axpy(addScale, addend.AsSpan(r0 + j * rows, n), column);
+            }
             return panel;
         }, _panels.Add);
     }

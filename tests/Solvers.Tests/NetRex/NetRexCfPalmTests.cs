@@ -447,6 +447,15 @@ public class SparseNetworkTests
         var packed = new double[g * t];
         sparse.LeftMultiply(m, g, packed, 2, new GrnFast.Kernels.Blas.ManagedBlas(1), s, GrnFast.Solvers.NetRex.SparseNetwork.PackRowPanels(m, g, g));
         Assert.Equal(ms, packed);
+        // With an addend and work alongside: the product plus 0.7 addend by the same Axpy as one pass, and the work done once.
+        var addend = Enumerable.Range(0, g * t).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var expectedSum = (double[])ms.Clone();
+        GrnFast.Kernels.Vectors.VectorKernels.Axpy(0.7, addend, expectedSum);
+        var withAddend = new double[g * t];
+        int ran = 0;
+        sparse.LeftMultiply(m, g, withAddend, 2, new GrnFast.Kernels.Blas.ManagedBlas(1), s, addend: addend, addScale: 0.7, alongside: () => Interlocked.Increment(ref ran));
+        Assert.Equal(expectedSum, withAddend);
+        Assert.Equal(1, ran);
         var b = Enumerable.Range(0, t * g).Select(_ => rng.NextDouble()).ToArray();   // B^T, t x g
         var bts = new double[t * t];
         sparse.TransposeTimes(b, bts, 2);
