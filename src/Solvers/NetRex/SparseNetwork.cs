@@ -31,6 +31,8 @@ internal sealed class SparseNetwork
     // LeftMultiply's per-thread panels (590 KB each at D1), kept across calls rather than reallocated each time.
     private readonly System.Collections.Concurrent.ConcurrentBag<double[]> _panels = [];
     private double[] _rowValues = [], _columnValues = [];
+    // S^T by row panels for Gram (G T entries), kept across calls.
+    private double[] _transposedPanels = [];
 
     public SparseNetwork(int genes, int regulators)
     {
@@ -156,18 +158,33 @@ internal sealed class SparseNetwork
     private ReadOnlySpan<double> ColumnValues(int j) => _columnValues.AsSpan(_columnStart[j], _columnStart[j + 1] - _columnStart[j]);
 
     /// <summary>
-    /// dest = S^T S (T x T, both triangles). Sparse, column l from the rows of S that column l touches (sum over genes of
-    /// nnz(row)^2 scattered multiply-adds), unless the dense SYRK of <paramref name="s"/> (G T^2 / 2 multiply-adds at the
-    /// BLAS's rate, about 20 times the scatter's at D1) is cheaper.
+    /// dest = S^T S (T x T, both triangles), by the cheapest of three ways, in units of the BLAS's multiply-add:
+    /// <list type="bullet">
+    /// <item>scattered: column l from the rows of S that column l touches, sum over genes of nnz(row)^2 scalar
+    /// multiply-adds at about a twentieth of the BLAS's rate (very sparse rows);</item>
+    /// <item>by panels: <see cref="LeftMultiply"/> with S^T, packed by row panels straight from the column lists, for
+    /// the upper triangle only (nnz(S) T / 2 multiply-adds at about three quarters of the BLAS's rate; D1);</item>
+    /// <item>dense: the SYRK of <paramref name="s"/> (G T^2 / 2).</item>
+    /// </list>
+    /// Every way sums each entry over its genes in increasing order with exact zeros between, so dest is exactly symmetric.
     /// </summary>
     public void Gram(double[] dest, int threads, IBlas blas, ReadOnlySpan<double> s)
     {
         int t = _t;
         double scattered = 0;
         for (int i = 0; i < _g; i++) { double n = _rowStart[i + 1] - _rowStart[i]; scattered += n * n; }
-        if (20 * scattered > 0.5 * _g * (double)t * t)
+        double scatterCost = 20 * scattered, panelCost = 4.0 / 3 * Count * (double)t / 2 + (double)_g * t, denseCost = 0.5 * _g * (double)t * t;
+        if (denseCost < Math.Min(scatterCost, panelCost))
         {
             blas.Syrk(Transpose.Yes, t, _g, 1.0, s, _g, 0.0, dest, t);
+            for (int c = 0; c < t; c++)
+                for (int r = c + 1; r < t; r++) dest[r + c * t] = dest[c + r * t];
+            return;
+        }
+        if (panelCost < scatterCost)
+        {
+            var transposed = TransposedPanels();
+            PanelProduct(transposed, t, dest, threads, transposed, addend: null, addScale: 0, alongside: null, upper: true);
             for (int c = 0; c < t; c++)
                 for (int r = c + 1; r < t; r++) dest[r + c * t] = dest[c + r * t];
             return;
@@ -186,6 +203,27 @@ internal sealed class SparseNetwork
                 for (int q = 0; q < cols.Length; q++) column[cols[q]] += v * vals[q];
             }
         });
+    }
+
+    /// <summary>
+    /// S^T (T x G) as <see cref="PackRowPanels"/> lays it out, written from the column lists into a buffer kept across
+    /// calls: regulator j of panel r0 = 32 floor(j / 32) (n regulators) and gene i at r0 G + i n + j - r0.
+    /// </summary>
+    private double[] TransposedPanels()
+    {
+        int g = _g, t = _t;
+        if (_transposedPanels.Length != (long)g * t) _transposedPanels = new double[(long)g * t];
+        var packed = _transposedPanels;
+        Array.Clear(packed);
+        for (int j = 0; j < t; j++)
+        {
+            int r0 = j / RowBlock * RowBlock, n = Math.Min(RowBlock, t - r0);
+            long offset = (long)r0 * g + (j - r0);
+            var rows = ColumnRows(j);
+            var values = ColumnValues(j);
+            for (int p = 0; p < rows.Length; p++) packed[offset + (long)rows[p] * n] = values[p];
+        }
+        return packed;
     }
 
     /// <summary>
@@ -209,7 +247,7 @@ internal sealed class SparseNetwork
     public void LeftMultiply(double[] m, int rows, double[] dest, int threads, IBlas blas, ReadOnlySpan<double> s, double[]? panels = null,
         double[]? addend = null, double addScale = 0, Action? alongside = null)
     {
-        int g = _g, t = _t, blocks = (rows + RowBlock - 1) / RowBlock;
+        int g = _g, t = _t;
         if ((long)rows * g > m.LongLength) throw new ArgumentException($"the matrix has {m.LongLength} entries, {rows} x {g} needs {(long)rows * g}", nameof(m));
         if (panels != null && panels.LongLength != (long)rows * g) throw new ArgumentException($"the packed panels have {panels.LongLength} entries, {rows} x {g} needs {(long)rows * g}", nameof(panels));
         if (addend != null && addend.LongLength < (long)rows * t) throw new ArgumentException($"the addend has {addend.LongLength} entries, {rows} x {t} needs {(long)rows * t}", nameof(addend));
@@ -220,6 +258,18 @@ internal sealed class SparseNetwork
             if (addend != null) VectorKernels.Axpy(addScale, addend.AsSpan(0, rows * t), dest.AsSpan(0, rows * t));
             return;
         }
+        PanelProduct(m, rows, dest, threads, panels, addend, addScale, alongside, upper: false);
+    }
+
+    /// <summary>
+    /// The panel loop of <see cref="LeftMultiply"/>: dest = M S (+ addScale addend) by panels of <see cref="RowBlock"/> rows
+    /// of M, from <paramref name="panels"/> when given. With <paramref name="upper"/>, a panel of rows [r0, r0 + n) forms
+    /// only the columns j &gt;= r0 of the product (for a symmetric product, all of its upper triangle and part of the lower).
+    /// </summary>
+    private void PanelProduct(double[] m, int rows, double[] dest, int threads, double[]? panels, double[]? addend, double addScale,
+        Action? alongside, bool upper)
+    {
+        int g = _g, t = _t, blocks = (rows + RowBlock - 1) / RowBlock;
         int first = alongside != null ? 1 : 0;
         Parallel.For(0, blocks + first, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => _panels.TryTake(out var kept) ? kept : new double[RowBlock * (g + t)], (item, _, panel) =>
         {
@@ -233,12 +283,14 @@ internal sealed class SparseNetwork
             else for (int c = 0; c < g; c++) m.AsSpan(r0 + c * rows, n).CopyTo(panel.AsSpan(c * n, n));
             // The sums into a contiguous n x T block after the panel, then to dest. Column j's sum runs over its rows in
             // increasing order, block after block: the bits of one pass over the column.
+            int j0 = upper ? Math.Min(r0, t) : 0;
             var sums = panel.AsSpan(RowBlock * g, n * t);
             sums.Clear();
             int stride = t + 1;
             for (int c = 0; c < _chunks; c++)
-                FactorizationKernels.AddColumnCombinations(panel.AsSpan(0, n * g), n, n, _chunkRows, _chunkValues, _chunkStart.AsSpan(c * stride, stride), sums, n);
-            for (int j = 0; j < t; j++)
+                FactorizationKernels.AddColumnCombinations(panel.AsSpan(0, n * g), n, n, _chunkRows, _chunkValues,
+                    _chunkStart.AsSpan(c * stride + j0, stride - j0), sums[(j0 * n)..], n);
+            for (int j = j0; j < t; j++)
             {
                 var column = dest.AsSpan(r0 + j * rows, n);
                 sums.Slice(j * n, n).CopyTo(column);

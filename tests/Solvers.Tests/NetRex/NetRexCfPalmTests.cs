@@ -427,6 +427,7 @@ public class SparseNetworkTests
     [InlineData(70, 9, 0.3)]
     [InlineData(129, 33, 0.05)]
     [InlineData(40, 12, 0.0)]
+    [InlineData(50, 70, 0.3)]
     public void ProductsMatchTheDenseOnes(int g, int t, double density)
     {
         var rng = new Random(g * 100 + t);
@@ -472,6 +473,7 @@ public class SparseNetworkTests
                 double sts = 0, btsExpected = 0;
                 for (int i = 0; i < g; i++) { sts += S(i, j) * S(i, l); btsExpected += b[j + i * t] * S(i, l); }
                 Assert.Equal(sts, gram[j + l * t], 1e-12);
+                Assert.Equal(gram[l + j * t], gram[j + l * t]);
                 Assert.Equal(btsExpected, bts[j + l * t], 1e-12);
             }
         for (int i = 0; i < g; i++)
