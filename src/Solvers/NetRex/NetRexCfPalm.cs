@@ -37,7 +37,7 @@ internal sealed class NetRexCfPalm
     private readonly double[] _zt;
     // Scratch of UpdatePrediction: gathered latent columns, and the rows or columns of R they give.
     private double[] _gathered = [], _block = [];
-    private readonly double[] _factor, _triangularInverse, _stripLoss;
+    private readonly double[] _factor, _triangularInverse, _stripLoss, _stripLinear, _stripSquares;
     private readonly SparseNetwork _sparse;
     // The Y-step's regulator Grams, kept across iterations of the state in _current (null: rebuilt at every visit).
     private SupportGrams? _regulatorGrams;
@@ -60,6 +60,8 @@ internal sealed class NetRexCfPalm
         _factor = new double[(long)_t * _t]; _triangularInverse = new double[(long)_t * _t];
         _aat = new double[(long)_t * _t]; _aatT = new double[(long)_t * _t]; _sts = new double[(long)_t * _t]; _inverse = new double[(long)_t * _t];
         _stripLoss = new double[(m + StripLength - 1) / StripLength];
+        _stripLinear = new double[_stripLoss.Length];
+        _stripSquares = new double[_stripLoss.Length];
         _sparse = new SparseNetwork(_g, _t);
         if (sizeof(double) * (double)_g * _g <= MaxPackedBytes) _kPanels = SparseNetwork.PackRowPanels(gram, _g, _g);
     }
@@ -297,16 +299,24 @@ internal sealed class NetRexCfPalm
     private double ObjectiveAtCurrentProducts(NetRexCfState s)
     {
         double quadratic = VectorKernels.Dot(_sts, _aat);
-        double data = _traceK - 2 * VectorKernels.Dot(s.S, _eat) + quadratic;
-        // The CF loss by strips, summed in strip order: the same bits for any thread count.
+        // The CF loss, <S, E A^T> and ||S||^2 by strips (each strip's S read once from memory), summed in strip order:
+        // the same bits for any thread count.
         var e = _edges;
-        ElementStrips(_r.Length, (a, n) => _stripLoss[a / StripLength] = FactorizationKernels.CollaborativeFilterLoss(s.S.AsSpan(a, n), e.Prior.AsSpan(a, n),
-            e.Alpha.AsSpan(a, n), e.Beta.AsSpan(a, n), e.Eta.AsSpan(a, n), _r.AsSpan(a, n), e.Lambda));
-        double cf = 0;
-        foreach (double part in _stripLoss) cf += part;
+        ElementStrips(_r.Length, (a, n) =>
+        {
+            int strip = a / StripLength;
+            var sStrip = s.S.AsSpan(a, n);
+            _stripLoss[strip] = FactorizationKernels.CollaborativeFilterLoss(sStrip, e.Prior.AsSpan(a, n),
+                e.Alpha.AsSpan(a, n), e.Beta.AsSpan(a, n), e.Eta.AsSpan(a, n), _r.AsSpan(a, n), e.Lambda);
+            _stripLinear[strip] = VectorKernels.Dot(sStrip, _eat.AsSpan(a, n));
+            _stripSquares[strip] = VectorKernels.SumOfSquares(sStrip);
+        });
+        double cf = 0, linear = 0, squares = 0;
+        for (int k = 0; k < _stripLoss.Length; k++) { cf += _stripLoss[k]; linear += _stripLinear[k]; squares += _stripSquares[k]; }
+        double data = _traceK - 2 * linear + quadratic;
         double traceA = 0;
         for (int j = 0; j < _t; j++) traceA += _aat[j + j * _t];
-        return data + cf + _o.LambdaA * traceA + _o.LambdaS * VectorKernels.SumOfSquares(s.S)
+        return data + cf + _o.LambdaA * traceA + _o.LambdaS * squares
             + _o.FactorRegularization * (VectorKernels.SumOfSquares(s.X) + VectorKernels.SumOfSquares(s.Y));
     }
 
