@@ -37,7 +37,8 @@ internal static class NetRexCfFactorStep
         var blas = context.Blas;
         // H0 without its ridge: base V V^T, its upper triangle (the lower one in RowCholesky's row-major reading).
         var dense = buffers.Dense;
-        blas.Syrk(Transpose.No, d, m, baseWeight, v, d, 0.0, dense, d);
+        if (grams != null) grams.BaseGram(dense, baseWeight, v, blas);
+        else blas.Syrk(Transpose.No, d, m, baseWeight, v, d, 0.0, dense, d);
         int genes = byRows ? n : m;
         var lowRank = allowLowRank ? LowRank.Create(dense, regularization, v, d, m, block, excess, genes, byRows, blas, buffers) : null;
         int lowRankRows = 0;

@@ -22,6 +22,12 @@ internal sealed class SupportGrams
     private readonly int[] _builtAt, _changedAt;
     private readonly double[][] _snapshots;
     private int _iteration = -1;
+    // The rows' shared dense part, base V V^T (upper triangle), kept the same way: formed at _baseBuiltAt, last from
+    // scratch at _baseRebuiltAt; its scratch for the changed columns.
+    private double[]? _base;
+    private double _baseWeight;
+    private int _baseBuiltAt, _baseRebuiltAt;
+    private double[] _baseColumns = [];
     private long _updates, _rebuilds;
 
     /// <param name="rows">Regulators (rows of U, each with its own Gram).</param>
@@ -54,6 +60,50 @@ internal sealed class SupportGrams
         foreach (int j in changed) _changedAt[j] = _iteration;
         var slot = _snapshots[_iteration % History] ??= new double[(long)_d * _columns];
         Array.Copy(v, slot, (long)_d * _columns);
+    }
+
+    /// <summary>
+    /// dense = baseWeight V V^T (upper triangle, d x d) for the current V: the kept one updated by the columns of V
+    /// changed since it was formed (base (x x^T - x_old x_old^T) for each, by two SYRKs over ~100 columns at D1 instead of
+    /// one over all G), or formed from scratch by <paramref name="blas"/> when it is older than <see cref="History"/>
+    /// iterations, was last formed from scratch that long ago (so that the round-off of the updates stays a few eps),
+    /// or more than a quarter of the columns changed.
+    /// </summary>
+    public void BaseGram(double[] dense, double baseWeight, double[] v, IBlas blas)
+    {
+        if (_iteration < 0) throw new InvalidOperationException("Advance must be called before the first visit");
+        int d = _d, columns = _columns;
+        int built = _baseBuiltAt, changed = 0;
+        bool fresh = _base == null || baseWeight != _baseWeight || _iteration - built >= History || _iteration - _baseRebuiltAt >= History;
+        if (!fresh)
+        {
+            for (int j = 0; j < columns; j++) changed += _changedAt[j] > built ? 1 : 0;
+            fresh = 4 * changed > columns;
+        }
+        _base ??= new double[d * d];
+        if (fresh)
+        {
+            blas.Syrk(Transpose.No, d, columns, baseWeight, v, d, 0.0, _base, d);
+            _baseWeight = baseWeight;
+            _baseRebuiltAt = _iteration;
+        }
+        else if (changed > 0)
+        {
+            if (_baseColumns.Length < 2 * changed * d) _baseColumns = new double[2 * changed * d];
+            var old = _snapshots[built % History]!;
+            int p = 0;
+            for (int j = 0; j < columns; j++)
+            {
+                if (_changedAt[j] <= built) continue;
+                v.AsSpan(j * d, d).CopyTo(_baseColumns.AsSpan(p * d, d));
+                old.AsSpan(j * d, d).CopyTo(_baseColumns.AsSpan((changed + p) * d, d));
+                p++;
+            }
+            blas.Syrk(Transpose.No, d, changed, baseWeight, _baseColumns, d, 1.0, _base, d);
+            blas.Syrk(Transpose.No, d, changed, -baseWeight, _baseColumns.AsSpan(changed * d), d, 1.0, _base, d);
+        }
+        _baseBuiltAt = _iteration;
+        _base.CopyTo(dense, 0);
     }
 
     /// <summary>
