@@ -28,14 +28,15 @@ internal static class FactorizationArguments
                 throw new ArgumentException($"column {c} does not fit a matrix of {length} elements with leading dimension {ld}", nameof(columns));
     }
 
-    /// <summary><paramref name="rows"/> rows of <paramref name="width"/> elements and the pivot column fit a row-major matrix of <paramref name="length"/> elements.</summary>
-    public static void Rows(int length, int ld, int rows, int pivot, int width)
+    /// <summary>A row-major w x w triangle (rows ldl apart) and a row-major w x n block (rows ldx apart) fit their buffers.</summary>
+    public static void Substitution(int lLength, int ldl, int w, int xLength, int ldx, int n)
     {
-        if (rows < 0 || pivot < 0 || width < 0) throw new ArgumentException($"rows {rows}, pivot {pivot} and width {width} must not be negative");
-        if (rows == 0) return;
-        if (ld < Math.Max(width, pivot + 1)) throw new ArgumentException($"leading dimension {ld} is below the row width {Math.Max(width, pivot + 1)}", nameof(ld));
-        if ((long)(rows - 1) * ld + Math.Max(width, pivot + 1) > length)
-            throw new ArgumentException($"{rows} rows with leading dimension {ld} do not fit a matrix of {length} elements", nameof(rows));
+        if (n < 0) throw new ArgumentException($"column count {n} must not be negative", nameof(n));
+        if (w == 0) return;
+        if (ldl < w) throw new ArgumentException($"leading dimension {ldl} is below the {w} rows of the triangle", nameof(ldl));
+        if ((long)(w - 1) * ldl + w > lLength) throw new ArgumentException($"a {w}-row triangle with rows {ldl} apart needs {(long)(w - 1) * ldl + w} elements, the buffer has {lLength}", "l");
+        if (ldx < n) throw new ArgumentException($"leading dimension {ldx} is below the {n} columns", nameof(ldx));
+        if ((long)(w - 1) * ldx + n > xLength) throw new ArgumentException($"{w} rows of {n} columns, {ldx} apart, need {(long)(w - 1) * ldx + n} elements, the buffer has {xLength}", "x");
     }
 
     /// <summary>

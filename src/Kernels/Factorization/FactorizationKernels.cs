@@ -206,31 +206,51 @@ public static partial class FactorizationKernels
             Unsafe.Add(ref tr, i) = w * t;
         }
     }
-    /// <inheritdoc cref="FactorizationScalarKernels.SubtractRowMultiples"/>
-    public static void SubtractRowMultiples(Span<double> a, int ld, int rows, int pivot, ReadOnlySpan<double> v)
+    /// <inheritdoc cref="FactorizationScalarKernels.ForwardSubstituteColumns"/>
+    /// <remarks>
+    /// Row by row of X, and within a row by vectors of columns: each vector's sum runs over the rows above, which are
+    /// final, so the vectors of a row are independent and their subtractions overlap.
+    /// </remarks>
+    public static void ForwardSubstituteColumns(ReadOnlySpan<double> l, int ldl, ReadOnlySpan<double> inverse, Span<double> x, int ldx, int n)
     {
-        FactorizationArguments.Rows(a.Length, ld, rows, pivot, v.Length);
-        ref double ar = ref MemoryMarshal.GetReference(a);
-        ref double vr = ref MemoryMarshal.GetReference(v);
-        nuint n = (nuint)v.Length;
-        for (int r = 0; r < rows; r++)
+        FactorizationArguments.Substitution(l.Length, ldl, inverse.Length, x.Length, ldx, n);
+        ref double lr = ref MemoryMarshal.GetReference(l);
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        int w = inverse.Length;
+        for (int j = 0; j < w; j++)
         {
-            ref double row = ref Unsafe.Add(ref ar, (nint)r * ld);
-            double f = Unsafe.Add(ref row, pivot);
-            nuint c = 0;
+            ref double lj = ref Unsafe.Add(ref lr, (nint)j * ldl);
+            ref double xj = ref Unsafe.Add(ref xr, (nint)j * ldx);
+            double inv = inverse[j];
+            nuint c = 0, m = (nuint)n;
             if (Vector512.IsHardwareAccelerated)
             {
-                var vf = Vector512.Create(f);
-                for (; c + 8 <= n; c += 8)
-                    (Vector512.LoadUnsafe(ref row, c) - vf * Vector512.LoadUnsafe(ref vr, c)).StoreUnsafe(ref row, c);
+                var vinv = Vector512.Create(inv);
+                for (; c + 8 <= m; c += 8)
+                {
+                    var s = Vector512.LoadUnsafe(ref xj, c);
+                    for (int p = 0; p < j; p++)
+                        s -= Vector512.Create(Unsafe.Add(ref lj, p)) * Vector512.LoadUnsafe(ref Unsafe.Add(ref xr, (nint)p * ldx), c);
+                    (s * vinv).StoreUnsafe(ref xj, c);
+                }
             }
             if (Vector256.IsHardwareAccelerated)
             {
-                var vf = Vector256.Create(f);
-                for (; c + 4 <= n; c += 4)
-                    (Vector256.LoadUnsafe(ref row, c) - vf * Vector256.LoadUnsafe(ref vr, c)).StoreUnsafe(ref row, c);
+                var vinv = Vector256.Create(inv);
+                for (; c + 4 <= m; c += 4)
+                {
+                    var s = Vector256.LoadUnsafe(ref xj, c);
+                    for (int p = 0; p < j; p++)
+                        s -= Vector256.Create(Unsafe.Add(ref lj, p)) * Vector256.LoadUnsafe(ref Unsafe.Add(ref xr, (nint)p * ldx), c);
+                    (s * vinv).StoreUnsafe(ref xj, c);
+                }
             }
-            for (; c < n; c++) Unsafe.Add(ref row, c) -= f * Unsafe.Add(ref vr, c);
+            for (; c < m; c++)
+            {
+                double s = Unsafe.Add(ref xj, c);
+                for (int p = 0; p < j; p++) s -= Unsafe.Add(ref lj, p) * Unsafe.Add(ref xr, (nint)p * ldx + (nint)c);
+                Unsafe.Add(ref xj, c) = s * inv;
+            }
         }
     }
 

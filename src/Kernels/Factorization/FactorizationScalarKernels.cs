@@ -98,18 +98,23 @@ public static class FactorizationScalarKernels
     }
 
     /// <summary>
-    /// For each of <paramref name="rows"/> rows r of a row-major matrix with leading dimension <paramref name="ld"/>:
-    /// f = a[r ld + pivot], then a[r ld + c] -= f * v[c] for c &lt; v.Length (the product rounded, then subtracted; f is read
-    /// before the row changes). The rank-one update of a Cholesky panel: v holds the column just factored.
+    /// Forward substitution down the columns of a row-major block X (w = inverse.Length rows, row j at j ldx, n columns)
+    /// against a row-major lower triangle L (row j at j ldl, only p &lt; j read) with inverse[j] = 1 / L[j, j]:
+    /// x[j, c] = (x[j, c] - sum_{p &lt; j} L[j, p] x[p, c]) * inverse[j], the terms subtracted one by one in p order (each
+    /// product rounded first). With X holding rows of a matrix transposed, X^T becomes X^T L^-T: the rows below a
+    /// Cholesky block's diagonal part, solved n at a time.
     /// </summary>
-    public static void SubtractRowMultiples(Span<double> a, int ld, int rows, int pivot, ReadOnlySpan<double> v)
+    public static void ForwardSubstituteColumns(ReadOnlySpan<double> l, int ldl, ReadOnlySpan<double> inverse, Span<double> x, int ldx, int n)
     {
-        FactorizationArguments.Rows(a.Length, ld, rows, pivot, v.Length);
-        for (int r = 0; r < rows; r++)
-        {
-            double f = a[r * ld + pivot];
-            for (int c = 0; c < v.Length; c++) a[r * ld + c] -= f * v[c];
-        }
+        FactorizationArguments.Substitution(l.Length, ldl, inverse.Length, x.Length, ldx, n);
+        int w = inverse.Length;
+        for (int c = 0; c < n; c++)
+            for (int j = 0; j < w; j++)
+            {
+                double s = x[j * ldx + c];
+                for (int p = 0; p < j; p++) s -= l[j * ldl + p] * x[p * ldx + c];
+                x[j * ldx + c] = s * inverse[j];
+            }
     }
 
     /// <summary>

@@ -251,34 +251,45 @@ public class FactorizationKernelTests
     }
 
     [Fact]
-    public void RowMultiplesMatchTwinAtEveryLength()
+    public void ForwardSubstitutionMatchesTwinAtEveryLength()
     {
         foreach (int n in TestData.Lengths())
         {
             int seed = 19_000 + n;
             var rng = new Random(seed);
-            int pivot = rng.Next(Math.Max(1, n + 3)), ld = Math.Max(n, pivot + 1) + rng.Next(3), rows = 1 + rng.Next(4);
-            var v = TestData.Doubles(rng, n, SpecialRate);
-            var av = TestData.Doubles(rng, (rows - 1) * ld + Math.Max(n, pivot + 1) + rng.Next(2), SpecialRate);
-            var at = (double[])av.Clone();
-            FactorizationKernels.SubtractRowMultiples(av, ld, rows, pivot, v);
-            FactorizationScalarKernels.SubtractRowMultiples(at, ld, rows, pivot, v);
-            int i = TestData.FirstDifference(av, at);
-            if (i >= 0) Assert.Fail($"SubtractRowMultiples n={n} seed={seed} i={i} [{KernelInfo.InstructionSet}]: vector {av[i]:R} twin {at[i]:R}");
+            int w = rng.Next(18), ldl = w + rng.Next(3), ldx = n + rng.Next(3);
+            var l = TestData.Doubles(rng, Math.Max(0, (w - 1) * ldl + w), SpecialRate);
+            var inverse = TestData.Doubles(rng, w, SpecialRate);
+            var xv = TestData.Doubles(rng, Math.Max(0, (w - 1) * ldx + n) + rng.Next(2), SpecialRate);
+            var xt = (double[])xv.Clone();
+            FactorizationKernels.ForwardSubstituteColumns(l, ldl, inverse, xv, ldx, n);
+            FactorizationScalarKernels.ForwardSubstituteColumns(l, ldl, inverse, xt, ldx, n);
+            int i = TestData.FirstDifference(xv, xt);
+            if (i >= 0) Assert.Fail($"ForwardSubstituteColumns n={n} w={w} seed={seed} i={i} [{KernelInfo.InstructionSet}]: vector {xv[i]:R} twin {xt[i]:R}");
         }
     }
 
     [Fact]
-    public void RowMultiplesTwinIsTheRankOneUpdate()
+    public void ForwardSubstitutionTwinSolvesTheTriangle()
     {
-        // Two rows of a 2 x 4 row-major matrix, pivot column 1, v over the first three columns: a_rc -= a_r1 v_c,
-        // with a_r1 read before the row changes (v_1 = 0.5 changes the pivot entry itself).
-        double[] a = [1, 2, 3, 99, 4, 6, 8, 99];
-        FactorizationScalarKernels.SubtractRowMultiples(a, 4, 2, 1, [1.0, 0.5, -1.0]);
-        Assert.Equal([1 - 2, 2 - 1, 3 + 2, 99, 4 - 6, 6 - 3, 8 + 6, 99], a);
-        Assert.Throws<ArgumentException>(() => FactorizationKernels.SubtractRowMultiples(a, 4, 3, 1, [1.0]));
-        Assert.Throws<ArgumentException>(() => FactorizationKernels.SubtractRowMultiples(a, 2, 2, 1, [1.0, 1.0, 1.0]));
-        Assert.Throws<ArgumentException>(() => FactorizationKernels.SubtractRowMultiples(a, 4, 2, 4, [1.0]));
+        // X (3 x 2, rows 3 apart) against L = [[2], [1, 4], [-1, 0.5, 0.5]] (rows 4 apart): L X' = X column by column.
+        double[] l = [2, 99, 99, 99, 1, 4, 99, 99, -1, 0.5, 0.5];
+        double[] inverse = [0.5, 0.25, 2];
+        double[] x = [2, 4, 99, 9, 6, 99, 1, 3, 99];
+        double[] original = (double[])x.Clone();
+        FactorizationScalarKernels.ForwardSubstituteColumns(l, 4, inverse, x, 3, 2);
+        for (int c = 0; c < 2; c++)
+            for (int j = 0; j < 3; j++)
+            {
+                double lx = 0;
+                for (int p = 0; p <= j; p++) lx += (p == j ? 1 / inverse[j] : l[j * 4 + p]) * x[p * 3 + c];
+                Assert.Equal(original[j * 3 + c], lx, 1e-12);
+            }
+        Assert.Equal(99, x[2]);
+        Assert.Equal(99, x[5]);
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.ForwardSubstituteColumns(l, 4, inverse, x, 3, 4));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.ForwardSubstituteColumns(l, 2, inverse, x, 3, 2));
+        Assert.Throws<ArgumentException>(() => FactorizationKernels.ForwardSubstituteColumns(l, 4, inverse, x.AsSpan(0, 7), 3, 2));
     }
 
     [Fact]

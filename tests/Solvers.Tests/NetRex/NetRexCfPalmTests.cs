@@ -379,8 +379,12 @@ public class RowCholeskyTests
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
     [InlineData(32)]
     [InlineData(33)]
+    [InlineData(75)]
     [InlineData(97)]
     [InlineData(150)]
     [InlineData(300)]
@@ -402,6 +406,15 @@ public class RowCholeskyTests
         for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) rhs[i] += m[i * k + j] * x[j];
         var l = (double[])m.Clone();
         Assert.True(GrnFast.Solvers.NetRex.RowCholesky.Factor(l, k));
+        // L L^T = M on the lower triangle, to round-off of the largest entry; the strictly upper part is scratch.
+        double largest = m.Max(Math.Abs);
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j <= i; j++)
+            {
+                double llt = 0;
+                for (int p = 0; p <= j; p++) llt += l[i * k + p] * l[j * k + p];
+                Assert.True(Math.Abs(llt - m[i * k + j]) <= 1e-13 * k * largest, $"k={k}: (L L^T)[{i}, {j}] = {llt:R}, M = {m[i * k + j]:R}");
+            }
         GrnFast.Solvers.NetRex.RowCholesky.Solve(l, k, rhs);
         for (int i = 0; i < k; i++) Assert.Equal(x[i], rhs[i], 1e-6);
         // W = L^-1: lower triangular with L W = I.
