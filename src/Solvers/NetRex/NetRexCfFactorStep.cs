@@ -50,6 +50,8 @@ internal static class NetRexCfFactorStep
             (k, _, w) =>
             {
                 int i = block[k];
+                // The next row's kept Gram (most likely this thread's next item) is read from memory meanwhile.
+                if (grams != null && k + 1 < block.Length) grams.Prefetch(block[k + 1]);
                 int count = w.Gather(i, excess, weightedTarget, genes, byRows, m);
                 var x = u.AsSpan(i * d, d);
                 if (lowRank != null && count < d)
