@@ -206,6 +206,7 @@ public static partial class FactorizationKernels
             Unsafe.Add(ref tr, i) = w * t;
         }
     }
+
     /// <inheritdoc cref="FactorizationScalarKernels.ForwardSubstituteColumns"/>
     /// <remarks>
     /// Row by row of X, and within a row by vectors of columns: each vector's sum runs over the rows above, which are

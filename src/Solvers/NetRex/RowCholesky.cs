@@ -1,4 +1,3 @@
-using GrnFast.Kernels.Blas;
 using GrnFast.Kernels.Factorization;
 using GrnFast.Kernels.Vectors;
 
@@ -19,11 +18,11 @@ internal static class RowCholesky
     /// Right-looking by blocks of 16 columns: the block's diagonal part is factored in place (left-looking, 16^3 / 6
     /// multiply-adds), the rows below solve their 16 entries against it together, on a transposed 16 x rest copy X^T
     /// (<see cref="FactorizationKernels.ForwardSubstituteColumns"/>, vectors across rows), and the trailing lower
-    /// triangle loses X X^T by the register-blocked
-    /// <see cref="FactorizationKernels.SubtractProducts"/>, a group of 16 of its columns (read column-major, rows of the
-    /// row-major triangle) per call over the rows above the group's last column: most of the k^3 / 6 multiply-adds, at
-    /// depth 16. The strictly upper part of the trailing rows is scratch (87-97 us at k = 150 with 32-column panels
-    /// of vector rank-one updates, a strided scaling pass and a managed SYRK per panel).
+    /// triangle loses X X^T by the register-blocked <see cref="FactorizationKernels.SubtractProducts"/>, a group of 16 of
+    /// its columns (read column-major, rows of the row-major triangle) per call over the rows above the group's last
+    /// column: most of the k^3 / 6 multiply-adds, at depth 16. The strictly upper part of the trailing rows is scratch.
+    /// At k = 150 a factor takes 53 us, against 87-97 with the earlier 32-column panels of vector rank-one updates, a
+    /// strided scaling pass and a managed SYRK per panel.
     /// </summary>
     public static bool Factor(Span<double> a, int k)
     {

@@ -166,7 +166,8 @@ internal sealed class SparseNetwork
     /// the upper triangle only (nnz(S) T / 2 multiply-adds at about three quarters of the BLAS's rate; D1);</item>
     /// <item>dense: the SYRK of <paramref name="s"/> (G T^2 / 2).</item>
     /// </list>
-    /// Every way sums each entry over its genes in increasing order with exact zeros between, so dest is exactly symmetric.
+    /// dest is exactly symmetric: the SYRK's and the panels' lower triangles are mirrored, and the scatter sums both
+    /// (j, l) and (l, j) over the same genes in the same order.
     /// </summary>
     public void Gram(double[] dest, int threads, IBlas blas, ReadOnlySpan<double> s)
     {
