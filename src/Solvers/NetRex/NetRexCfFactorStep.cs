@@ -24,7 +24,7 @@ internal static class NetRexCfFactorStep
     /// <param name="allowLowRank">False solves every row directly (tests compare the two).</param>
     /// <param name="grams">
     /// The rows' sparse Grams kept from earlier calls (rows given as columns, <c>byRows</c> false, only), brought up to
-    /// date for the rows solved directly instead of being rebuilt; <see cref="SupportGrams.Advance"/> must have been called
+    /// date for the rows solved directly instead of being rebuilt; <see cref="SupportGrams.Changing"/> must have been called
     /// for V's latest change.
     /// </param>
     public static int Update(double[] u, double[] v, int d, int n, int m, double[] excess, double[] weightedTarget,

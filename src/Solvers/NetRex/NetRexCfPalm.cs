@@ -165,9 +165,9 @@ internal sealed class NetRexCfPalm
             _geneBuffers = new NetRexCfFactorStep.Buffers(s.Factors, t);
             _regulatorBuffers = new NetRexCfFactorStep.Buffers(s.Factors, g);
         }
+        _regulatorGrams?.Changing(s.X, genes);
         NetRexCfFactorStep.Update(s.X, s.Y, s.Factors, g, t, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, genes, byRows: true, _context,
             buffers: _geneBuffers);
-        _regulatorGrams?.Advance(s.X, genes);
         mark = Lap(2, mark);
         NetRexCfFactorStep.Update(s.Y, s.X, s.Factors, t, g, _excess, _weightedTarget, _edges.BaseWeight, _o.FactorRegularization, regulators, byRows: false, _context,
             grams: _regulatorGrams, buffers: _regulatorBuffers);

@@ -275,6 +275,7 @@ public class NetRexCfPalmTests
         {
             // X moves in a block of genes; a few edges change weight, appear or vanish.
             var moved = Enumerable.Range(0, genes).OrderBy(_ => rng.Next()).Take(12).ToArray();
+            grams.Changing(x, moved);
             foreach (int i in moved)
                 for (int p = 0; p < d; p++) x[i * d + p] += 0.1 * (rng.NextDouble() - 0.5);
             for (int f = 0; f < 15; f++)
@@ -282,7 +283,6 @@ public class NetRexCfPalmTests
                 int e = rng.Next(excess.Length);
                 excess[e] = excess[e] != 0 && rng.Next(2) == 0 ? 0 : 0.5 + 10 * rng.NextDouble();
             }
-            grams.Advance(x, moved);
             // Regulator 0 waits past the history once; the others are visited at random.
             var block = Enumerable.Range(0, regulators).Where(j => j == 0 ? round % (SupportGrams.History + 2) == 0 : rng.Next(2) == 0).ToArray();
             NetRexCfFactorStep.Update(kept, x, d, regulators, genes, excess, target, 5.0, 1.0, block, byRows: false, Context(), grams: grams);
