@@ -178,7 +178,10 @@ internal sealed class NetRexCfPalm
         return objective;
     }
 
-    /// <summary>Memory the kept regulator Grams may take (54 MB of Grams and 29 MB of copies of X at D1).</summary>
+    /// <summary>
+    /// Memory the kept regulator Grams may take, counting old columns for a block of every gene (at D1: 54 MB of Grams
+    /// and 1.4 MB of old columns in use).
+    /// </summary>
     private const double MaxKeptBytes = 512.0 * 1024 * 1024;
 
     /// <summary>Adds the ticks since <paramref name="mark"/> to step <paramref name="phase"/>; returns now.</summary>
