@@ -314,9 +314,7 @@ public static partial class FactorizationKernels
         {
             var acc = Vector512<double>.Zero;
             for (; q < end; q += 8) acc += Vector512.LoadUnsafe(ref x, q) * Vector512.LoadUnsafe(ref y, q);
-            var four = acc.GetLower() + acc.GetUpper();
-            var two = four.GetLower() + four.GetUpper();
-            return two.GetElement(0) + two.GetElement(1);
+            return Fold(acc);
         }
         if (Vector256.IsHardwareAccelerated)
         {

@@ -93,7 +93,7 @@ internal static class NetRexCfInitializer
         var sparse = new SparseNetwork(g, t);
         int rounds = Math.Max(1, o.NcaIterations);
         // K S at every round: K by row panels once, as PALM does, when the copy is small.
-        var gramPanels = o.NcaIterations > 1 && sizeof(double) * (double)g * g <= NetRexCfPalm.MaxPackedBytes ? SparseNetwork.PackRowPanels(gram, g, g) : null;
+        var gramPanels = o.NcaIterations > 1 ? SparseNetwork.PackRowPanels(gram, g, g) : null;
         for (int k = 0; k < rounds; k++)
         {
             sparse.Load(s);

@@ -25,7 +25,7 @@ internal sealed class NetRexCfPalm
 {
     private readonly NetRexCfEdges _edges;
     private readonly double[] _k;
-    // K by the sparse product's row panels (null above MaxPackedBytes): K S is formed at every iteration.
+    // K by the sparse product's row panels (null when too large to copy): K S is formed at every iteration.
     private readonly double[]? _kPanels;
     private readonly double _traceK;
     private readonly NetRexCfOptions _o;
@@ -63,11 +63,8 @@ internal sealed class NetRexCfPalm
         _stripLinear = new double[_stripLoss.Length];
         _stripSquares = new double[_stripLoss.Length];
         _sparse = new SparseNetwork(_g, _t);
-        if (sizeof(double) * (double)_g * _g <= MaxPackedBytes) _kPanels = SparseNetwork.PackRowPanels(gram, _g, _g);
+        _kPanels = SparseNetwork.PackRowPanels(gram, _g, _g);
     }
-
-    /// <summary>Memory the packed copy of K may take (32 MB at D1).</summary>
-    internal const double MaxPackedBytes = 256.0 * 1024 * 1024;
 
     private IBlas Blas => _context.Blas;
 

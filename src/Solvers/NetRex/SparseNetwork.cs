@@ -302,12 +302,17 @@ internal sealed class SparseNetwork
         }, _panels.Add);
     }
 
+    /// <summary>Memory a packed copy from <see cref="PackRowPanels"/> may take (32 MB for K at D1).</summary>
+    public const double MaxPackedBytes = 256.0 * 1024 * 1024;
+
     /// <summary>
     /// M (rows x G column-major) as <see cref="LeftMultiply"/>'s panels: rows [r0, r0 + n) of every column, n = 32 but in the
-    /// last panel, column-major with leading dimension n, at offset r0 G. Same size as M.
+    /// last panel, column-major with leading dimension n, at offset r0 G. Same size as M; null when that is above
+    /// <see cref="MaxPackedBytes"/> (the product then copies its panels from M).
     /// </summary>
-    public static double[] PackRowPanels(double[] m, int rows, int columns)
+    public static double[]? PackRowPanels(double[] m, int rows, int columns)
     {
+        if (sizeof(double) * (double)rows * columns > MaxPackedBytes) return null;
         if ((long)rows * columns > m.LongLength) throw new ArgumentException($"the matrix has {m.LongLength} entries, {rows} x {columns} needs {(long)rows * columns}", nameof(m));
         var packed = new double[(long)rows * columns];
         for (int r0 = 0; r0 < rows; r0 += RowBlock)

@@ -87,11 +87,12 @@ internal sealed class SupportGrams
     }
 
     /// <summary>
-    /// Column j of V as it was at iteration <paramref name="built"/>, for a column changed since (and built fewer than
-    /// History iterations ago): the value kept by the first change after it.
+    /// Column j of V as it was at iteration <paramref name="built"/> (fewer than History iterations ago): the current
+    /// column when it has not changed since, else the value kept by the first change after it.
     /// </summary>
-    private ReadOnlySpan<double> OldColumn(int j, int built)
+    private ReadOnlySpan<double> ColumnAt(int j, int built, double[] v)
     {
+        if (_changedAt[j] <= built) return v.AsSpan(j * _d, _d);
         for (int it = built + 1; it <= _iteration; it++)
         {
             int slot = it % History, q = _slotPosition[slot][j];
@@ -133,7 +134,7 @@ internal sealed class SupportGrams
             {
                 if (_changedAt[j] <= built) continue;
                 v.AsSpan(j * d, d).CopyTo(_baseColumns.AsSpan(p * d, d));
-                OldColumn(j, built).CopyTo(_baseColumns.AsSpan((changed + p) * d, d));
+                ColumnAt(j, built, v).CopyTo(_baseColumns.AsSpan((changed + p) * d, d));
                 p++;
             }
             blas.Syrk(Transpose.No, d, changed, baseWeight, _baseColumns, d, 1.0, _base, d);
@@ -180,9 +181,7 @@ internal sealed class SupportGrams
                     double now = e[j], then = used[j];
                     if (now == then && _changedAt[j] <= built) continue;
                     if (now != 0) System.Numerics.Tensors.TensorPrimitives.Multiply(v.AsSpan(j * d, d), Math.Sqrt(now), gathered.AsSpan(p++ * d, d));
-                    // An edge whose weight changed while its gene did not: x_old is the current x.
-                    var oldColumn = _changedAt[j] > built ? OldColumn(j, built) : v.AsSpan(j * d, d);
-                    if (then != 0) System.Numerics.Tensors.TensorPrimitives.Multiply(oldColumn, Math.Sqrt(then), gathered.AsSpan(q++ * d, d));
+                    if (then != 0) System.Numerics.Tensors.TensorPrimitives.Multiply(ColumnAt(j, built, v), Math.Sqrt(then), gathered.AsSpan(q++ * d, d));
                 }
                 if (added > 0) rowBlas.Syrk(Transpose.No, d, added, 1.0, gathered, d, 1.0, gram, d);
                 if (removed > 0) rowBlas.Syrk(Transpose.No, d, removed, -1.0, gathered.AsSpan(added * d), d, 1.0, gram, d);
