@@ -77,53 +77,61 @@ internal static unsafe class BlockedGemm<T, TKernel>
         where TB : unmanaged, INumberBase<TB>
     {
         int mr = TKernel.MR, nr = TKernel.NR, kcMax = KC, mcMax = MC, ncMax = NC;
-        T[] packedA = ArrayPool<T>.Shared.Rent(mcMax * kcMax);
-        T[] packedB = ArrayPool<T>.Shared.Rent(ncMax * kcMax);
+        // The packed blocks start on cache lines (the kernel loads MR-tall columns of A as whole vectors): rented with a
+        // line to spare and pinned while in use.
+        int spare = CacheLines.Bytes / Unsafe.SizeOf<T>();
+        T[] rentedA = ArrayPool<T>.Shared.Rent(mcMax * kcMax + spare);
+        T[] rentedB = ArrayPool<T>.Shared.Rent(ncMax * kcMax + spare);
         Span<T> edge = stackalloc T[mr * nr];
         try
         {
-            ref T cs = ref MemoryMarshal.GetReference(c);
-            for (int jc = j0; jc < j1; jc += ncMax)
+            fixed (T* pinnedA = rentedA, pinnedB = rentedB)
             {
-                int nc = Math.Min(ncMax, j1 - jc);
-                // Syrk: rows below the block's last column are all under the diagonal.
-                int mEnd = upperOnly ? Math.Min(m, jc + nc) : m;
-                for (int pc = 0; pc < k; pc += kcMax)
+                var packedA = rentedA.AsSpan(CacheLines.Offset(ref rentedA[0]), mcMax * kcMax);
+                var packedB = rentedB.AsSpan(CacheLines.Offset(ref rentedB[0]), ncMax * kcMax);
+                ref T cs = ref MemoryMarshal.GetReference(c);
+                for (int jc = j0; jc < j1; jc += ncMax)
                 {
-                    int kc = Math.Min(kcMax, k - pc);
-                    TileUpdate update = pc > 0 ? TileUpdate.Accumulate : beta == T.Zero ? TileUpdate.Overwrite : TileUpdate.Scale;
-                    PackB(transB, b, ldb, pc, kc, jc, nc, packedB);
-                    for (int ic = 0; ic < mEnd; ic += mcMax)
+                    int nc = Math.Min(ncMax, j1 - jc);
+                    // Syrk: rows below the block's last column are all under the diagonal.
+                    int mEnd = upperOnly ? Math.Min(m, jc + nc) : m;
+                    for (int pc = 0; pc < k; pc += kcMax)
                     {
-                        int mc = Math.Min(mcMax, mEnd - ic);
-                        PackA(transA, a, lda, ic, mc, pc, kc, packedA);
-                        for (int jr = 0; jr < nc; jr += nr)
+                        int kc = Math.Min(kcMax, k - pc);
+                        TileUpdate update = pc > 0 ? TileUpdate.Accumulate : beta == T.Zero ? TileUpdate.Overwrite : TileUpdate.Scale;
+                        PackB(transB, b, ldb, pc, kc, jc, nc, packedB);
+                        for (int ic = 0; ic < mEnd; ic += mcMax)
                         {
-                            int nTile = Math.Min(nr, nc - jr);
-                            int col = jc + jr;
-                            ref T bPanel = ref packedB[jr * kc];
-                            for (int ir = 0; ir < mc; ir += mr)
+                            int mc = Math.Min(mcMax, mEnd - ic);
+                            PackA(transA, a, lda, ic, mc, pc, kc, packedA);
+                            for (int jr = 0; jr < nc; jr += nr)
                             {
-                                int row = ic + ir;
-                                if (upperOnly && row > col + nTile - 1) break; // this tile and all below it are under the diagonal
-                                int mTile = Math.Min(mr, mc - ir);
-                                ref T aPanel = ref packedA[ir * kc];
-                                ref T cTile = ref Unsafe.Add(ref cs, (nuint)col * (nuint)ldc + (nuint)row);
-                                bool crossesDiagonal = upperOnly && row + mTile - 1 > col;
-                                if (mTile == mr && nTile == nr && !crossesDiagonal)
+                                int nTile = Math.Min(nr, nc - jr);
+                                int col = jc + jr;
+                                ref T bPanel = ref packedB[jr * kc];
+                                for (int ir = 0; ir < mc; ir += mr)
                                 {
-                                    TKernel.Run(kc, ref aPanel, ref bPanel, ref cTile, (nuint)ldc, alpha, beta, update);
-                                }
-                                else
-                                {
-                                    // Edge or diagonal tile: the raw sums into a buffer, then the same update in scalar.
-                                    ref T e = ref MemoryMarshal.GetReference(edge);
-                                    TKernel.Run(kc, ref aPanel, ref bPanel, ref e, (nuint)mr, T.One, T.Zero, TileUpdate.Overwrite);
-                                    for (int j = 0; j < nTile; j++)
+                                    int row = ic + ir;
+                                    if (upperOnly && row > col + nTile - 1) break; // this tile and all below it are under the diagonal
+                                    int mTile = Math.Min(mr, mc - ir);
+                                    ref T aPanel = ref packedA[ir * kc];
+                                    ref T cTile = ref Unsafe.Add(ref cs, (nuint)col * (nuint)ldc + (nuint)row);
+                                    bool crossesDiagonal = upperOnly && row + mTile - 1 > col;
+                                    if (mTile == mr && nTile == nr && !crossesDiagonal)
                                     {
-                                        int iEnd = upperOnly ? Math.Min(mTile, col + j - row + 1) : mTile;
-                                        for (int i = 0; i < iEnd; i++)
-                                            GemmScalarKernel<T>.Update(ref Unsafe.Add(ref cTile, (nuint)j * (nuint)ldc + (nuint)i), edge[j * mr + i], alpha, beta, update);
+                                        TKernel.Run(kc, ref aPanel, ref bPanel, ref cTile, (nuint)ldc, alpha, beta, update);
+                                    }
+                                    else
+                                    {
+                                        // Edge or diagonal tile: the raw sums into a buffer, then the same update in scalar.
+                                        ref T e = ref MemoryMarshal.GetReference(edge);
+                                        TKernel.Run(kc, ref aPanel, ref bPanel, ref e, (nuint)mr, T.One, T.Zero, TileUpdate.Overwrite);
+                                        for (int j = 0; j < nTile; j++)
+                                        {
+                                            int iEnd = upperOnly ? Math.Min(mTile, col + j - row + 1) : mTile;
+                                            for (int i = 0; i < iEnd; i++)
+                                                GemmScalarKernel<T>.Update(ref Unsafe.Add(ref cTile, (nuint)j * (nuint)ldc + (nuint)i), edge[j * mr + i], alpha, beta, update);
+                                        }
                                     }
                                 }
                             }
@@ -134,22 +142,22 @@ internal static unsafe class BlockedGemm<T, TKernel>
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(packedA);
-            ArrayPool<T>.Shared.Return(packedB);
+            ArrayPool<T>.Shared.Return(rentedA);
+            ArrayPool<T>.Shared.Return(rentedB);
         }
     }
 
     /// <summary>op(A)[ic:ic+mc, pc:pc+kc] into MR-tall panels, panel[p * MR + i], rows past mc zero.</summary>
-    private static void PackA(bool transA, ReadOnlySpan<T> a, int lda, int ic, int mc, int pc, int kc, T[] packed)
+    private static void PackA(bool transA, ReadOnlySpan<T> a, int lda, int ic, int mc, int pc, int kc, Span<T> packed)
     {
         int mr = TKernel.MR;
         ref T src = ref MemoryMarshal.GetReference(a);
-        ref T dst = ref MemoryMarshal.GetArrayDataReference(packed);
+        ref T dst = ref MemoryMarshal.GetReference(packed);
         for (int ir = 0; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
             ref T panel = ref Unsafe.Add(ref dst, (nuint)(ir * kc));
-            if (rows < mr) new Span<T>(packed, ir * kc, mr * kc).Clear();
+            if (rows < mr) packed.Slice(ir * kc, mr * kc).Clear();
             if (!transA)
             {
                 // panel[p, i] = A[ic + ir + i, pc + p]: column p of A is contiguous
@@ -173,17 +181,17 @@ internal static unsafe class BlockedGemm<T, TKernel>
     }
 
     /// <summary>op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels, panel[p * NR + j], columns past nc zero.</summary>
-    private static void PackB<TB>(bool transB, ReadOnlySpan<TB> b, int ldb, int pc, int kc, int jc, int nc, T[] packed)
+    private static void PackB<TB>(bool transB, ReadOnlySpan<TB> b, int ldb, int pc, int kc, int jc, int nc, Span<T> packed)
         where TB : unmanaged, INumberBase<TB>
     {
         int nr = TKernel.NR;
         ref TB src = ref MemoryMarshal.GetReference(b);
-        ref T dst = ref MemoryMarshal.GetArrayDataReference(packed);
+        ref T dst = ref MemoryMarshal.GetReference(packed);
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
             ref T panel = ref Unsafe.Add(ref dst, (nuint)(jr * kc));
-            if (cols < nr) new Span<T>(packed, jr * kc, nr * kc).Clear();
+            if (cols < nr) packed.Slice(jr * kc, nr * kc).Clear();
             if (!transB)
             {
                 // panel[p, j] = B[pc + p, jc + jr + j]: column j of B is contiguous
