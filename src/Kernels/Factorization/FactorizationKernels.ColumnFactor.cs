@@ -59,6 +59,18 @@ public static partial class FactorizationKernels
         }
     }
 
+    /// <inheritdoc cref="FactorizationScalarKernels.SubtractProductsUpper"/>
+    public static void SubtractProductsUpper(ReadOnlySpan<double> a, int lda, int depth, ReadOnlySpan<double> b, int ldb, int n,
+        Span<double> c, int ldc)
+    {
+        FactorizationArguments.Products(a.Length, lda, n, depth, b.Length, ldb, n, c.Length, ldc);
+        for (int q0 = 0; q0 < n; q0 += FactorizationScalarKernels.UpperGroup)
+        {
+            int count = Math.Min(FactorizationScalarKernels.UpperGroup, n - q0);
+            SubtractProducts(a, lda, q0 + count, depth, b[q0..], ldb, count, c[(q0 * ldc)..], ldc);
+        }
+    }
+
     /// <summary>One column: 32 rows at a time in four accumulators. Returns the next row.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int OneColumn512(ref double ar, int lda, int r, int rows, int depth, ref double b0, int ldb, ref double c0)

@@ -154,6 +154,26 @@ public static class FactorizationScalarKernels
             }
     }
 
+    /// <summary>Columns of C per <see cref="SubtractProductsUpper"/> call of <see cref="SubtractProducts"/>.</summary>
+    public const int UpperGroup = 16;
+
+    /// <summary>
+    /// The upper triangle of C (n x n, column-major) -= A B^T (A n x depth, B n x depth): <see cref="SubtractProducts"/>
+    /// on groups of <see cref="UpperGroup"/> columns, each over the rows down to its last column, so the diagonal blocks'
+    /// lower parts change too and the rest of the lower triangle does not. For a symmetric update such as a Gram's,
+    /// C += sum_p s_p x_p x_p^T with A = -(s x) and B = x, at (n + 16) n / 2 of the n^2 multiply-adds per depth.
+    /// </summary>
+    public static void SubtractProductsUpper(ReadOnlySpan<double> a, int lda, int depth, ReadOnlySpan<double> b, int ldb, int n,
+        Span<double> c, int ldc)
+    {
+        FactorizationArguments.Products(a.Length, lda, n, depth, b.Length, ldb, n, c.Length, ldc);
+        for (int q0 = 0; q0 < n; q0 += UpperGroup)
+        {
+            int count = Math.Min(UpperGroup, n - q0);
+            SubtractProducts(a, lda, q0 + count, depth, b[q0..], ldb, count, c[(q0 * ldc)..], ldc);
+        }
+    }
+
     /// <summary>
     /// Solves L^T z = b in place for a column-major lower-triangular L (column p at p * ld, entries p..rows-1; L[p, p]
     /// &#8800; 0), that is U z = b for the row-major upper triangle U = L^T, in blocks of 8 rows counted from the last:

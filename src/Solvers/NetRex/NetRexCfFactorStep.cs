@@ -64,7 +64,8 @@ internal static class NetRexCfFactorStep
                 // Only the upper triangle (column-major) is read from here on: the lower triangle in RowCholesky's row-major reading.
                 if (grams != null)
                 {
-                    var gram = grams.Refresh(i, excess.AsSpan(i * genes, m), v, w.Gathered, rowBlas);
+                    w.GramScratch ??= new SupportGrams.Scratch(d, m);
+                    var gram = grams.Refresh(i, excess.AsSpan(i * genes, m), v, w.GramScratch);
                     for (int c = 0; c < d; c++)
                         System.Numerics.Tensors.TensorPrimitives.Add(dense.AsSpan(c * d, c + 1), gram.AsSpan(c * d, c + 1), w.H.AsSpan(c * d, c + 1));
                 }
@@ -261,6 +262,8 @@ internal static class NetRexCfFactorStep
         public int[] TargetIndex { get; } = new int[m];
         public double[] TargetWeight { get; } = new double[m];
         public int TargetCount { get; private set; }
+        /// <summary>The kept Grams' update columns (<see cref="SupportGrams.Refresh"/>), made at the first visit that needs them.</summary>
+        public SupportGrams.Scratch? GramScratch { get; set; }
         /// <summary>The low-rank solve's right-hand side D^1/2 V_I^T c, then its solution z.</summary>
         public double[] Projections { get; } = new double[m];
         /// <summary>The conjugate-gradient steps' residual, direction and H times the direction.</summary>

@@ -10,7 +10,7 @@ namespace GrnFast.Solvers.NetRex;
 /// </summary>
 internal static class RowCholesky
 {
-    /// <summary>Columns per block of <see cref="Factor"/>, and columns of the trailing triangle per product call.</summary>
+    /// <summary>Columns per block of <see cref="Factor"/>.</summary>
     private const int Block = 16;
 
     /// <summary>
@@ -18,9 +18,9 @@ internal static class RowCholesky
     /// Right-looking by blocks of 16 columns: the block's diagonal part is factored in place (left-looking, 16^3 / 6
     /// multiply-adds), the rows below solve their 16 entries against it together, on a transposed 16 x rest copy X^T
     /// (<see cref="FactorizationKernels.ForwardSubstituteColumns"/>, vectors across rows), and the trailing lower
-    /// triangle loses X X^T by the register-blocked <see cref="FactorizationKernels.SubtractProducts"/>, a group of 16 of
-    /// its columns (read column-major, rows of the row-major triangle) per call over the rows above the group's last
-    /// column: most of the k^3 / 6 multiply-adds, at depth 16. The strictly upper part of the trailing rows is scratch.
+    /// triangle loses X X^T by <see cref="FactorizationKernels.SubtractProductsUpper"/> (register-blocked products on
+    /// groups of 16 of its columns, read column-major, rows of the row-major triangle): most of the k^3 / 6 multiply-adds,
+    /// at depth 16. The strictly upper part of the trailing rows is scratch.
     /// At k = 150 a factor takes 53 us, against 87-97 with the earlier 32-column panels of vector rank-one updates, a
     /// strided scaling pass and a managed SYRK per panel.
     /// </summary>
@@ -64,12 +64,7 @@ internal static class RowCholesky
                 for (int j = 0; j < w; j++) x[j] = xt[j * rest + i];
             }
             // The trailing row-major lower triangle is the column-major upper one: C -= X X^T by groups of columns.
-            var trailing = a[(b1 * k + b1)..];
-            for (int q0 = 0; q0 < rest; q0 += Block)
-            {
-                int count = Math.Min(Block, rest - q0);
-                FactorizationKernels.SubtractProducts(xt, rest, q0 + count, w, xt[q0..], rest, count, trailing[(q0 * k)..], k);
-            }
+            FactorizationKernels.SubtractProductsUpper(xt, rest, w, xt, rest, rest, a[(b1 * k + b1)..], k);
         }
         return true;
     }

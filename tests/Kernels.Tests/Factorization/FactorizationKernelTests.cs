@@ -75,6 +75,41 @@ public class FactorizationKernelTests
         Assert.Equal("ldb", Assert.Throws<ArgumentException>(() => FactorizationKernels.SubtractProducts(new double[9], 3, 3, 3, new double[6], 1, 2, new double[6], 3)).ParamName);
     }
 
+    /// <summary>
+    /// The upper triangle of C -= A B^T: the twin's bits at every size 0..300 (specials in some), the product it documents
+    /// on the upper triangle, and the lower triangle below the 16-column groups' diagonal blocks untouched.
+    /// </summary>
+    [Fact]
+    public void SubtractProductsUpperMatchesTwin()
+    {
+        foreach (int n in TestData.Lengths().Where(n => n <= 300))
+        {
+            int seed = 23_000 + n, depth = n % 23 + 1, lda = n + n % 3 + 1, ldb = n + n % 2 + 1, ldc = n + 1;
+            var rng = new Random(seed);
+            var a = TestData.Doubles(rng, depth * lda, n % 5 == 0 ? SpecialRate : 0);
+            var b = TestData.Doubles(rng, depth * ldb, 0);
+            var c = TestData.Doubles(rng, Math.Max(1, n * ldc), 0);
+            var cv = (double[])c.Clone();
+            var cs = (double[])c.Clone();
+            FactorizationKernels.SubtractProductsUpper(a, lda, depth, b, ldb, n, cv, ldc);
+            FactorizationScalarKernels.SubtractProductsUpper(a, lda, depth, b, ldb, n, cs, ldc);
+            string where = $"n={n} depth={depth} seed={seed} [{KernelInfo.InstructionSet}]";
+            if (TestData.FirstDifference(cv, cs) is int at and >= 0) Assert.Fail($"{where}: c[{at}] {cv[at]:R} vs twin {cs[at]:R}");
+            if (n % 5 == 0) continue;
+            for (int q = 0; q < n; q++)
+                for (int r = 0; r < n; r++)
+                {
+                    double expected = c[q * ldc + r];
+                    if (r <= q)
+                    {
+                        for (int p = 0; p < depth; p++) expected -= a[r + p * lda] * b[q + p * ldb];
+                        Assert.True(Math.Abs(cv[q * ldc + r] - expected) <= 1e-12 * (1 + Math.Abs(expected)), $"{where}: c[{r}, {q}] = {cv[q * ldc + r]:R}, expected {expected:R}");
+                    }
+                    else if (r / FactorizationScalarKernels.UpperGroup > q / FactorizationScalarKernels.UpperGroup) Assert.Equal(expected, cv[q * ldc + r]);
+                }
+        }
+    }
+
     /// <summary>L^T z = b for a column-major L: the twin's bits at every size 0..300 (specials included), and it solves.</summary>
     [Fact]
     public void BackSubstituteColumnMajorMatchesTwinAndSolves()
