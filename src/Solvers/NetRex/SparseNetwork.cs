@@ -328,16 +328,18 @@ internal sealed class SparseNetwork
     }
 
     /// <summary>
-    /// For each gene i, q_i = M^T s_i (the row i of S M) for a T x T column-major <paramref name="mTransposed"/> holding M^T,
-    /// handed to <paramref name="row"/> with the gene, its q (length T, reused) and its row of S.
+    /// For each gene i, q_i = M^T s_i (the row i of S M) for a T x T column-major <paramref name="mTransposed"/> holding M^T
+    /// with columns <paramref name="ld"/> apart, handed to <paramref name="row"/> with the gene, its q (length T, reused)
+    /// and its row of S. Each nonzero reads a column of M^T by 64-byte vectors: with the columns on cache lines (ld a
+    /// multiple of 8 and the first on a line) none straddles two.
     /// </summary>
-    public void RowsTimes(double[] mTransposed, int threads, RowAction row)
+    public void RowsTimes(ArraySegment<double> mTransposed, int ld, int threads, RowAction row)
     {
         int t = _t;
-        Parallel.For(0, _g, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new double[t], (i, _, q) =>
+        Parallel.For(0, _g, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => CacheLines.Allocate<double>(t), (i, _, q) =>
         {
             q.AsSpan().Clear();
-            FactorizationKernels.AddColumnCombination(mTransposed, t, RowColumns(i), RowValues(i), q);
+            FactorizationKernels.AddColumnCombination(mTransposed, ld, RowColumns(i), RowValues(i), q);
             row(i, q, RowColumns(i), RowValues(i));
             return q;
         }, _ => { });

@@ -475,7 +475,11 @@ public class SparseNetworkTests
         sparse.TransposeTimes(b, bts, 2);
         var c = Enumerable.Range(0, t * t).Select(_ => rng.NextDouble()).ToArray();   // C^T, t x t
         var sc = new double[g * t];
-        sparse.RowsTimes(c, 2, (i, q, columns, values) =>
+        // C^T again with its columns further apart, NaN between them (never read).
+        int ld = t + 3;
+        var padded = Enumerable.Repeat(double.NaN, ld * t).ToArray();
+        for (int l = 0; l < t; l++) c.AsSpan(l * t, t).CopyTo(padded.AsSpan(l * ld, t));
+        sparse.RowsTimes(padded, ld, 2, (i, q, columns, values) =>
         {
             for (int l = 0; l < t; l++) sc[i + l * g] = q[l];
             for (int p = 0; p < columns.Length; p++) Assert.Equal(S(i, columns[p]), values[p]);
