@@ -36,6 +36,20 @@ internal static class KernelArguments
             throw new ArgumentException($"a {rows} x {cols} matrix needs {(long)rows * cols} elements, the buffer has {length}", parameter);
     }
 
+    /// <summary>A rows x columns block with rows <paramref name="sourceLd"/> apart fits the source, its transpose with rows <paramref name="destLd"/> apart the destination.</summary>
+    public static void Transpose(int sourceLength, int sourceLd, int rows, int columns, int destLength, int destLd)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        if (sourceLd < columns) throw new ArgumentException($"source leading dimension {sourceLd} is below the {columns} columns", nameof(sourceLd));
+        if (destLd < rows) throw new ArgumentException($"destination leading dimension {destLd} is below the {rows} rows", nameof(destLd));
+        if (rows == 0 || columns == 0) return;
+        if ((long)(rows - 1) * sourceLd + columns > sourceLength)
+            throw new ArgumentException($"a {rows} x {columns} block with rows {sourceLd} apart needs {(long)(rows - 1) * sourceLd + columns} elements, the source has {sourceLength}", "source");
+        if ((long)(columns - 1) * destLd + rows > destLength)
+            throw new ArgumentException($"its {columns} x {rows} transpose with rows {destLd} apart needs {(long)(columns - 1) * destLd + rows} elements, the destination has {destLength}", "dest");
+    }
+
     public static void Columns(ReadOnlySpan<int> columns, int cols, string parameter)
     {
         foreach (int c in columns)

@@ -26,6 +26,18 @@ public static class ScalarKernels
         return Fold(lanes);
     }
 
+    /// <summary>
+    /// dest[c destLd + r] = source[r sourceLd + c] for r &lt; rows, c &lt; columns: a row-major rows x columns block (rows
+    /// <paramref name="sourceLd"/> apart) written transposed (rows <paramref name="destLd"/> apart). Copies only, so every
+    /// instruction set gives the same bits.
+    /// </summary>
+    public static void Transpose(ReadOnlySpan<double> source, int sourceLd, int rows, int columns, Span<double> dest, int destLd)
+    {
+        KernelArguments.Transpose(source.Length, sourceLd, rows, columns, dest.Length, destLd);
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < columns; c++) dest[c * destLd + r] = source[r * sourceLd + c];
+    }
+
     /// <summary>sum_i x_i^2 in the fixed 32-lane order.</summary>
     public static double SumOfSquares(ReadOnlySpan<double> x)
     {
