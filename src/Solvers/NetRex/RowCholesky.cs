@@ -96,13 +96,12 @@ internal static class RowCholesky
     public static void Solve(ReadOnlySpan<double> l, int k, Span<double> b)
     {
         for (int i = 0; i < k; i++) b[i] = (b[i] - VectorKernels.Dot(l.Slice(i * k, i), b[..i])) / l[i * k + i];
-        // L^T x = y column by column: x_i is final once reached, then leaves its multiple in the rows above.
+        // L^T x = y column by column: x_i is final once reached, then leaves its multiple in the rows above (an unfused
+        // axpy by -x_i: the bits of b_p -= L_ip x_i).
         for (int i = k - 1; i >= 0; i--)
         {
             b[i] /= l[i * k + i];
-            double x = b[i];
-            var row = l.Slice(i * k, i);
-            for (int p = 0; p < i; p++) b[p] -= row[p] * x;
+            VectorKernels.Axpy(-b[i], l.Slice(i * k, i), b[..i]);
         }
     }
 }
