@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using GrnFast.Kernels;
 using GrnFast.Kernels.Blas;
 using GrnFast.Kernels.Factorization;
 using GrnFast.Kernels.Vectors;
@@ -33,11 +32,7 @@ internal sealed class NetRexCfPalm
     private readonly SolverContext _context;
     private readonly int _g, _t;
     // _sts holds S^T S of the current S between the S-step (or Activities) and the next A-step, which shifts it in place.
-    private readonly double[] _eat, _aat, _ks, _rhs, _r, _grad, _sts, _inverse, _excess, _weightedTarget;
-    // (A A^T)^T with its columns on cache lines (_aatLd apart), for the S-step's row products. A A^T is symmetric but for
-    // round-off in ActivityGram's diagonal blocks, so the transpose keeps the bits of S A A^T.
-    private readonly ArraySegment<double> _aatAligned;
-    private readonly int _aatLd;
+    private readonly double[] _eat, _aat, _aatT, _ks, _rhs, _r, _grad, _sts, _inverse, _excess, _weightedTarget;
     // Z^T (G x T): the A-step works on it, so that S + (mu_A/2) Z^T is element-wise; the state's Z is written back by Run.
     private readonly double[] _zt;
     // Scratch of UpdatePrediction: gathered latent columns, and the rows or columns of R they give.
@@ -63,9 +58,7 @@ internal sealed class NetRexCfPalm
         _eat = new double[m]; _ks = new double[m]; _zt = new double[m]; _rhs = new double[m]; _r = new double[m]; _grad = new double[m];
         _excess = new double[m]; _weightedTarget = new double[m];
         _factor = new double[(long)_t * _t]; _triangularInverse = new double[(long)_t * _t];
-        _aat = new double[(long)_t * _t];
-        _aatLd = (_t + 7) / 8 * 8;
-        _aatAligned = CacheLines.Allocate<double>(_aatLd * _t); _sts = new double[(long)_t * _t]; _inverse = new double[(long)_t * _t];
+        _aat = new double[(long)_t * _t]; _aatT = new double[(long)_t * _t]; _sts = new double[(long)_t * _t]; _inverse = new double[(long)_t * _t];
         _stripLoss = new double[(m + StripLength - 1) / StripLength];
         _stripLinear = new double[_stripLoss.Length];
         _stripSquares = new double[_stripLoss.Length];
@@ -136,17 +129,13 @@ internal sealed class NetRexCfPalm
         ActivityGram();
         mark = Lap(0, mark);
 
-        // S-step on the new activities: grad/2 = S A A^T + lambda_s S - E A^T, S A A^T row by row from the sparse S.
+        // S-step on the new activities: grad/2 = S A A^T + lambda_s S - E A^T, S A A^T by panels of (A A^T)^T on the sparse S^T.
         double muS = 2 * FrobeniusWithShift(_aat, t, _o.LambdaS);
         double step = 2 / muS;
         // _grad holds S A A^T; the threshold pass adds lambda_s S - E A^T as it reads them.
-        var aatT = _aatAligned.AsSpan();
-        for (int c = 0; c < t; c++)
-            for (int r = 0; r < t; r++) aatT[c + r * _aatLd] = _aat[r + c * t];
-        _sparse.RowsTimes(_aatAligned, _aatLd, _context.Threads, (i, q, _, _) =>
-        {
-            for (int l = 0; l < q.Length; l++) _grad[i + (long)l * _g] = q[l];
-        });
+        // A A^T is symmetric but for round-off in ActivityGram's diagonal blocks: its transpose keeps the bits of S A A^T.
+        Transposed(_aat, t, t, _aatT);
+        _sparse.RightMultiply(_aatT, _context.Threads, _grad);
         // In place: each element of the step reads only its own S entry. The CF weights of the X- and Y-steps depend on
         // the new support only, so each short strip gets them right after its step, while its prior, alpha and beta
         // are still in the cache.

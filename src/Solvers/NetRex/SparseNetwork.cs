@@ -6,7 +6,8 @@ using GrnFast.Kernels.Vectors;
 namespace GrnFast.Solvers.NetRex;
 
 /// <summary>
-/// The nonzeros of a G x T network S (column-major, entry (i, j) at i + j G) by rows and by columns, and the products
+/// The nonzeros of a G x T network S (column-major, entry (i, j) at i + j G) by columns and in the panel products' two
+/// orders (S's columns and S's rows, each in blocks of the other dimension), and the products
 /// PALM and the NCA start need with it. S holds a quarter or less of its G T entries at D1, so these products cost
 /// 2 nnz(S) times the other dimension instead of 2 G T times it. Every product splits its work by output columns or
 /// rows in a fixed way, so its bits never depend on the thread count.
@@ -21,31 +22,25 @@ internal sealed class SparseNetwork
     /// </summary>
     public const double DenseFraction = 0.35;
     private readonly int _g, _t;
-    private readonly int[] _rowStart, _columnStart, _next;
-    private int[] _rowColumns = [], _columnRows = [];
-    // The nonzeros again, ordered by blocks of ChunkRows rows, then columns, then rows: block c's nonzeros of column j are
-    // _chunkRows/_chunkValues[_chunkStart[c (T + 1) + j] .. _chunkStart[c (T + 1) + j + 1]).
-    private readonly int[] _chunkStart, _chunkFill;
-    private int[] _chunkRows = [];
-    private double[] _chunkValues = [];
-    private readonly int _chunks;
+    private readonly int[] _columnStart;
+    private int[] _columnRows = [];
+    // The nonzeros again in the panel products' order: S's columns in blocks of its rows (for M S), and S^T's columns
+    // (S's rows) in blocks of S's columns (for M S^T).
+    private readonly ChunkLists _byColumns, _byRows;
     // LeftMultiply's per-thread panels (590 KB each at D1), kept across calls rather than reallocated each time, on cache
     // lines: the kernel's four 64-byte loads per nonzero would otherwise each straddle two lines (28 against 20 ms for K S
     // on one thread at D1).
     private readonly System.Collections.Concurrent.ConcurrentBag<ArraySegment<double>> _panels = [];
-    private double[] _rowValues = [], _columnValues = [];
+    private double[] _columnValues = [];
     // S^T by row panels for Gram (G T entries), kept across calls.
     private double[] _transposedPanels = [];
 
     public SparseNetwork(int genes, int regulators)
     {
         _g = genes; _t = regulators;
-        _rowStart = new int[genes + 1];
         _columnStart = new int[regulators + 1];
-        _next = new int[genes];
-        _chunks = (genes + ChunkRows - 1) / ChunkRows;
-        _chunkStart = new int[_chunks * (regulators + 1)];
-        _chunkFill = new int[_chunks * (regulators + 1)];
+        _byColumns = new ChunkLists(genes, regulators);
+        _byRows = new ChunkLists(regulators, genes);
     }
 
     /// <summary>
@@ -60,7 +55,8 @@ internal sealed class SparseNetwork
     /// <summary>
     /// Reads the nonzeros of <paramref name="s"/> (G x T column-major): by columns in one branch-free pass (every entry is
     /// written at the next free place, which advances past nonzeros only: a quarter of the entries are nonzero in no
-    /// predictable pattern, so a branch per entry mispredicts often), then by rows by a counting sort of those.
+    /// predictable pattern, so a branch per entry mispredicts often), then in the panel products' two orders by counting
+    /// sorts of those.
     /// </summary>
     public void Load(ReadOnlySpan<double> s, int threads = 1)
     {
@@ -93,70 +89,93 @@ internal sealed class SparseNetwork
         _columnStart[t] = count;
         Count = count;
         // The two orderings read only the column lists: on two threads when there are.
-        if (threads > 1) Parallel.Invoke(() => SortRows(count), () => SortChunks(count));
-        else { SortRows(count); SortChunks(count); }
+        if (threads > 1) Parallel.Invoke(() => _byColumns.Sort(this, count, transposed: false), () => _byRows.Sort(this, count, transposed: true));
+        else { _byColumns.Sort(this, count, transposed: false); _byRows.Sort(this, count, transposed: true); }
     }
 
-    /// <summary>The nonzeros by rows: a counting sort of the column lists.</summary>
-    private void SortRows(int count)
+    /// <summary>
+    /// The nonzeros of a matrix (S, or S^T) by blocks of <see cref="ChunkRows"/> of its rows, then its columns, then its
+    /// rows: block c's nonzeros of column j are Rows/Values[Starts[c (columns + 1) + j] .. Starts[c (columns + 1) + j + 1]).
+    /// </summary>
+    private sealed class ChunkLists(int rows, int columns)
     {
-        int g = _g, t = _t;
-        var columnRows = _columnRows;
-        var columnValues = _columnValues;
-        if (_rowColumns.Length < count)
+        public int Chunks { get; } = (rows + ChunkRows - 1) / ChunkRows;
+        /// <summary>Rows of the listed matrix (the products' inner dimension).</summary>
+        public int Depth { get; } = rows;
+        public int Columns { get; } = columns;
+        public int[] Starts { get; } = new int[(rows + ChunkRows - 1) / ChunkRows * (columns + 1)];
+        private readonly int[] _fill = new int[(rows + ChunkRows - 1) / ChunkRows * (columns + 1)];
+        public int[] Rows { get; private set; } = [];
+        public double[] Values { get; private set; } = [];
+
+        /// <summary>
+        /// A counting sort of the network's column lists: of S (entry (i, j) in row i, column j), or with
+        /// <paramref name="transposed"/> of S^T (in row j, column i). The lists run over S's columns in order and each
+        /// column's rows in order, so one forward pass leaves every block's column in row order either way.
+        /// </summary>
+        public void Sort(SparseNetwork network, int count, bool transposed)
         {
-            int n = Math.Max(count, _rowColumns.Length + _rowColumns.Length / 2);
-            _rowColumns = new int[n]; _rowValues = new double[n];
-        }
-        Array.Clear(_rowStart);
-        for (int p = 0; p < count; p++) _rowStart[columnRows[p] + 1]++;
-        for (int i = 0; i < g; i++) _rowStart[i + 1] += _rowStart[i];
-        Array.Copy(_rowStart, _next, g);
-        for (int j = 0; j < t; j++)
-            for (int p = _columnStart[j], end = _columnStart[j + 1]; p < end; p++)
+            var columnRows = network._columnRows;
+            var columnValues = network._columnValues;
+            var columnStart = network._columnStart;
+            if (Rows.Length < count)
             {
-                int q = _next[columnRows[p]]++;
-                _rowColumns[q] = j; _rowValues[q] = columnValues[p];
+                int n = Math.Max(count, Rows.Length + Rows.Length / 2);
+                Rows = new int[n]; Values = new double[n];
             }
+            int stride = Columns + 1, t = network._t;
+            var starts = Starts;
+            Array.Clear(starts);
+            // Entry (i, j) of S goes to block i / ChunkRows, column j (of S^T: block j / ChunkRows, column i); one loop per
+            // case, so that neither carries the choice.
+            if (transposed)
+                for (int j = 0; j < t; j++)
+                {
+                    int block = j / ChunkRows * stride + 1;
+                    for (int p = columnStart[j], end = columnStart[j + 1]; p < end; p++) starts[block + columnRows[p]]++;
+                }
+            else
+                for (int j = 0; j < t; j++)
+                    for (int p = columnStart[j], end = columnStart[j + 1]; p < end; p++) starts[columnRows[p] / ChunkRows * stride + j + 1]++;
+            // Block c's column begins after all of block c's earlier columns and all earlier blocks.
+            int total = 0;
+            for (int c = 0; c < Chunks; c++)
+            {
+                starts[c * stride] = total;
+                for (int k = 0; k < Columns; k++) { total += starts[c * stride + k + 1]; starts[c * stride + k + 1] = total; }
+            }
+            var fill = _fill;
+            Array.Copy(starts, fill, Chunks * stride);
+            var rows = Rows;
+            var values = Values;
+            if (transposed)
+                for (int j = 0; j < t; j++)
+                {
+                    int block = j / ChunkRows * stride;
+                    for (int p = columnStart[j], end = columnStart[j + 1]; p < end; p++)
+                    {
+                        int q = fill[block + columnRows[p]]++;
+                        rows[q] = j; values[q] = columnValues[p];
+                    }
+                }
+            else
+                for (int j = 0; j < t; j++)
+                    for (int p = columnStart[j], end = columnStart[j + 1]; p < end; p++)
+                    {
+                        int i = columnRows[p];
+                        int q = fill[i / ChunkRows * stride + j]++;
+                        rows[q] = i; values[q] = columnValues[p];
+                    }
+        }
     }
 
-    /// <summary>The nonzeros by blocks of <see cref="ChunkRows"/> rows, then columns, then rows: a counting sort of the column lists.</summary>
-    private void SortChunks(int count)
+    /// <summary>Nonzeros in row i of S (column i of S^T, over its blocks).</summary>
+    private int RowCount(int i)
     {
-        int t = _t;
-        var columnRows = _columnRows;
-        var columnValues = _columnValues;
-        if (_chunkRows.Length < count)
-        {
-            int n = Math.Max(count, _chunkRows.Length + _chunkRows.Length / 2);
-            _chunkRows = new int[n]; _chunkValues = new double[n];
-        }
-        // Counting sort of the column-ordered nonzeros by block: block c's column j begins after all of block c's
-        // earlier columns and all earlier blocks.
-        int stride = t + 1;
-        Array.Clear(_chunkStart);
-        for (int j = 0; j < t; j++)
-            for (int p = _columnStart[j], end = _columnStart[j + 1]; p < end; p++)
-                _chunkStart[columnRows[p] / ChunkRows * stride + j + 1]++;
-        int total = 0;
-        for (int c = 0; c < _chunks; c++)
-        {
-            _chunkStart[c * stride] = total;
-            for (int j = 0; j < t; j++) { total += _chunkStart[c * stride + j + 1]; _chunkStart[c * stride + j + 1] = total; }
-        }
-        // Columns in order and rows in order within each, so one forward pass keeps every block's column in row order.
-        var fill = _chunkFill;
-        Array.Copy(_chunkStart, fill, _chunks * stride);
-        for (int j = 0; j < t; j++)
-            for (int p = _columnStart[j], end = _columnStart[j + 1]; p < end; p++)
-            {
-                int q = fill[columnRows[p] / ChunkRows * stride + j]++;
-                _chunkRows[q] = columnRows[p]; _chunkValues[q] = columnValues[p];
-            }
+        int n = 0, stride = _g + 1;
+        for (int c = 0; c < _byRows.Chunks; c++) n += _byRows.Starts[c * stride + i + 1] - _byRows.Starts[c * stride + i];
+        return n;
     }
-
-    private ReadOnlySpan<int> RowColumns(int i) => _rowColumns.AsSpan(_rowStart[i], _rowStart[i + 1] - _rowStart[i]);
-    private ReadOnlySpan<double> RowValues(int i) => _rowValues.AsSpan(_rowStart[i], _rowStart[i + 1] - _rowStart[i]);
     private ReadOnlySpan<int> ColumnRows(int j) => _columnRows.AsSpan(_columnStart[j], _columnStart[j + 1] - _columnStart[j]);
     private ReadOnlySpan<double> ColumnValues(int j) => _columnValues.AsSpan(_columnStart[j], _columnStart[j + 1] - _columnStart[j]);
 
@@ -176,7 +195,7 @@ internal sealed class SparseNetwork
     {
         int t = _t;
         double scattered = 0;
-        for (int i = 0; i < _g; i++) { double n = _rowStart[i + 1] - _rowStart[i]; scattered += n * n; }
+        for (int i = 0; i < _g; i++) { double n = RowCount(i); scattered += n * n; }
         double scatterCost = 20 * scattered, panelCost = 4.0 / 3 * Count * (double)t / 2 + (double)_g * t, denseCost = 0.5 * _g * (double)t * t;
         if (denseCost < Math.Min(scatterCost, panelCost))
         {
@@ -188,7 +207,7 @@ internal sealed class SparseNetwork
         if (panelCost < scatterCost)
         {
             var transposed = TransposedPanels();
-            PanelProduct(transposed, t, dest, threads, transposed, addend: null, addScale: 0, alongside: null, upper: true);
+            PanelProduct(transposed, t, dest, threads, transposed, addend: null, addScale: 0, alongside: null, upper: true, _byColumns, transposedDest: false);
             for (int c = 0; c < t; c++)
                 for (int r = c + 1; r < t; r++) dest[r + c * t] = dest[c + r * t];
             return;
@@ -202,9 +221,10 @@ internal sealed class SparseNetwork
             for (int p = 0; p < rows.Length; p++)
             {
                 double v = values[p];
-                var cols = RowColumns(rows[p]);
-                var vals = RowValues(rows[p]);
-                for (int q = 0; q < cols.Length; q++) column[cols[q]] += v * vals[q];
+                // Row rows[p] of S in increasing column order, block after block.
+                for (int c = 0, stride = _g + 1; c < _byRows.Chunks; c++)
+                    for (int q = _byRows.Starts[c * stride + rows[p]], end = _byRows.Starts[c * stride + rows[p] + 1]; q < end; q++)
+                        column[_byRows.Rows[q]] += v * _byRows.Values[q];
             }
         });
     }
@@ -262,20 +282,37 @@ internal sealed class SparseNetwork
             if (addend != null) VectorKernels.Axpy(addScale, addend.AsSpan(0, rows * t), dest.AsSpan(0, rows * t));
             return;
         }
-        PanelProduct(m, rows, dest, threads, panels, addend, addScale, alongside, upper: false);
+        PanelProduct(m, rows, dest, threads, panels, addend, addScale, alongside, upper: false, _byColumns, transposedDest: false);
     }
 
     /// <summary>
-    /// The panel loop of <see cref="LeftMultiply"/>: dest = M S (+ addScale addend) by panels of <see cref="RowBlock"/> rows
-    /// of M, from <paramref name="panels"/> when given. With <paramref name="upper"/>, a panel of rows [r0, r0 + n) forms
-    /// only the columns j &gt;= r0 of the product (for a symmetric product, all of its upper triangle and part of the lower).
+    /// dest = S M (G x T, column-major) for a T x T M given as <paramref name="mTransposed"/> = M^T (column-major), as
+    /// (M^T S^T)^T: the panel product of <see cref="LeftMultiply"/> on S^T's columns (S's rows), each panel's sums written
+    /// transposed into dest. Row i of S M sums s_ij M[j, :] over j in increasing order, as one sparse combination of the
+    /// rows of M per gene would (the same bits); at D1 the panels' 32 x 128 pieces of M^T stay in L1 where a combination
+    /// per gene reads its 256-byte pieces from all of M in L2 (S A A^T 2.9-3.5 -> 2.4-2.7 ms on two threads).
+    /// </summary>
+    public void RightMultiply(double[] mTransposed, int threads, double[] dest)
+    {
+        int g = _g, t = _t;
+        if ((long)t * t > mTransposed.LongLength) throw new ArgumentException($"the matrix has {mTransposed.LongLength} entries, {t} x {t} needs {(long)t * t}", nameof(mTransposed));
+        if ((long)g * t > dest.LongLength) throw new ArgumentException($"the destination has {dest.LongLength} entries, {g} x {t} needs {(long)g * t}", nameof(dest));
+        PanelProduct(mTransposed, t, dest, threads, panels: null, addend: null, addScale: 0, alongside: null, upper: false, _byRows, transposedDest: true);
+    }
+
+    /// <summary>
+    /// The panel loop of <see cref="LeftMultiply"/>: dest = M N (+ addScale addend) for N = S or S^T as <paramref name="lists"/>
+    /// hold it (k x o: M is rows x k), by panels of <see cref="RowBlock"/> rows of M, from <paramref name="panels"/> when
+    /// given. With <paramref name="upper"/>, a panel of rows [r0, r0 + n) forms only the columns j &gt;= r0 of the product
+    /// (for a symmetric product, all of its upper triangle and part of the lower). With <paramref name="transposedDest"/>,
+    /// dest (o x rows) gets the product's transpose.
     /// </summary>
     private void PanelProduct(double[] m, int rows, double[] dest, int threads, double[]? panels, double[]? addend, double addScale,
-        Action? alongside, bool upper)
+        Action? alongside, bool upper, ChunkLists lists, bool transposedDest)
     {
-        int g = _g, t = _t, blocks = (rows + RowBlock - 1) / RowBlock;
+        int outputs = lists.Columns, k = lists.Depth, blocks = (rows + RowBlock - 1) / RowBlock;
         int first = alongside != null ? 1 : 0;
-        Parallel.For(0, blocks + first, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => _panels.TryTake(out var kept) ? kept : CacheLines.Allocate<double>(RowBlock * (g + t)), (item, _, buffer) =>
+        Parallel.For(0, blocks + first, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => _panels.TryTake(out var kept) ? kept : CacheLines.Allocate<double>(RowBlock * (_g + _t)), (item, _, buffer) =>
         {
             if (item < first)
             {
@@ -284,18 +321,23 @@ internal sealed class SparseNetwork
             }
             var panel = buffer.AsSpan();
             int r0 = (item - first) * RowBlock, n = Math.Min(RowBlock, rows - r0);
-            if (panels != null) panels.AsSpan(r0 * g, n * g).CopyTo(panel);
-            else for (int c = 0; c < g; c++) m.AsSpan(r0 + c * rows, n).CopyTo(panel.Slice(c * n, n));
-            // The sums into a contiguous n x T block after the panel, then to dest. Column j's sum runs over its rows in
+            if (panels != null) panels.AsSpan(r0 * k, n * k).CopyTo(panel);
+            else for (int c = 0; c < k; c++) m.AsSpan(r0 + c * rows, n).CopyTo(panel.Slice(c * n, n));
+            // The sums into a contiguous n x o block after the panel, then to dest. Column j's sum runs over its rows in
             // increasing order, block after block: the bits of one pass over the column.
-            int j0 = upper ? Math.Min(r0, t) : 0;
-            var sums = panel.Slice(RowBlock * g, n * t);
+            int j0 = upper ? Math.Min(r0, outputs) : 0;
+            var sums = panel.Slice(RowBlock * k, n * outputs);
             sums.Clear();
-            int stride = t + 1;
-            for (int c = 0; c < _chunks; c++)
-                FactorizationKernels.AddColumnCombinations(panel[..(n * g)], n, n, _chunkRows, _chunkValues,
-                    _chunkStart.AsSpan(c * stride + j0, stride - j0), sums[(j0 * n)..], n);
-            for (int j = j0; j < t; j++)
+            int stride = outputs + 1;
+            for (int c = 0; c < lists.Chunks; c++)
+                FactorizationKernels.AddColumnCombinations(panel[..(n * k)], n, n, lists.Rows, lists.Values,
+                    lists.Starts.AsSpan(c * stride + j0, stride - j0), sums[(j0 * n)..], n);
+            if (transposedDest)
+            {
+                VectorKernels.Transpose(sums[(j0 * n)..], n, outputs - j0, n, dest.AsSpan(r0 * outputs + j0), outputs);
+                return buffer;
+            }
+            for (int j = j0; j < outputs; j++)
             {
                 var column = dest.AsSpan(r0 + j * rows, n);
                 sums.Slice(j * n, n).CopyTo(column);
@@ -326,26 +368,6 @@ internal sealed class SparseNetwork
         }
         return packed;
     }
-
-    /// <summary>
-    /// For each gene i, q_i = M^T s_i (the row i of S M) for a T x T column-major <paramref name="mTransposed"/> holding M^T
-    /// with columns <paramref name="ld"/> apart, handed to <paramref name="row"/> with the gene, its q (length T, reused)
-    /// and its row of S. Each nonzero reads a column of M^T by 64-byte vectors: with the columns on cache lines (ld a
-    /// multiple of 8 and the first on a line) none straddles two.
-    /// </summary>
-    public void RowsTimes(ArraySegment<double> mTransposed, int ld, int threads, RowAction row)
-    {
-        int t = _t;
-        Parallel.For(0, _g, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => CacheLines.Allocate<double>(t), (i, _, q) =>
-        {
-            q.AsSpan().Clear();
-            FactorizationKernels.AddColumnCombination(mTransposed, ld, RowColumns(i), RowValues(i), q);
-            row(i, q, RowColumns(i), RowValues(i));
-            return q;
-        }, _ => { });
-    }
-
-    public delegate void RowAction(int gene, ReadOnlySpan<double> q, ReadOnlySpan<int> columns, ReadOnlySpan<double> values);
 
     /// <summary>dest (T x T) = B^T S = (S^T B)^T for a G x T matrix B given as <paramref name="bTransposed"/> = B^T (T x G column-major): column j is B^T s_j.</summary>
     public void TransposeTimes(double[] bTransposed, double[] dest, int threads)
