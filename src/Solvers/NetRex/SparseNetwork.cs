@@ -32,8 +32,6 @@ internal sealed class SparseNetwork
     // on one thread at D1).
     private readonly System.Collections.Concurrent.ConcurrentBag<ArraySegment<double>> _panels = [];
     private double[] _columnValues = [];
-    // S^T by row panels for Gram (G T entries), kept across calls.
-    private double[] _transposedPanels = [];
 
     public SparseNetwork(int genes, int regulators)
     {
@@ -206,8 +204,8 @@ internal sealed class SparseNetwork
         }
         if (panelCost < scatterCost)
         {
-            var transposed = TransposedPanels();
-            PanelProduct(transposed, t, dest, threads, transposed, addend: null, addScale: 0, alongside: null, upper: true, _byColumns, transposedDest: false);
+            PanelProduct(m: null, t, dest, threads, panels: null, addend: null, addScale: 0, alongside: null, upper: true, _byColumns, transposedDest: false,
+                fill: TransposedPanel);
             for (int c = 0; c < t; c++)
                 for (int r = c + 1; r < t; r++) dest[r + c * t] = dest[c + r * t];
             return;
@@ -230,24 +228,19 @@ internal sealed class SparseNetwork
     }
 
     /// <summary>
-    /// S^T (T x G) as <see cref="PackRowPanels"/> lays it out, written from the column lists into a buffer kept across
-    /// calls: regulator j of panel r0 = 32 floor(j / 32) (n regulators) and gene i at r0 G + i n + j - r0.
+    /// Rows [r0, r0 + n) of S^T (T x G) as <see cref="PackRowPanels"/> lays out a panel, written from the column lists
+    /// straight into the product's panel: gene i of regulator j at i n + j - r0. A copy of all of S^T would be written and
+    /// read once more (4.8 MB each way at D1).
     /// </summary>
-    private double[] TransposedPanels()
+    private void TransposedPanel(int r0, int n, Span<double> panel)
     {
-        int g = _g, t = _t;
-        if (_transposedPanels.Length != (long)g * t) _transposedPanels = new double[(long)g * t];
-        var packed = _transposedPanels;
-        Array.Clear(packed);
-        for (int j = 0; j < t; j++)
+        panel[..(n * _g)].Clear();
+        for (int j = r0; j < r0 + n; j++)
         {
-            int r0 = j / RowBlock * RowBlock, n = Math.Min(RowBlock, t - r0);
-            long offset = (long)r0 * g + (j - r0);
             var rows = ColumnRows(j);
             var values = ColumnValues(j);
-            for (int p = 0; p < rows.Length; p++) packed[offset + (long)rows[p] * n] = values[p];
+            for (int p = 0; p < rows.Length; p++) panel[rows[p] * n + j - r0] = values[p];
         }
-        return packed;
     }
 
     /// <summary>
@@ -302,13 +295,13 @@ internal sealed class SparseNetwork
 
     /// <summary>
     /// The panel loop of <see cref="LeftMultiply"/>: dest = M N (+ addScale addend) for N = S or S^T as <paramref name="lists"/>
-    /// hold it (k x o: M is rows x k), by panels of <see cref="RowBlock"/> rows of M, from <paramref name="panels"/> when
-    /// given. With <paramref name="upper"/>, a panel of rows [r0, r0 + n) forms only the columns j &gt;= r0 of the product
+    /// hold it (k x o: M is rows x k), by panels of <see cref="RowBlock"/> rows of M, written by <paramref name="fill"/> or
+    /// copied from <paramref name="panels"/> when given (else from <paramref name="m"/>). With <paramref name="upper"/>, a panel of rows [r0, r0 + n) forms only the columns j &gt;= r0 of the product
     /// (for a symmetric product, all of its upper triangle and part of the lower). With <paramref name="transposedDest"/>,
     /// dest (o x rows) gets the product's transpose.
     /// </summary>
-    private void PanelProduct(double[] m, int rows, double[] dest, int threads, double[]? panels, double[]? addend, double addScale,
-        Action? alongside, bool upper, ChunkLists lists, bool transposedDest)
+    private void PanelProduct(double[]? m, int rows, double[] dest, int threads, double[]? panels, double[]? addend, double addScale,
+        Action? alongside, bool upper, ChunkLists lists, bool transposedDest, PanelFill? fill = null)
     {
         int outputs = lists.Columns, k = lists.Depth, blocks = (rows + RowBlock - 1) / RowBlock;
         int first = alongside != null ? 1 : 0;
@@ -321,8 +314,9 @@ internal sealed class SparseNetwork
             }
             var panel = buffer.AsSpan();
             int r0 = (item - first) * RowBlock, n = Math.Min(RowBlock, rows - r0);
-            if (panels != null) panels.AsSpan(r0 * k, n * k).CopyTo(panel);
-            else for (int c = 0; c < k; c++) m.AsSpan(r0 + c * rows, n).CopyTo(panel.Slice(c * n, n));
+            if (fill != null) fill(r0, n, panel);
+            else if (panels != null) panels.AsSpan(r0 * k, n * k).CopyTo(panel);
+            else for (int c = 0; c < k; c++) m!.AsSpan(r0 + c * rows, n).CopyTo(panel.Slice(c * n, n));
             // The sums into a contiguous n x o block after the panel, then to dest. Column j's sum runs over its rows in
             // increasing order, block after block: the bits of one pass over the column.
             int j0 = upper ? Math.Min(r0, outputs) : 0;
@@ -347,6 +341,9 @@ internal sealed class SparseNetwork
             return buffer;
         }, _panels.Add);
     }
+
+    /// <summary>Writes rows [r0, r0 + n) of a panel product's left matrix into its panel (column-major, leading dimension n).</summary>
+    private delegate void PanelFill(int r0, int n, Span<double> panel);
 
     /// <summary>Memory a packed copy from <see cref="PackRowPanels"/> may take (32 MB for K at D1).</summary>
     public const double MaxPackedBytes = 256.0 * 1024 * 1024;
