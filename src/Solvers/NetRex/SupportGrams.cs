@@ -8,8 +8,8 @@ namespace GrnFast.Solvers.NetRex;
 /// The Y-step's sparse Grams M_j = sum_i e_ij x_i x_i^T (d x d, upper triangle column-major), one per regulator as last
 /// built, kept across PALM iterations so that a visit pays only for what changed since the last one: the genes whose
 /// x_i the X-steps moved in between (one block of genes per iteration) and the edges whose weight e_ij the S-steps
-/// changed. For those, M_j += e_new x x^T - e_old x_old x_old^T by two SYRKs over the changed columns instead of one
-/// over the whole support: at D1 a regulator is visited every third iteration and about 100 of its ~670 supported genes
+/// changed. For those, M_j += e_new x x^T - e_old x_old x_old^T by one signed product over the changed columns instead
+/// of a SYRK over the whole support: at D1 a regulator is visited every third iteration and about 100 of its ~670 supported genes
 /// moved, so 2 x 100 columns instead of 670. The old x_i are the moved columns kept before each X-step (a ring of
 /// <see cref="History"/> iterations); a regulator last built longer ago, or one for which the update would cost more than a
 /// rebuild, is rebuilt. Adding and removing the same outer products leaves round-off of order eps ||M_j|| per visit.
@@ -159,9 +159,12 @@ internal sealed class SupportGrams
     /// </summary>
     public sealed class Scratch(int d, int columns)
     {
-        public int Stride { get; } = (d + 7) / 8 * 8;
-        internal ArraySegment<double> Left { get; } = CacheLines.Allocate<double>((d + 7) / 8 * 8 * columns);
-        internal ArraySegment<double> Right { get; } = CacheLines.Allocate<double>((d + 7) / 8 * 8 * columns);
+        /// <summary>Doubles from one column to the next: d rounded up to a whole number of 64-byte lines.</summary>
+        public int Stride { get; } = PaddedStride(d);
+        internal ArraySegment<double> Left { get; } = CacheLines.Allocate<double>(PaddedStride(d) * columns);
+        internal ArraySegment<double> Right { get; } = CacheLines.Allocate<double>(PaddedStride(d) * columns);
+
+        private static int PaddedStride(int d) => (d + CacheLines.Bytes / sizeof(double) - 1) / (CacheLines.Bytes / sizeof(double)) * (CacheLines.Bytes / sizeof(double));
 
         /// <summary>Column p of the sides: -s x on the left, s x on the right, so that C -= Left Right^T adds s^2 x x^T.</summary>
         internal void Put(int p, ReadOnlySpan<double> x, double s)
