@@ -1,4 +1,5 @@
 using GrnFast.Kernels.Blas;
+using GrnFast.Kernels.Vectors;
 
 namespace GrnFast.Solvers.NetRex;
 
@@ -118,8 +119,7 @@ internal static class NetRexCfInitializer
             });
             sparse.LeftMultiply(gram, g, ks, context.Threads, blas, s, gramPanels);
             blas.Gemm(Transpose.No, Transpose.No, g, t, t, 1.0, ks, g, inverse, t, 0.0, eat, g);
-            for (int j = 0; j < t; j++)
-                for (int i = 0; i < g; i++) eatT[j + (long)i * t] = eat[i + (long)j * g];
+            VectorKernels.Transpose(eat, g, t, g, eatT, t);
             // steat = (E A^T)^T S = (S^T E A^T)^T, so A A^T = M^-1 steat^T.
             sparse.TransposeTimes(eatT, steat, context.Threads);
             blas.Gemm(Transpose.No, Transpose.Yes, t, t, t, 1.0, inverse, t, steat, t, 0.0, aat, t);

@@ -206,12 +206,9 @@ internal sealed class NetRexCfPalm
     /// <summary>Strips whose seven or eight arrays fit a core's L2 together (8 K elements: 64 KB each).</summary>
     private const int CacheStripLength = 1 << 13;
 
-    /// <summary>dest (columns x rows) = M^T for a column-major rows x columns M.</summary>
+    /// <summary>dest (columns x rows) = M^T for a column-major rows x columns M (read as the row-major columns x rows block it is).</summary>
     private static void Transposed(double[] m, int rows, int columns, double[] dest)
-    {
-        for (int c = 0; c < columns; c++)
-            for (int r = 0; r < rows; r++) dest[c + (long)r * columns] = m[r + (long)c * rows];
-    }
+        => VectorKernels.Transpose(m, rows, columns, rows, dest, columns);
 
     /// <summary>
     /// A A^T = Z (E A^T) = (Z^T)^T P (T x T, symmetric): its upper blocks over <see cref="GramParts"/> parts of the
@@ -338,7 +335,7 @@ internal sealed class NetRexCfPalm
 
     /// <summary>
     /// M^-1 for a symmetric positive definite t x t M (unchanged), in two parts so that the serial one can run beside K S:
-    /// here M = L L^T by <see cref="RowCholesky"/> and W = L^-1 row by row (t^3 / 6 multiply-adds in vector axpys) into the
+    /// here M = L L^T by <see cref="RowCholesky"/> and W = L^-1 (<see cref="RowCholesky.InvertFactor"/>, t^3 / 6 multiply-adds) into the
     /// scratch buffers; <see cref="InverseFromFactor"/> then forms M^-1 = W^T W by one GEMM (the t^3 of column-by-column
     /// solves, at the BLAS's rate). False if M is not positive definite.
     /// </summary>

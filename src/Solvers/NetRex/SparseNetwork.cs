@@ -182,7 +182,7 @@ internal sealed class SparseNetwork
     /// <list type="bullet">
     /// <item>scattered: column l from the rows of S that column l touches, sum over genes of nnz(row)^2 scalar
     /// multiply-adds at about a twentieth of the BLAS's rate (very sparse rows);</item>
-    /// <item>by panels: <see cref="LeftMultiply"/> with S^T, packed by row panels straight from the column lists, for
+    /// <item>by panels: <see cref="LeftMultiply"/>'s panel product with S^T, each panel written from the column lists, for
     /// the upper triangle only (nnz(S) T / 2 multiply-adds at about three quarters of the BLAS's rate; D1);</item>
     /// <item>dense: the SYRK of <paramref name="s"/> (G T^2 / 2).</item>
     /// </list>
@@ -195,17 +195,12 @@ internal sealed class SparseNetwork
         double scattered = 0;
         for (int i = 0; i < _g; i++) { double n = RowCount(i); scattered += n * n; }
         double scatterCost = 20 * scattered, panelCost = 4.0 / 3 * Count * (double)t / 2 + (double)_g * t, denseCost = 0.5 * _g * (double)t * t;
-        if (denseCost < Math.Min(scatterCost, panelCost))
+        bool dense = denseCost < Math.Min(scatterCost, panelCost);
+        if (dense || panelCost < scatterCost)
         {
-            blas.Syrk(Transpose.Yes, t, _g, 1.0, s, _g, 0.0, dest, t);
-            for (int c = 0; c < t; c++)
-                for (int r = c + 1; r < t; r++) dest[r + c * t] = dest[c + r * t];
-            return;
-        }
-        if (panelCost < scatterCost)
-        {
-            PanelProduct(m: null, t, dest, threads, panels: null, addend: null, addScale: 0, alongside: null, upper: true, _byColumns, transposedDest: false,
-                fill: TransposedPanel);
+            if (dense) blas.Syrk(Transpose.Yes, t, _g, 1.0, s, _g, 0.0, dest, t);
+            else PanelProduct(TransposedPanel, t, dest, threads, addend: null, addScale: 0, alongside: null, upper: true, _byColumns, transposedDest: false);
+            // Both formed the upper triangle: the lower one mirrors it.
             for (int c = 0; c < t; c++)
                 for (int r = c + 1; r < t; r++) dest[r + c * t] = dest[c + r * t];
             return;
@@ -275,8 +270,19 @@ internal sealed class SparseNetwork
             if (addend != null) VectorKernels.Axpy(addScale, addend.AsSpan(0, rows * t), dest.AsSpan(0, rows * t));
             return;
         }
-        PanelProduct(m, rows, dest, threads, panels, addend, addScale, alongside, upper: false, _byColumns, transposedDest: false);
+        PanelProduct(CopiedPanel(m, rows, g, panels), rows, dest, threads, addend, addScale, alongside, upper: false, _byColumns, transposedDest: false);
     }
+
+    /// <summary>
+    /// Rows [r0, r0 + n) of a column-major rows x k M into a panel: one contiguous copy from M packed by
+    /// <see cref="PackRowPanels"/> when given, else a piece of n rows of each of M's k columns.
+    /// </summary>
+    private static PanelFill CopiedPanel(double[] m, int rows, int k, double[]? packed) => packed != null
+        ? (r0, n, panel) => packed.AsSpan(r0 * k, n * k).CopyTo(panel)
+        : (r0, n, panel) =>
+        {
+            for (int c = 0; c < k; c++) m.AsSpan(r0 + c * rows, n).CopyTo(panel.Slice(c * n, n));
+        };
 
     /// <summary>
     /// dest = S M (G x T, column-major) for a T x T M given as <paramref name="mTransposed"/> = M^T (column-major), as
@@ -290,18 +296,17 @@ internal sealed class SparseNetwork
         int g = _g, t = _t;
         if ((long)t * t > mTransposed.LongLength) throw new ArgumentException($"the matrix has {mTransposed.LongLength} entries, {t} x {t} needs {(long)t * t}", nameof(mTransposed));
         if ((long)g * t > dest.LongLength) throw new ArgumentException($"the destination has {dest.LongLength} entries, {g} x {t} needs {(long)g * t}", nameof(dest));
-        PanelProduct(mTransposed, t, dest, threads, panels: null, addend: null, addScale: 0, alongside: null, upper: false, _byRows, transposedDest: true);
+        PanelProduct(CopiedPanel(mTransposed, t, t, packed: null), t, dest, threads, addend: null, addScale: 0, alongside: null, upper: false, _byRows, transposedDest: true);
     }
 
     /// <summary>
     /// The panel loop of <see cref="LeftMultiply"/>: dest = M N (+ addScale addend) for N = S or S^T as <paramref name="lists"/>
-    /// hold it (k x o: M is rows x k), by panels of <see cref="RowBlock"/> rows of M, written by <paramref name="fill"/> or
-    /// copied from <paramref name="panels"/> when given (else from <paramref name="m"/>). With <paramref name="upper"/>, a panel of rows [r0, r0 + n) forms only the columns j &gt;= r0 of the product
+    /// hold it (k x o: M is rows x k), by panels of <see cref="RowBlock"/> rows of M, each written by <paramref name="fill"/>. With <paramref name="upper"/>, a panel of rows [r0, r0 + n) forms only the columns j &gt;= r0 of the product
     /// (for a symmetric product, all of its upper triangle and part of the lower). With <paramref name="transposedDest"/>,
     /// dest (o x rows) gets the product's transpose.
     /// </summary>
-    private void PanelProduct(double[]? m, int rows, double[] dest, int threads, double[]? panels, double[]? addend, double addScale,
-        Action? alongside, bool upper, ChunkLists lists, bool transposedDest, PanelFill? fill = null)
+    private void PanelProduct(PanelFill fill, int rows, double[] dest, int threads, double[]? addend, double addScale,
+        Action? alongside, bool upper, ChunkLists lists, bool transposedDest)
     {
         int outputs = lists.Columns, k = lists.Depth, blocks = (rows + RowBlock - 1) / RowBlock;
         int first = alongside != null ? 1 : 0;
@@ -314,9 +319,7 @@ internal sealed class SparseNetwork
             }
             var panel = buffer.AsSpan();
             int r0 = (item - first) * RowBlock, n = Math.Min(RowBlock, rows - r0);
-            if (fill != null) fill(r0, n, panel);
-            else if (panels != null) panels.AsSpan(r0 * k, n * k).CopyTo(panel);
-            else for (int c = 0; c < k; c++) m!.AsSpan(r0 + c * rows, n).CopyTo(panel.Slice(c * n, n));
+            fill(r0, n, panel);
             // The sums into a contiguous n x o block after the panel, then to dest. Column j's sum runs over its rows in
             // increasing order, block after block: the bits of one pass over the column.
             int j0 = upper ? Math.Min(r0, outputs) : 0;
