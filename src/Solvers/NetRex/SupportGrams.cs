@@ -28,11 +28,11 @@ internal sealed class SupportGrams
     private readonly int[][] _slotGenes, _slotPosition;
     private int _iteration = -1;
     // The rows' shared dense part, base V V^T (upper triangle), kept the same way: formed at _baseBuiltAt, last from
-    // scratch at _baseRebuiltAt; its scratch for the changed columns.
+    // scratch at _baseRebuiltAt; its update's columns (at most half of V's: more than a quarter changed means a rebuild).
     private double[]? _base;
     private double _baseWeight;
     private int _baseBuiltAt, _baseRebuiltAt;
-    private double[] _baseColumns = [];
+    private Scratch? _baseScratch;
     private long _updates, _rebuilds;
 
     /// <param name="rows">Regulators (rows of U, each with its own Gram).</param>
@@ -105,8 +105,8 @@ internal sealed class SupportGrams
 
     /// <summary>
     /// dense = baseWeight V V^T (upper triangle, d x d) for the current V: the kept one updated by the columns of V
-    /// changed since it was formed (base (x x^T - x_old x_old^T) for each, by two SYRKs over ~100 columns at D1 instead of
-    /// one over all G), or formed from scratch by <paramref name="blas"/> when it is older than <see cref="History"/>
+    /// changed since it was formed (base (x x^T - x_old x_old^T) for each, by the signed product of <see cref="Refresh"/>
+    /// over ~2 x 100 columns at D1 instead of a SYRK over all G), or formed from scratch by <paramref name="blas"/> when it is older than <see cref="History"/>
     /// iterations, was last formed from scratch that long ago (so that the round-off of the updates stays a few eps),
     /// or more than a quarter of the columns changed.
     /// </summary>
@@ -130,17 +130,16 @@ internal sealed class SupportGrams
         }
         else if (changed > 0)
         {
-            if (_baseColumns.Length < 2 * changed * d) _baseColumns = new double[2 * changed * d];
+            var scratch = _baseScratch ??= new Scratch(d, columns / 2 + 1);
+            double scale = Math.Sqrt(baseWeight);
             int p = 0;
             for (int j = 0; j < columns; j++)
             {
                 if (_changedAt[j] <= built) continue;
-                v.AsSpan(j * d, d).CopyTo(_baseColumns.AsSpan(p * d, d));
-                ColumnAt(j, built, v).CopyTo(_baseColumns.AsSpan((changed + p) * d, d));
-                p++;
+                scratch.Put(p++, v.AsSpan(j * d, d), scale);
+                scratch.PutRemoved(p++, ColumnAt(j, built, v), scale);
             }
-            blas.Syrk(Transpose.No, d, changed, baseWeight, _baseColumns, d, 1.0, _base, d);
-            blas.Syrk(Transpose.No, d, changed, -baseWeight, _baseColumns.AsSpan(changed * d), d, 1.0, _base, d);
+            scratch.AddTo(_base, d, p);
         }
         _baseBuiltAt = _iteration;
         _base.CopyTo(dense, 0);
